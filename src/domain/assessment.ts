@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** The finalizer this product exists to remove, and the only one it ever touches. */
+export const ARTIFACT_GC_FINALIZER = 'workflows.argoproj.io/artifact-gc';
+/** Opt-out annotation: a Workflow carrying it with value "true" is never touched. */
+export const SKIP_ANNOTATION = 'argo-finalizer-remediator/skip';
+
+export const Verdict = z.enum(['remove', 'notify', 'wait', 'ignore']);
+export type Verdict = z.infer<typeof Verdict>;
+
+/** Cause codes are part of the public contract (DESIGN.md 4.2); order here is evaluation order. */
+export const Cause = z.enum([
+  'no-finalizer',
+  'opted-out',
+  'workflow-not-finished',
+  'nodes-unavailable',
+  'awaiting-deletion',
+  'gc-running',
+  'gc-awaiting-recoup',
+  'gc-not-started',
+  'quiet-period',
+  'no-pending-artifacts',
+  'gc-pod-stuck',
+  'gc-succeeded-unrecouped',
+  'force-removal-declared',
+  'gc-failed',
+  'gc-never-ran',
+  'controller-not-reconciling',
+]);
+export type Cause = z.infer<typeof Cause>;
+
+export const GcStrategy = z.enum(['OnWorkflowCompletion', 'OnWorkflowDeletion', 'Never']);
+export type GcStrategy = z.infer<typeof GcStrategy>;
+
+export const JsonPatchOp = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('test'), path: z.string(), value: z.unknown() }),
+  z.object({ op: z.literal('remove'), path: z.string() }),
+]);
+export type JsonPatchOp = z.infer<typeof JsonPatchOp>;
+
+export const WorkflowRef = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  uid: z.string().optional(),
+});
+export type WorkflowRef = z.infer<typeof WorkflowRef>;
+
+export const PendingArtifact = z.object({
+  node: z.string(),
+  name: z.string(),
+  strategy: GcStrategy,
+  /** Full URL such as s3://bucket/key; absent when the location cannot be resolved. */
+  location: z.string().optional(),
+});
+export type PendingArtifact = z.infer<typeof PendingArtifact>;
+
+/** What the GC machinery showed at assessment time: the evidence a human needs to act on a notify. */
+export const GcEvidence = z.object({
+  pods: z.array(
+    z.object({ name: z.string(), phase: z.string(), strategy: z.string().optional(), recouped: z.boolean(), reason: z.string().optional() }),
+  ),
+  tasks: z.array(
+    z.object({ name: z.string(), errors: z.array(z.object({ node: z.string(), artifact: z.string(), error: z.string() })) }),
+  ),
+  conditions: z.array(z.string()),
+  strategiesProcessed: z.array(z.string()),
+  forceFinalizerRemoval: z.boolean(),
+  finalizers: z.array(z.string()),
+  deletionTimestamp: z.string().optional(),
+  phase: z.string().optional(),
+});
+export type GcEvidence = z.infer<typeof GcEvidence>;
+
+export const Assessment = z.object({
+  workflow: WorkflowRef,
+  resourceVersion: z.string().optional(),
+  verdict: Verdict,
+  cause: Cause,
+  reasons: z.array(z.string()),
+  pendingArtifacts: z.array(PendingArtifact),
+  notifyOperator: z.boolean(),
+  patch: z.array(JsonPatchOp).optional(),
+  evidence: GcEvidence,
+});
+export type Assessment = z.infer<typeof Assessment>;

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { Assessment } from './assessment.js';
+import { WorkflowSignal } from '../signals/signal.js';
+
+export const DECISION_SOURCE = 'argo-finalizer-remediator';
+export const DECISION_DETAIL_TYPE = 'Remediation Decision';
+export const SIGNAL_REJECTED_DETAIL_TYPE = 'Signal Rejected';
+export const SYSTEMIC_ALERT_DETAIL_TYPE = 'Systemic Alert';
+
+export const Mode = z.enum(['dry-run', 'notify-only', 'remediate']);
+export type Mode = z.infer<typeof Mode>;
+
+export const Action = z.enum(['removed', 'would-remove', 'notified', 'none']);
+export type Action = z.infer<typeof Action>;
+
+/** `detail` of a "Remediation Decision" event (DESIGN.md 4.4). */
+export const Decision = Assessment.extend({
+  cluster: z.string(),
+  decisionId: z.string(),
+  mode: Mode,
+  action: Action,
+  /** What happened when acting: "patched", "already-gone", "changed-reassessed", "dry-run", "policy: ..." */
+  outcome: z.string(),
+  signal: WorkflowSignal.optional(),
+  at: z.string(),
+  /** sha256 of the canonical JSON of the Workflow snapshot the decision was made on. */
+  snapshotDigest: z.string().optional(),
+  /** HTTP status of the patch, when one was sent. */
+  apiStatus: z.number().int().optional(),
+});
+export type Decision = z.infer<typeof Decision>;
+
+/**
+ * Deterministic so that SQS redeliveries, EventBridge retries and overlapping sweeps collapse to one id
+ * (and one audit object, one Slack message).
+ */
+export function decisionId(parts: {
+  cluster: string;
+  uid: string | undefined;
+  resourceVersion: string | undefined;
+  verdict: string;
+  cause: string;
+}): string {
+  const h = createHash('sha256');
+  h.update([parts.cluster, parts.uid ?? '', parts.resourceVersion ?? '', parts.verdict, parts.cause].join('\u0000'));
+  return h.digest('hex').slice(0, 32);
+}

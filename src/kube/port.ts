@@ -1,0 +1,30 @@
+import type { JsonPatchOp } from '../domain/assessment.js';
+
+/** A reference precise enough to GET one Workflow. Names are DNS-1123-checked before use. */
+export interface WorkflowKey {
+  namespace: string;
+  name: string;
+}
+
+/** The raw live objects one assessment needs; the domain parses them (unknown fields kept). */
+export interface RawSnapshot {
+  workflow: Record<string, unknown>;
+  pods: Record<string, unknown>[];
+  tasks: Record<string, unknown>[];
+}
+
+export type Scope = { namespace: string } | { allNamespaces: true };
+
+export type RemoveOutcome =
+  | { kind: 'patched'; status: number; workflow: Record<string, unknown> }
+  | { kind: 'gone'; status: 404 }
+  | { kind: 'conflict'; status: 409 | 422; message: string };
+
+/** The only things the remediator ever asks of a cluster. Least privilege follows from this list. */
+export interface ClusterPort {
+  /** null when the Workflow no longer exists. */
+  snapshot(key: WorkflowKey): Promise<RawSnapshot | null>;
+  /** Workflows carrying the artifact-GC finalizer, page by page; memory bounded by one page. */
+  candidates(scope: Scope, opts?: { pageSize?: number }): AsyncIterable<Record<string, unknown>>;
+  removeFinalizer(key: WorkflowKey, patch: JsonPatchOp[]): Promise<RemoveOutcome>;
+}

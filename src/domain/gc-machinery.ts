@@ -1,0 +1,146 @@
+import type { GcEvidence, GcStrategy, PendingArtifact } from './assessment.js';
+import { ANNOTATION_GC_STRATEGY, CONDITION_GC_ERROR, type GcTask, type Pod, type Snapshot } from './objects.js';
+
+export type GcPodPhase = 'active' | 'finished-ok' | 'finished-failed' | 'unknown';
+
+export interface GcPod {
+  name: string;
+  phase: string;
+  state: GcPodPhase;
+  strategy: GcStrategy | undefined;
+  recouped: boolean;
+  /** Why an active pod is not progressing (ImagePullBackOff, Unschedulable...), when the pod says. */
+  reason: string | undefined;
+  /** Timestamps that count as "something happened": creation and every container's termination. */
+  activity: string[];
+}
+
+export interface GcTaskView {
+  name: string;
+  strategy: GcStrategy | undefined;
+  /** Results keyed `${nodeId}/${artifactName}`. */
+  results: Map<string, { success: boolean | undefined; error: string | undefined }>;
+}
+
+/** The artifact-GC machinery of one Workflow, read from its pods, tasks and status. */
+export interface GcMachinery {
+  pods: GcPod[];
+  tasks: GcTaskView[];
+  gcErrorConditions: string[];
+  strategiesProcessed: Set<string>;
+}
+
+export function readMachinery(snapshot: Snapshot): GcMachinery {
+  const gcStatus = snapshot.workflow.status?.artifactGCStatus ?? {};
+  const recouped = gcStatus.podsRecouped ?? {};
+  const processed = new Set(
+    Object.entries(gcStatus.strategiesProcessed ?? {})
+      .filter(([, v]) => v === true)
+      .map(([k]) => k),
+  );
+  const gcErrorConditions = (snapshot.workflow.status?.conditions ?? [])
+    .filter((c) => c.type === CONDITION_GC_ERROR && c.status !== 'False')
+    .map((c) => c.message ?? CONDITION_GC_ERROR);
+  return {
+    pods: snapshot.pods.map((p) => podView(p, recouped)).sort((a, b) => a.name.localeCompare(b.name)),
+    tasks: snapshot.tasks.map(taskView).sort((a, b) => a.name.localeCompare(b.name)),
+    gcErrorConditions,
+    strategiesProcessed: processed,
+  };
+}
+
+function podView(pod: Pod, recouped: Record<string, boolean>): GcPod {
+  const phase = pod.status?.phase ?? '';
+  const state: GcPodPhase =
+    phase === 'Succeeded' ? 'finished-ok'
+    : phase === 'Failed' ? 'finished-failed'
+    // A pod without a phase has just been created: it counts as running GC, never as finished.
+    : phase === 'Pending' || phase === 'Running' || phase === '' ? 'active'
+    : 'unknown';
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const waiting = statuses.map((s) => s.state?.waiting?.reason).find((r): r is string => !!r);
+  const activity = [
+    pod.metadata.creationTimestamp,
+    ...statuses.map((s) => s.state?.terminated?.finishedAt ?? undefined),
+  ].filter((t): t is string => typeof t === 'string');
+  return {
+    name: pod.metadata.name,
+    phase: phase || 'Pending',
+    state,
+    strategy: strategyOf(pod.metadata.annotations?.[ANNOTATION_GC_STRATEGY], pod.metadata.name),
+    recouped: recouped[pod.metadata.name] === true,
+    reason: waiting ?? pod.status?.reason ?? undefined,
+    activity,
+  };
+}
+
+function taskView(task: GcTask): GcTaskView {
+  const results: GcTaskView['results'] = new Map();
+  for (const [nodeId, byNode] of Object.entries(task.status?.artifactResultsByNode ?? {})) {
+    for (const [name, r] of Object.entries(byNode.artifactResults ?? {})) {
+      results.set(`${nodeId}/${r.name ?? name}`, { success: r.success ?? undefined, error: r.error ?? undefined });
+    }
+  }
+  return { name: task.metadata.name, strategy: strategyOf(undefined, task.metadata.name), results };
+}
+
+/** GC pods are `<wf>-artgc-wfcomp-<h>` / `<wf>-artgc-wfdel-<h>`, tasks `<pod>-<i>`; the annotation wins. */
+function strategyOf(annotation: string | undefined, name: string): GcStrategy | undefined {
+  if (annotation === 'OnWorkflowCompletion' || annotation === 'OnWorkflowDeletion') return annotation;
+  if (/-artgc-wfcomp-\d+(-\d+)?$/.test(name)) return 'OnWorkflowCompletion';
+  if (/-artgc-wfdel-\d+(-\d+)?$/.test(name)) return 'OnWorkflowDeletion';
+  return undefined;
+}
+
+/** Every failure the controller or the GC pod left behind: pods Failed, ArtifactGCError, task errors. */
+export function failureSignals(m: GcMachinery): string[] {
+  const signals: string[] = [];
+  for (const pod of m.pods) if (pod.state === 'finished-failed') signals.push(`GC pod ${pod.name} Failed`);
+  for (const message of m.gcErrorConditions) signals.push(`condition ArtifactGCError: ${message}`);
+  for (const task of m.tasks) {
+    for (const [key, r] of task.results) {
+      if (r.success === false) signals.push(`task ${task.name}: ${key} failed${r.error ? `: ${r.error}` : ''}`);
+    }
+  }
+  return signals;
+}
+
+/**
+ * True when task results prove every pending artifact deleted: at least one success and no failure for each.
+ * This is the evidence the controller would have copied into `deleted` had it recouped the pod.
+ */
+export function tasksConfirmDeletion(pending: PendingArtifact[], m: GcMachinery): boolean {
+  if (pending.length === 0) return false;
+  return pending.every((a) => {
+    const results = m.tasks.map((t) => t.results.get(`${a.node}/${a.name}`)).filter((r) => r !== undefined);
+    return results.some((r) => r.success === true) && !results.some((r) => r.success === false);
+  });
+}
+
+export function evidenceOf(snapshot: Snapshot, m: GcMachinery, force: boolean): GcEvidence {
+  const wf = snapshot.workflow;
+  return {
+    pods: m.pods.map((p) => ({
+      name: p.name,
+      phase: p.phase,
+      ...(p.strategy ? { strategy: p.strategy } : {}),
+      recouped: p.recouped,
+      ...(p.reason ? { reason: p.reason } : {}),
+    })),
+    tasks: m.tasks.map((t) => ({
+      name: t.name,
+      errors: [...t.results]
+        .filter(([, r]) => r.success === false)
+        .map(([key, r]) => {
+          const slash = key.indexOf('/');
+          return { node: key.slice(0, slash), artifact: key.slice(slash + 1), error: r.error ?? 'failed' };
+        }),
+    })),
+    conditions: m.gcErrorConditions,
+    strategiesProcessed: [...m.strategiesProcessed].sort(),
+    forceFinalizerRemoval: force,
+    finalizers: [...(wf.metadata.finalizers ?? [])],
+    ...(wf.metadata.deletionTimestamp ? { deletionTimestamp: wf.metadata.deletionTimestamp } : {}),
+    ...(wf.status?.phase ? { phase: wf.status.phase } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+import type { Workflow } from './objects.js';
+import type { GcPod } from './gc-machinery.js';
+
+export interface QuietPeriod {
+  /** The latest moment anything happened that the controller may still be reacting to. */
+  anchor: Date | undefined;
+  /** What the anchor was, in words: "finished", "deletion requested", "GC pod activity". */
+  anchorKind: string | undefined;
+  /** Milliseconds since the anchor; Infinity when there is no timestamp at all. */
+  elapsedMs: number;
+  inside: boolean;
+}
+
+/**
+ * The controller requeues 5 s after a write and resyncs every 20 min, so a Workflow is only "stalled" once
+ * nothing happened for a whole quiet period: since it finished, since deletion was requested, and since
+ * any GC pod was created or finished.
+ */
+export function quietPeriod(workflow: Workflow, pods: GcPod[], now: Date, quietPeriodMs: number): QuietPeriod {
+  const stamps: [string, string | null | undefined][] = [
+    ['finished', workflow.status?.finishedAt],
+    ['deletion requested', workflow.metadata.deletionTimestamp],
+    ...pods.flatMap((p) => p.activity.map((t): [string, string] => ['GC pod activity', t])),
+  ];
+  let latest: { kind: string; at: number } | undefined;
+  for (const [kind, text] of stamps) {
+    const at = text ? Date.parse(text) : NaN;
+    if (Number.isFinite(at) && (!latest || at >= latest.at)) latest = { kind, at };
+  }
+  if (!latest) return { anchor: undefined, anchorKind: undefined, elapsedMs: Infinity, inside: false };
+  const elapsedMs = now.getTime() - latest.at;
+  return { anchor: new Date(latest.at), anchorKind: latest.kind, elapsedMs, inside: elapsedMs < quietPeriodMs };
+}

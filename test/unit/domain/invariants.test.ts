@@ -1,0 +1,122 @@
+// Safety invariants 1-4 of DESIGN.md section 5, proven on random Workflows.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACT_GC_FINALIZER } from '../../../src/domain/assessment.js';
+import { applyToFinalizers } from '../../../src/domain/patch.js';
+import { assessRaw } from '../../../src/domain/snapshot.js';
+import { NOW } from '../../fixtures/workflows.js';
+import { quietPeriodMs, workflowSnapshot } from './arbitraries.js';
+
+const RUNS = { numRuns: 3000 };
+const assessed = fc.tuple(workflowSnapshot, quietPeriodMs).map(([snap, qp]) => ({ snap, a: assessRaw(snap, { now: NOW, quietPeriodMs: qp }) }));
+
+describe('safety invariants on random Workflows', () => {
+  it('generates every verdict and every removal path, so the properties below are not vacuous', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(assessed, ({ snap, a }) => {
+        seen.add(a.verdict);
+        if (a.verdict === 'remove') seen.add(`remove:${a.cause}`);
+        if (a.patch && snap.workflow.metadata.finalizers.length > 1) seen.add('patch-among-others');
+      }),
+      RUNS,
+    );
+    expect([...seen].sort()).toEqual([
+      'ignore', 'notify', 'patch-among-others', 'remove',
+      'remove:force-removal-declared', 'remove:gc-succeeded-unrecouped', 'remove:no-pending-artifacts', 'wait',
+    ]);
+  });
+
+  it('1. only workflows.argoproj.io/artifact-gc is removed; other finalizers stay, in order', () => {
+    fc.assert(
+      fc.property(assessed, ({ snap, a }) => {
+        if (!a.patch) return;
+        const before = snap.workflow.metadata.finalizers;
+        const after = applyToFinalizers(before, snap.workflow.metadata.uid!, a.patch);
+        expect(after).toEqual(before.filter((f) => f !== ARTIFACT_GC_FINALIZER));
+        expect(a.patch.filter((op) => op.op === 'remove').every((op) => op.path.startsWith('/metadata/finalizers/'))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('2. nothing is patched unless the phase is Succeeded, Failed or Error', () => {
+    fc.assert(
+      fc.property(assessed, ({ snap, a }) => {
+        if (a.patch || a.verdict === 'remove') expect(['Succeeded', 'Failed', 'Error']).toContain(snap.workflow.status.phase);
+      }),
+      RUNS,
+    );
+  });
+
+  it('3. every patch tests the uid and each removed index first, so a concurrent change fails closed', () => {
+    fc.assert(
+      fc.property(assessed, fc.constantFrom('foregroundDeletion', 'example.com/new', ARTIFACT_GC_FINALIZER), fc.uuid(), ({ snap, a }, inserted, otherUid) => {
+        if (!a.patch) return;
+        const uid = snap.workflow.metadata.uid!;
+        const finalizers = snap.workflow.metadata.finalizers;
+        const firstRemove = a.patch.findIndex((op) => op.op === 'remove');
+        const tests = a.patch.slice(0, firstRemove);
+        expect(tests[0]).toEqual({ op: 'test', path: '/metadata/uid', value: uid });
+        for (const op of a.patch.slice(firstRemove)) {
+          expect(op.op).toBe('remove');
+          expect(tests).toContainEqual({ op: 'test', path: op.path, value: ARTIFACT_GC_FINALIZER });
+        }
+        // A recreated namesake (new uid) always fails.
+        if (otherUid !== uid) expect(() => applyToFinalizers(finalizers, otherUid, a.patch!)).toThrow(/test failed/);
+        // A finalizer added in front by someone else: the patch fails, or still removes only artifact-gc.
+        const changed = [inserted, ...finalizers];
+        let result: string[] | undefined;
+        try {
+          result = applyToFinalizers(changed, uid, a.patch);
+        } catch {
+          return;
+        }
+        expect(result.filter((f) => f !== ARTIFACT_GC_FINALIZER)).toEqual(changed.filter((f) => f !== ARTIFACT_GC_FINALIZER));
+      }),
+      RUNS,
+    );
+  });
+
+  it('4. nothing is removed while artifacts may remain, unless GC proved them deleted or the owner declared force', () => {
+    fc.assert(
+      fc.property(assessed, ({ snap, a }) => {
+        if (a.verdict !== 'remove' || a.pendingArtifacts.length === 0) return;
+        if (a.cause === 'force-removal-declared') {
+          const force = snap.workflow.status.storedWorkflowTemplateSpec?.artifactGC?.forceFinalizerRemoval ?? snap.workflow.spec.artifactGC?.forceFinalizerRemoval;
+          expect(force).toBe(true);
+          expect(a.evidence.forceFinalizerRemoval).toBe(true);
+          expect(a.notifyOperator).toBe(true);
+          // Orphans are listed: the same list a human gets.
+          expect(a.reasons.join(' ')).toContain(`${a.pendingArtifacts.length} artifact(s) will be orphaned`);
+          return;
+        }
+        expect(a.cause).toBe('gc-succeeded-unrecouped');
+        expect(a.notifyOperator).toBe(true);
+        const results = snap.tasks.flatMap((t) => Object.entries(t.status.artifactResultsByNode).flatMap(([node, r]) => Object.values(r.artifactResults).map((x) => ({ node, ...x }))));
+        for (const p of a.pendingArtifacts) {
+          const mine = results.filter((r) => r.node === p.node && r.name === p.name);
+          expect(mine.some((r) => r.success)).toBe(true);
+          expect(mine.some((r) => !r.success)).toBe(false);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('never removes a Workflow whose owner opted out, or one without the finalizer', () => {
+    fc.assert(
+      fc.property(assessed, ({ snap, a }) => {
+        const m = snap.workflow.metadata;
+        if (!m.finalizers.includes(ARTIFACT_GC_FINALIZER) || m.annotations['argo-finalizer-remediator/skip'] === 'true') expect(a.verdict).toBe('ignore');
+      }),
+      RUNS,
+    );
+  });
+
+  it('is deterministic: the same snapshot and clock give the same assessment', () => {
+    fc.assert(fc.property(workflowSnapshot, (snap) => {
+      expect(assessRaw(structuredClone(snap), { now: NOW, quietPeriodMs: 1_800_000 })).toEqual(assessRaw(snap, { now: NOW, quietPeriodMs: 1_800_000 }));
+    }), { numRuns: 500 });
+  });
+});

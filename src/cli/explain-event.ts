@@ -1,6 +1,99 @@
-import { type Command, UsageError } from './io.js';
+import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { MAX_PAYLOAD_BYTES } from '../signals/bounded-json.js';
+import { normalizeText, type NormalizeResult } from '../signals/normalize.js';
+import { SignalRejected } from '../signals/rejected.js';
+import { type Command, type CliIO, UsageError } from './io.js';
 
-// Placeholder until the command lands; replaced by its real implementation.
-export const explainEventCommand: Command = async () => {
-  throw new UsageError('explain-event is not available in this build yet');
+/** The cluster named in signals whose payload carries none (Argo Events, the opsgenie exporter). */
+export const DEFAULT_CLI_CLUSTER = 'default';
+
+const USAGE = `Usage: argo-finalizer-remediator explain-event [FILE|-] [-o json|table] [--cluster NAME]
+
+Shows the Workflow references a forwarder payload yields: a kubernetes-event-exporter EnhancedEvent or
+templated layout, an EventBridge envelope, an SQS event or record, an Argo Events resource event (or its
+whole CloudEvent), or an afr.sweep/v1 / afr.requeue/v1 message. Reads stdin when FILE is - or absent.
+A payload about something else (a WorkflowTemplate, a Pod) exits 0 and says why; input that is not JSON
+or matches no supported shape exits 2.
+
+Options:
+  -o, --output json|table   output format (default: table)
+      --cluster NAME        cluster for payloads that name none (default: ${DEFAULT_CLI_CLUSTER})
+  -h, --help                show this help
+`;
+
+export const explainEventCommand: Command = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      output: { type: 'string', short: 'o', default: 'table' },
+      cluster: { type: 'string', default: DEFAULT_CLI_CLUSTER },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`explain-event takes one FILE or -, got ${positionals.length} arguments`);
+  const format = values.output;
+  if (format !== 'json' && format !== 'table') throw new UsageError(`explain-event: -o must be json or table, got ${JSON.stringify(format)}`);
+  if (values.cluster.trim() === '') throw new UsageError('explain-event: --cluster must not be empty');
+
+  const file = positionals[0] ?? '-';
+  if (file === '-' && io.stdin.isTTY) throw new UsageError('explain-event: no input: pass a FILE, or pipe a payload into stdin');
+  const text = await readBounded(file, io);
+  let result: NormalizeResult;
+  try {
+    result = normalizeText(text, { defaultCluster: values.cluster });
+  } catch (err) {
+    if (err instanceof SignalRejected) throw new UsageError(`explain-event: ${err.reason}`);
+    throw err;
+  }
+  io.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderTable(result));
+  return 0;
 };
+
+/** Reads at most one byte past the payload limit, so an oversize input is refused without reading it all. */
+async function readBounded(file: string, io: CliIO): Promise<string> {
+  const limit = MAX_PAYLOAD_BYTES + 1;
+  const stream = file === '-' ? io.stdin : createReadStream(file, { end: limit - 1 });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      chunks.push(bytes);
+      size += bytes.length;
+      if (size >= limit) break;
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new UsageError(`explain-event: cannot read ${file === '-' ? 'stdin' : JSON.stringify(file)}: ${code}`);
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+const COLUMNS = ['CLUSTER', 'NAMESPACE', 'NAME', 'UID', 'SOURCE', 'REASON'] as const;
+
+function renderTable(result: NormalizeResult): string {
+  const lines: string[] = [];
+  if (result.signals.length === 0) {
+    lines.push('no Workflow references');
+  } else {
+    const rows = result.signals.map((s) => [s.cluster, s.namespace, s.name, s.uid ?? '-', s.source, s.reason ?? '-'].map(printable));
+    const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+    for (const row of [[...COLUMNS], ...rows]) {
+      lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+    }
+  }
+  for (const { reason } of result.ignored) lines.push(`ignored: ${printable(reason)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Payload text reaches a terminal here: control and format characters (escape sequences, bidi) are masked. */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, '?');
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { parseBoundedJson } from './bounded-json.js';
+import { classifyObject, WORKFLOW_GROUP, WORKFLOW_RESOURCE } from './object-kind.js';
+import { quote, SignalRejected } from './rejected.js';
+import { describeJson, isObject, type Outcome } from './result.js';
+import { blank, type SignalContext, toSignal } from './workflow-ref.js';
+import { parseOrReject } from './zod-reason.js';
+
+const Text = z.string().nullish();
+
+export const RESOURCE_EVENT_TYPES = ['ADD', 'UPDATE', 'DELETE'] as const;
+
+/**
+ * Argo Events' `ResourceEventData` (domain/forwarders-and-anchors.md 4.5): the informer event type and the
+ * object. `body` is the object itself, or its JSON text when the Sensor payload omits `useRawData`.
+ * `metadata` is the EventSource's user-defined map: where `clusterName` is injected, since nothing else in
+ * an Argo Events payload names the cluster.
+ */
+export const ResourceEventData = z.looseObject({
+  type: z.enum(RESOURCE_EVENT_TYPES),
+  body: z.union([z.string(), z.looseObject({})]),
+  group: Text,
+  version: Text,
+  resource: Text,
+  metadata: z.record(z.string(), z.string()).nullish().catch(undefined),
+  clusterName: Text,
+});
+export type ResourceEventData = z.infer<typeof ResourceEventData>;
+
+/** The part of the object a signal needs; a projected body (metadata only) is enough. */
+const ResourceBody = z.looseObject({
+  apiVersion: Text,
+  kind: Text,
+  metadata: z.looseObject({ namespace: Text, name: Text, uid: Text, resourceVersion: Text }),
+});
+
+/**
+ * The whole event as a Sensor passes it when its payload `src` has no `dataKey`: `{context, data}`, with
+ * `data` base64 because `Event.Data` is `[]byte`.
+ */
+export const ArgoEventsEvent = z.looseObject({ context: z.looseObject({ type: Text }), data: z.unknown() });
+
+/** The same event in CloudEvents JSON form, attributes at the top: `{specversion, type, source, subject, data | data_base64}`. */
+export const ArgoEventsCloudEvent = z.looseObject({
+  specversion: z.string(),
+  type: Text,
+  data: z.unknown().optional(),
+  data_base64: z.string().optional(),
+});
+
+export function isResourceEventData(input: Record<string, unknown>): boolean {
+  return (RESOURCE_EVENT_TYPES as readonly unknown[]).includes(input['type']) && Object.hasOwn(input, 'body');
+}
+
+export function isArgoEventsEvent(input: Record<string, unknown>): boolean {
+  return (
+    (isObject(input['context']) && Object.hasOwn(input, 'data')) ||
+    (typeof input['specversion'] === 'string' && (Object.hasOwn(input, 'data') || Object.hasOwn(input, 'data_base64')))
+  );
+}
+
+export function fromResourceEventData(input: unknown, ctx: SignalContext): Outcome {
+  const data = parseOrReject(ResourceEventData, input, 'Argo Events resource event');
+  const rawBody = typeof data.body === 'string' ? parseBoundedJson(data.body, 'Argo Events resource event body') : data.body;
+  const body = parseOrReject(ResourceBody, rawBody, 'Argo Events resource event body');
+  const kind = blank(body.kind);
+  const group = blank(data.group);
+  if (kind === undefined) {
+    // A projected body lost apiVersion/kind; the EventSource's own group and resource still say what it watches.
+    const resource = blank(data.resource);
+    if (group !== WORKFLOW_GROUP || resource !== WORKFLOW_RESOURCE) {
+      return { ignored: `Argo Events resource is ${group ?? 'core'}/${resource ?? '(none)'}, not ${WORKFLOW_GROUP}/${WORKFLOW_RESOURCE}` };
+    }
+  } else {
+    const version = blank(data.version);
+    const fallbackApiVersion = version === undefined ? undefined : group === undefined ? version : `${group}/${version}`;
+    const verdict = classifyObject('Argo Events body', { apiVersion: blank(body.apiVersion) ?? fallbackApiVersion, kind });
+    if ('ignored' in verdict) return { ignored: verdict.ignored };
+    if ('rejected' in verdict) throw new SignalRejected(verdict.rejected);
+  }
+  const signal = toSignal(
+    'Argo Events body metadata',
+    {
+      cluster: blank(data.metadata?.['clusterName']) ?? blank(data.clusterName),
+      namespace: blank(body.metadata.namespace),
+      name: blank(body.metadata.name),
+      uid: blank(body.metadata.uid),
+      resourceVersion: blank(body.metadata.resourceVersion),
+      reason: data.type,
+    },
+    'argo-events',
+    ctx,
+  );
+  return { signal };
+}
+
+/** The ResourceEventData inside a whole event, decoded from base64 (or JSON text) when it is a string. */
+export function argoEventsData(input: Record<string, unknown>): unknown {
+  let type: string | undefined;
+  let raw: unknown;
+  if (Object.hasOwn(input, 'context')) {
+    const event = parseOrReject(ArgoEventsEvent, input, 'Argo Events event');
+    [type, raw] = [blank(event.context.type), event.data];
+  } else {
+    const event = parseOrReject(ArgoEventsCloudEvent, input, 'Argo Events CloudEvent');
+    [type, raw] = [blank(event.type), event.data_base64 ?? event.data];
+  }
+  const data = decode(raw);
+  if (!isObject(data) || !isResourceEventData(data)) {
+    throw new SignalRejected(
+      `Argo Events event${type === undefined ? '' : ` of type ${quote(type, 40)}`} carries no resource event data (expected data.type ADD, UPDATE or DELETE, and data.body)`,
+    );
+  }
+  return data;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function decode(raw: unknown): unknown {
+  if (isObject(raw)) return raw;
+  if (typeof raw !== 'string') throw new SignalRejected(`Argo Events event data is ${describeJson(raw)}, expected an object or base64 JSON`);
+  const compact = raw.replace(/\s+/g, '');
+  if (compact !== '' && BASE64.test(compact)) {
+    return parseBoundedJson(Buffer.from(compact, 'base64').toString('utf8'), 'Argo Events event data (base64-decoded)');
+  }
+  return parseBoundedJson(raw, 'Argo Events event data');
+}

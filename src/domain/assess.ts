@@ -34,6 +34,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
   const force = forceFinalizerRemoval(wf);
   const reasons: string[] = [];
   let pending: PendingArtifact[] = [];
+  let quietUntil: string | undefined;
 
   const verdict = (v: Verdict, cause: Cause, notifyOperator = false): Assessment => {
     const patch = v === 'remove' ? planFinalizerRemoval(meta) : undefined;
@@ -47,6 +48,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
       pendingArtifacts: pending,
       notifyOperator,
       ...(patch ? { patch } : {}),
+      ...(v === 'wait' && quietUntil ? { quietUntil } : {}),
       evidence: evidenceOf(snapshot, machinery, force),
     };
   };
@@ -93,6 +95,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
   const active = machinery.pods.filter((p) => p.state === 'active');
   const unprocessedDue = dueStrategiesWith(duePending).filter((s) => !machinery.strategiesProcessed.has(s));
   if (quiet.inside) {
+    quietUntil = new Date(quiet.anchor!.getTime() + opts.quietPeriodMs).toISOString();
     if (active.length > 0) {
       reasons.push(`GC pod ${podList(active)} still ${active[0]!.phase}`);
       return verdict('wait', 'gc-running');

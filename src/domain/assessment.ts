@@ -80,6 +80,8 @@ export const Assessment = z.object({
   pendingArtifacts: z.array(PendingArtifact),
   notifyOperator: z.boolean(),
   patch: z.array(JsonPatchOp).optional(),
+  /** For a `wait` inside the quiet period: when the quiet period ends and a re-check can conclude. */
+  quietUntil: z.string().optional(),
   evidence: GcEvidence,
 });
 export type Assessment = z.infer<typeof Assessment>;

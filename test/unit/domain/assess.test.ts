@@ -184,6 +184,13 @@ describe('assess: hard cases', () => {
     expect(run({ workflow: wf }).verdict).toBe('wait');
   });
 
+  it('a wait inside the quiet period says when the quiet period ends; other verdicts do not', () => {
+    const wf = nestedParent();
+    wf.metadata.deletionTimestamp = minutesBefore(5);
+    expect(run({ workflow: wf }).quietUntil).toBe(new Date(NOW.getTime() + 25 * 60_000).toISOString());
+    expect(run({ workflow: nestedParent() }).quietUntil).toBeUndefined();
+  });
+
   it('a Workflow without uid gets a remove verdict but no patch, and says why', () => {
     const wf = nestedParent();
     delete wf.metadata.uid;

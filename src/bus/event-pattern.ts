@@ -1,63 +1,101 @@
 /**
- * EventBridge event-pattern matching, for the subset our rules use: exact values, `prefix`, `exists`,
- * `anything-but`, `numeric` and nested objects. The local bus routes with it, and the template test checks
- * the deployed rules' patterns against real sample events with it.
+ * An EventBridge event-pattern matcher, enough to check the rules this project writes against real event
+ * shapes without an AWS account. Semantics follow the EventBridge user guide ("Event patterns",
+ * "Content filtering"): every key of the pattern must match; a leaf is an array of alternatives; an event
+ * array matches when any element matches; nested objects recurse; `$or` takes sub-patterns of which one must
+ * match. Operators: exact values, prefix, suffix, equals-ignore-case, anything-but, exists, numeric. Anything
+ * else throws, so a rule using an operator this file does not know fails its test instead of passing
+ * vacuously. The local bus routes with it, and the template test checks the deployed rules with it.
  */
-export type Pattern = { [key: string]: Pattern | PatternValue[] };
-type PatternValue =
-  | string
-  | number
-  | boolean
-  | null
-  | { prefix: string }
-  | { suffix: string }
-  | { exists: boolean }
-  | { 'anything-but': unknown }
-  | { 'equals-ignore-case': string }
-  | { numeric: (string | number)[] };
+
+export type Pattern = { [key: string]: unknown };
 
 export function matches(pattern: Pattern, event: unknown): boolean {
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
-  const obj = event as Record<string, unknown>;
-  return Object.entries(pattern).every(([key, rule]) => {
-    const value = obj[key];
-    if (Array.isArray(rule)) return matchesValues(rule, value);
-    return value !== undefined && matches(rule, value);
+  return matchObject(pattern, event);
+}
+
+function matchObject(pattern: Pattern, value: unknown): boolean {
+  const fields = isRecord(value) ? value : {};
+  for (const [key, sub] of Object.entries(pattern)) {
+    if (key === '$or') {
+      if (!Array.isArray(sub) || sub.length < 2) throw new Error('$or takes an array of at least two patterns');
+      if (!sub.some((alternative) => matchObject(alternative as Pattern, value))) return false;
+      continue;
+    }
+    const present = Object.prototype.hasOwnProperty.call(fields, key);
+    if (Array.isArray(sub)) {
+      if (!matchLeaf(sub, present, fields[key])) return false;
+    } else if (isRecord(sub)) {
+      if (present && !isRecord(fields[key])) return false;
+      if (!matchObject(sub, fields[key])) return false;
+    } else {
+      throw new Error(`pattern field '${key}' must be an array or an object`);
+    }
+  }
+  return true;
+}
+
+function matchLeaf(alternatives: unknown[], present: boolean, value: unknown): boolean {
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  return alternatives.some((alternative) => {
+    if (isRecord(alternative)) return matchOperator(alternative, present, values);
+    if (!present) return false;
+    return values.some((v) => equalScalar(alternative, v));
   });
 }
 
-function matchesValues(rules: PatternValue[], value: unknown): boolean {
-  // Arrays in the event match when any element matches (EventBridge semantics).
-  const candidates = Array.isArray(value) ? value : [value];
-  return rules.some((rule) => {
-    if (rule !== null && typeof rule === 'object') {
-      if ('exists' in rule) return rule.exists ? value !== undefined : value === undefined;
-      return value !== undefined && candidates.some((v) => matchesOperator(rule, v));
-    }
-    return value !== undefined && candidates.some((v) => v === rule);
-  });
+function matchOperator(op: Pattern, present: boolean, values: unknown[]): boolean {
+  const keys = Object.keys(op);
+  if (keys.length !== 1) throw new Error(`an operator object holds exactly one operator, got ${keys.join(',')}`);
+  const [name] = keys as [string];
+  const arg = op[name];
+  if (name === 'exists') {
+    if (typeof arg !== 'boolean') throw new Error('exists takes a boolean');
+    return arg === present;
+  }
+  if (!present) return false;
+  switch (name) {
+    case 'prefix':
+      return values.some((v) => typeof v === 'string' && typeof arg === 'string' && v.startsWith(arg));
+    case 'suffix':
+      return values.some((v) => typeof v === 'string' && typeof arg === 'string' && v.endsWith(arg));
+    case 'equals-ignore-case':
+      return values.some((v) => typeof v === 'string' && typeof arg === 'string' && v.toLowerCase() === arg.toLowerCase());
+    case 'anything-but':
+      return values.some((v) => !anythingButExcludes(arg, v));
+    case 'numeric':
+      return values.some((v) => typeof v === 'number' && numericMatches(arg, v));
+    default:
+      throw new Error(`operator '${name}' is not supported by this matcher`);
+  }
 }
 
-function matchesOperator(rule: Exclude<PatternValue, string | number | boolean | null>, v: unknown): boolean {
-  if ('prefix' in rule) return typeof v === 'string' && v.startsWith(rule.prefix);
-  if ('suffix' in rule) return typeof v === 'string' && v.endsWith(rule.suffix);
-  if ('equals-ignore-case' in rule) return typeof v === 'string' && v.toLowerCase() === rule['equals-ignore-case'].toLowerCase();
-  if ('anything-but' in rule) {
-    const but = rule['anything-but'];
-    if (Array.isArray(but)) return !but.includes(v);
-    if (but !== null && typeof but === 'object' && 'prefix' in but) return !(typeof v === 'string' && v.startsWith(String((but as { prefix: string }).prefix)));
-    return v !== but;
+function anythingButExcludes(arg: unknown, value: unknown): boolean {
+  if (Array.isArray(arg)) return arg.some((a) => equalScalar(a, value));
+  if (isRecord(arg)) {
+    const prefix = arg['prefix'];
+    if (typeof prefix === 'string') return typeof value === 'string' && value.startsWith(prefix);
+    throw new Error('anything-but supports a value, a list of values or {prefix}');
   }
-  if ('numeric' in rule) {
-    if (typeof v !== 'number') return false;
-    const ops = rule.numeric;
-    for (let i = 0; i + 1 < ops.length; i += 2) {
-      const op = ops[i];
-      const n = Number(ops[i + 1]);
-      const ok = op === '>' ? v > n : op === '>=' ? v >= n : op === '<' ? v < n : op === '<=' ? v <= n : op === '=' ? v === n : false;
-      if (!ok) return false;
-    }
-    return true;
+  return equalScalar(arg, value);
+}
+
+function numericMatches(arg: unknown, value: number): boolean {
+  if (!Array.isArray(arg) || arg.length % 2 !== 0) throw new Error('numeric takes [op, number, ...] pairs');
+  for (let i = 0; i < arg.length; i += 2) {
+    const [op, n] = [arg[i], Number(arg[i + 1])];
+    const ok = op === '>' ? value > n : op === '>=' ? value >= n : op === '<' ? value < n : op === '<=' ? value <= n : op === '=' ? value === n : undefined;
+    if (ok === undefined) throw new Error(`numeric operator '${String(op)}' is not supported`);
+    if (!ok) return false;
   }
-  return false;
+  return true;
+}
+
+/** Strings, numbers, booleans and null compare by value; EventBridge treats 1 and 1.0 alike, as JS does. */
+function equalScalar(expected: unknown, actual: unknown): boolean {
+  return expected === actual;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

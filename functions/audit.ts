@@ -1,0 +1,50 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { EventEnvelope, InvalidEventError } from '../src/domain/alerts.js';
+import { type AuditDeps, type AuditOutcome, auditEvent } from '../src/audit/audit-event.js';
+import { auditSinkFromEnv } from '../src/audit/config.js';
+import { lambdaLogger, lambdaMetrics } from '../src/observability/lambda.js';
+
+const logger = lambdaLogger('audit');
+const metrics = lambdaMetrics('audit');
+
+/** Built on the first event and kept while the Lambda is warm. */
+let deps: AuditDeps | undefined;
+function currentDeps(): AuditDeps {
+  return (deps ??= { sink: auditSinkFromEnv(process.env) });
+}
+
+/** For tests: forget the warm state so the next event reads the environment again. */
+export function resetAuditFunction(): void {
+  deps = undefined;
+}
+
+/**
+ * EventBridge rule target: one event, one record. Invalid input and failed writes throw, so EventBridge
+ * retries and then dead-letters the event: no decision that acted or notified is lost without a trace.
+ */
+export async function handleAudit(event: unknown, d: AuditDeps): Promise<AuditOutcome> {
+  const env = EventEnvelope.safeParse(event);
+  if (!env.success) throw new InvalidEventError('not an EventBridge event: "detail-type" and "detail" are required');
+  const outcome = await auditEvent(env.data['detail-type'], env.data.detail, d);
+  metrics.addMetric(outcome.result === 'written' ? 'AuditRecordsWritten' : 'AuditRecordsDuplicate', MetricUnit.Count, 1);
+  logger.info('audit record', { ...outcome, eventId: env.data.id });
+  return outcome;
+}
+
+export const handler = middy()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .handler(async (event: unknown) => {
+    try {
+      return await handleAudit(event, currentDeps());
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (e instanceof InvalidEventError) metrics.addMetric('AuditInvalidEvents', MetricUnit.Count, 1);
+      else metrics.addMetric('AuditFailures', MetricUnit.Count, 1);
+      logger.error('audit failed', { errorName: e.name, error: e.message });
+      throw err;
+    }
+  });

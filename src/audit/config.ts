@@ -1,0 +1,27 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { FileAuditSink } from './file-sink.js';
+import { S3AuditSink } from './s3-sink.js';
+import type { AuditSink } from './sink.js';
+
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const AuditEnv = z.object({
+  AUDIT_BUCKET: opt(z.string().min(3)),
+  AUDIT_KMS_KEY_ID: opt(z.string().min(1)),
+  /** Local runs without S3: the same layout under a directory. */
+  AUDIT_DIR: opt(z.string().min(1)),
+});
+
+export class AuditConfigError extends Error {
+  override readonly name = 'AuditConfigError';
+}
+
+export function auditSinkFromEnv(env: NodeJS.ProcessEnv, s3: () => S3Client = () => new S3Client({})): AuditSink {
+  const r = AuditEnv.safeParse(env);
+  if (!r.success) throw new AuditConfigError(`audit configuration: ${z.prettifyError(r.error)}`);
+  const cfg = r.data;
+  if (cfg.AUDIT_BUCKET) return new S3AuditSink({ client: s3(), bucket: cfg.AUDIT_BUCKET, kmsKeyId: cfg.AUDIT_KMS_KEY_ID });
+  if (cfg.AUDIT_DIR) return new FileAuditSink(cfg.AUDIT_DIR);
+  throw new AuditConfigError('audit configuration: set AUDIT_BUCKET (or AUDIT_DIR locally)');
+}

@@ -1,0 +1,39 @@
+import type { SignalRejected, SystemicAlert } from '../domain/alerts.js';
+import type { Decision } from '../domain/decision.js';
+
+/**
+ * One safe path segment: S3 keys and file paths both. Keeps what Kubernetes names, uids, cluster names and hex
+ * ids use; anything else (a slash, "..", control characters) becomes "_" so a value can never climb out of its
+ * place in the layout or split into two segments.
+ */
+export function pathSegment(value: string | undefined, fallback = 'unknown'): string {
+  const cleaned = (value ?? '').replace(/[^A-Za-z0-9._\-]/g, '_').slice(0, 200);
+  if (cleaned === '' || /^\.+$/.test(cleaned)) return fallback === '' ? '_' : pathSegment(fallback, '_');
+  return cleaned;
+}
+
+/** UTC calendar date of an ISO timestamp: the Athena partition. */
+export function utcDate(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) throw new Error(`not a timestamp: ${JSON.stringify(iso.slice(0, 40))}`);
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+function partition(cluster: string | undefined, at: string): string {
+  return `audit/cluster=${pathSegment(cluster)}/date=${utcDate(at)}`;
+}
+
+/** `audit/cluster=<c>/date=<YYYY-MM-DD>/<namespace>/<name>/<uid>/<decisionId>.json` (DESIGN.md 4.5). */
+export function decisionAuditKey(d: Pick<Decision, 'cluster' | 'at' | 'workflow' | 'decisionId'>): string {
+  const w = d.workflow;
+  return `${partition(d.cluster, d.at)}/${pathSegment(w.namespace)}/${pathSegment(w.name)}/${pathSegment(w.uid)}/${pathSegment(d.decisionId)}.json`;
+}
+
+/** Keyed by payload digest: the same rejected payload redelivered lands on the same object. */
+export function rejectedAuditKey(r: Pick<SignalRejected, 'cluster' | 'at' | 'payloadDigest'>): string {
+  return `${partition(r.cluster, r.at)}/_rejected/${pathSegment(r.payloadDigest)}.json`;
+}
+
+export function systemicAuditKey(a: Pick<SystemicAlert, 'cluster' | 'at' | 'alertId'>): string {
+  return `${partition(a.cluster, a.at)}/_systemic/${pathSegment(a.alertId)}.json`;
+}

@@ -1,0 +1,57 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { DEFAULT_EPISODE_TTL_SECONDS, type EpisodeStore } from './episodes.js';
+import { FileEpisodeStore } from './episodes-file.js';
+import { S3EpisodeStore } from './episodes-s3.js';
+import type { NotifyDeps, NotifyLog } from './notify-decisions.js';
+import { lazyWebhookPoster } from './slack-client.js';
+import { WebhookConfigError, webhookSourceFromEnv, type WebhookSourceOptions } from './webhook-source.js';
+
+/** Serverless writes unset optional parameters as "": treat them as absent. */
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const NotifyEnv = z.object({
+  AUDIT_BUCKET: opt(z.string().min(3)),
+  EPISODE_BUCKET: opt(z.string().min(3)),
+  /** Local runs without S3: markers as files. */
+  EPISODE_DIR: opt(z.string().min(1)),
+  AUDIT_KMS_KEY_ID: opt(z.string().min(1)),
+  ARGO_UI_URL: opt(z.url({ protocol: /^https?$/ })),
+  EPISODE_TTL_SECONDS: opt(z.coerce.number().int().positive()),
+});
+export type NotifyEnv = z.infer<typeof NotifyEnv>;
+
+export function parseNotifyEnv(env: NodeJS.ProcessEnv): NotifyEnv {
+  const r = NotifyEnv.safeParse(env);
+  if (!r.success) throw new WebhookConfigError(`notify configuration: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export function episodeStoreFromEnv(cfg: NotifyEnv, s3: () => S3Client): EpisodeStore {
+  const bucket = cfg.EPISODE_BUCKET ?? cfg.AUDIT_BUCKET;
+  if (bucket) return new S3EpisodeStore({ client: s3(), bucket, kmsKeyId: cfg.AUDIT_KMS_KEY_ID });
+  if (cfg.EPISODE_DIR) return new FileEpisodeStore(cfg.EPISODE_DIR);
+  throw new WebhookConfigError('notify configuration: set EPISODE_BUCKET or AUDIT_BUCKET (or EPISODE_DIR locally)');
+}
+
+/**
+ * Everything the notify function needs, from the environment. No webhook configured is an error, not a silent
+ * drop: every event then fails and lands in the DLQ, where an alarm sees it.
+ */
+export function notifyDepsFromEnv(
+  env: NodeJS.ProcessEnv,
+  o: { s3?: () => S3Client; webhook?: WebhookSourceOptions; log?: NotifyLog } = {},
+): NotifyDeps {
+  const cfg = parseNotifyEnv(env);
+  const source = webhookSourceFromEnv(env, o.webhook);
+  if (!source) {
+    throw new WebhookConfigError('notify configuration: set SLACK_WEBHOOK_SSM_PARAM or SLACK_WEBHOOK_SECRET_ID (or SLACK_WEBHOOK_URL locally)');
+  }
+  return {
+    slack: lazyWebhookPoster(source),
+    episodes: episodeStoreFromEnv(cfg, o.s3 ?? (() => new S3Client({}))),
+    episodeTtlSeconds: cfg.EPISODE_TTL_SECONDS ?? DEFAULT_EPISODE_TTL_SECONDS,
+    argoUiUrl: cfg.ARGO_UI_URL,
+    ...(o.log ? { log: o.log } : {}),
+  };
+}

@@ -1,0 +1,276 @@
+import { ARTIFACT_GC_FINALIZER, type Cause, type PendingArtifact } from '../domain/assessment.js';
+import type { Decision } from '../domain/decision.js';
+import type { SystemicAlert } from '../domain/alerts.js';
+import { explainCause, inspectCommands, narrowPatchCommand } from '../domain/explain.js';
+import { clip, code, codeBlock, esc, fitLines, link } from './mrkdwn.js';
+import { type Block, type Mrkdwn, type SlackMessage, SLACK_LIMITS, checkSlackLimits } from './slack-message.js';
+
+export interface MessageOptions {
+  /** Base URL of the Argo UI, e.g. https://argo.example.com; adds a link to each Workflow. */
+  argoUiUrl?: string | undefined;
+}
+
+/** Room for one list inside a section, leaving space for its heading line. */
+const LIST_BUDGET = 2600;
+/** A single cluster-supplied value (an error message, a location) never takes more than this. */
+const VALUE_MAX = 300;
+
+export function workflowUrl(argoUiUrl: string | undefined, namespace: string, name: string): string | undefined {
+  if (!argoUiUrl) return undefined;
+  return `${argoUiUrl.replace(/\/+$/, '')}/workflows/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
+
+const md = (text: string): Mrkdwn => ({ type: 'mrkdwn', text });
+const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, SLACK_LIMITS.headerText), emoji: true } });
+const section = (text: string): Block => ({ type: 'section', text: md(text) });
+const fields = (pairs: ReadonlyArray<readonly [string, string]>): Block => ({
+  type: 'section',
+  fields: pairs.slice(0, SLACK_LIMITS.sectionFields).map(([k, v]) => md(`*${k}*\n${v}`)),
+});
+const context = (text: string): Block => ({ type: 'context', elements: [md(clip(text, SLACK_LIMITS.contextText))] });
+
+function workflowLabel(d: Pick<Decision, 'workflow'>, o: MessageOptions): string {
+  const { namespace, name } = d.workflow;
+  return link(workflowUrl(o.argoUiUrl, namespace, name), `${namespace}/${name}`);
+}
+
+function artifactLines(artifacts: readonly PendingArtifact[]): string[] {
+  return artifacts.map((a) => {
+    const where = a.location ? ` ${esc(clip(a.location, VALUE_MAX))}` : ' (location unknown)';
+    return `• ${code(clip(a.name, 120))} on ${code(clip(a.node, 120))}${where}`;
+  });
+}
+
+function evidenceLines(d: Decision): string[] {
+  const e = d.evidence;
+  const lines = d.reasons.map((r) => `• ${esc(clip(r, VALUE_MAX))}`);
+  for (const p of e.pods) {
+    const extra = [p.strategy, p.recouped ? 'recouped' : 'not recouped', p.reason].filter(Boolean).join(', ');
+    lines.push(`• GC pod ${code(p.name)}: *${esc(p.phase)}* (${esc(clip(extra, VALUE_MAX))})`);
+  }
+  for (const c of e.conditions) lines.push(`• Condition: ${esc(clip(c, VALUE_MAX))}`);
+  for (const t of e.tasks) {
+    for (const err of t.errors) {
+      lines.push(`• Task ${code(t.name)} ${code(`${err.node}/${err.artifact}`)}: ${esc(clip(err.error, VALUE_MAX))}`);
+    }
+  }
+  return lines;
+}
+
+function decisionContext(d: Decision): Block {
+  const api = d.apiStatus !== undefined ? ` · API ${d.apiStatus}` : '';
+  return context(
+    `decision ${code(d.decisionId)} · mode ${esc(d.mode)} · ${esc(d.action)}: ${esc(clip(d.outcome, VALUE_MAX))}${api} · ${esc(d.at)}`,
+  );
+}
+
+function identityFields(d: Decision, o: MessageOptions): Block {
+  const pairs: Array<readonly [string, string]> = [
+    ['Cluster', code(d.cluster)],
+    ['Workflow', workflowLabel(d, o)],
+    ['Phase', esc(d.evidence.phase ?? 'unknown')],
+    ['Cause', code(d.cause)],
+  ];
+  if (d.workflow.uid) pairs.push(['UID', code(d.workflow.uid)]);
+  if (d.evidence.deletionTimestamp) pairs.push(['Deletion requested', esc(d.evidence.deletionTimestamp)]);
+  return fields(pairs);
+}
+
+function patchSection(d: Decision, caption: string): Block[] {
+  const cmd = narrowPatchCommand(d);
+  return cmd ? [section(`*${caption}*\n${codeBlock(cmd)}`)] : [];
+}
+
+/** A Workflow the remediator will not touch by itself: what is wrong, the evidence, and what to do. */
+export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage {
+  const x = explainCause(d.cause);
+  const blocks: Block[] = [
+    header(`:rotating_light: Stuck Argo Workflow: ${x.title}`),
+    identityFields(d, o),
+    section(`*What is wrong*\n${esc(x.why)}`),
+  ];
+  const evidence = evidenceLines(d);
+  if (evidence.length > 0) blocks.push(section(`*Evidence*\n${fitLines(evidence, LIST_BUDGET)}`));
+  if (d.pendingArtifacts.length > 0) {
+    blocks.push(
+      section(`*Artifacts still waiting for GC (${d.pendingArtifacts.length})*\n${fitLines(artifactLines(d.pendingArtifacts), LIST_BUDGET)}`),
+    );
+  }
+  blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
+  const inspect = inspectCommands(d);
+  if (inspect.length > 0) blocks.push(section(`*Look at the evidence*\n${codeBlock(inspect.join('\n'))}`));
+  blocks.push(
+    ...patchSection(
+      d,
+      d.pendingArtifacts.length > 0
+        ? 'Last resort: remove only this finalizer (orphans the artifacts above; the GC pod and task are deleted with the Workflow)'
+        : 'Remove only this finalizer',
+    ),
+  );
+  blocks.push(decisionContext(d));
+  return finish(`[${d.cluster}] Stuck Argo Workflow ${d.workflow.namespace}/${d.workflow.name}: ${x.title}`, blocks);
+}
+
+function finalizerIndexRemoved(d: Decision): string {
+  const i = d.evidence.finalizers.indexOf(ARTIFACT_GC_FINALIZER);
+  return i >= 0 ? ` (index ${i})` : '';
+}
+
+/** Orphans are listed for forced removals; for GC that did succeed they are listed as deleted, not orphaned. */
+function artifactsAfterRemoval(d: Decision): Block[] {
+  if (d.pendingArtifacts.length === 0) return [];
+  const would = d.action === 'would-remove';
+  const title =
+    d.cause === 'gc-succeeded-unrecouped'
+      ? `Artifacts the GC task reports as deleted (${d.pendingArtifacts.length})`
+      : `Orphaned artifacts: ${would ? 'would be left' : 'left'} in storage, nothing in Argo will delete them (${d.pendingArtifacts.length})`;
+  return [section(`*${title}*\n${fitLines(artifactLines(d.pendingArtifacts), LIST_BUDGET)}`)];
+}
+
+/** The remediator removed (or, in dry run, would remove) the finalizer and the operator should know. */
+export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessage {
+  const x = explainCause(d.cause);
+  const would = d.action === 'would-remove';
+  const others = d.evidence.finalizers.filter((f) => f !== ARTIFACT_GC_FINALIZER);
+  const what =
+    `${would ? 'Would remove' : 'Removed'} ${code(ARTIFACT_GC_FINALIZER)}${finalizerIndexRemoved(d)} from ${workflowLabel(d, o)}` +
+    (others.length > 0 ? `; other finalizers ${would ? 'would stay' : 'kept'}: ${others.map((f) => code(f)).join(', ')}` : '') +
+    `.\n*Why*: ${esc(x.why)}`;
+  const reasons = d.reasons.map((r) => `• ${esc(clip(r, VALUE_MAX))}`);
+  const blocks: Block[] = [
+    header(`${would ? ':mag: Would remove (dry run)' : ':white_check_mark: Removed'} stuck finalizer: ${x.title}`),
+    identityFields(d, o),
+    section(what),
+  ];
+  if (reasons.length > 0) blocks.push(section(`*Reasons*\n${fitLines(reasons, LIST_BUDGET)}`));
+  blocks.push(...artifactsAfterRemoval(d));
+  blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
+  if (would) blocks.push(...patchSection(d, 'To do it by hand now'));
+  blocks.push(decisionContext(d));
+  const verb = would ? 'Would remove' : 'Removed';
+  return finish(`[${d.cluster}] ${verb} the artifact-GC finalizer of ${d.workflow.namespace}/${d.workflow.name}: ${x.title}`, blocks);
+}
+
+/** The sweep stopped instead of acting: one cause is probably behind all of them. */
+export function systemicAlertMessage(a: SystemicAlert, o: MessageOptions = {}): SlackMessage {
+  const byCause = new Map<Cause, number>();
+  for (const s of a.sample) byCause.set(s.cause, (byCause.get(s.cause) ?? 0) + 1);
+  const causeLines = [...byCause].map(([c, n]) => `• ${code(c)} ×${n}: ${esc(explainCause(c).title)}`);
+  const sampleLines = a.sample.map(
+    (s) => `• ${link(workflowUrl(o.argoUiUrl, s.namespace, s.name), `${s.namespace}/${s.name}`)}: ${code(s.cause)}`,
+  );
+  const blocks: Block[] = [
+    header(`:rotating_light: Systemic: ${a.found} stuck Workflows on ${a.cluster}, nothing removed`),
+    section(
+      `The sweep found *${a.found}* Workflows to act on, more than its cap of *${a.cap}*, and acted on none. So many at ` +
+        'once usually share one cause; removing finalizers one by one would hide it while buckets fill up.',
+    ),
+  ];
+  if (causeLines.length > 0) blocks.push(section(`*Causes in the sample of ${a.sample.length}*\n${fitLines(causeLines, LIST_BUDGET)}`));
+  if (sampleLines.length > 0) blocks.push(section(`*Sample*\n${fitLines(sampleLines, LIST_BUDGET)}`));
+  blocks.push(
+    section(
+      '*Next step*\nCheck the workflow-controller: is it running and leader; does its instance ID match the ' +
+        "Workflows' `workflows.argoproj.io/controller-instanceid` label; is `ARGO_ARTIFACT_GC_ENABLED` false; can GC " +
+        'pods and the controller reach `workflowartifactgctasks` (RBAC) and the bucket. Once fixed, the next sweep ' +
+        're-assesses every Workflow. To proceed anyway, raise the cap for this cluster.',
+    ),
+  );
+  blocks.push(context(`alert ${code(a.alertId)} · cluster ${code(a.cluster)} · ${esc(a.at)}`));
+  return finish(`[${a.cluster}] Systemic: ${a.found} stuck Workflows (cap ${a.cap}); the sweep removed nothing`, blocks);
+}
+
+/** Many Workflows with the same cluster and cause in one invocation: one message listing them. */
+export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): SlackMessage {
+  const first = ds[0];
+  if (!first) throw new Error('digestMessage needs at least one decision');
+  const x = explainCause(first.cause);
+  const counts = new Map<string, number>();
+  for (const d of ds) counts.set(d.action, (counts.get(d.action) ?? 0) + 1);
+  const pending = ds.reduce((n, d) => n + d.pendingArtifacts.length, 0);
+  const lines = ds.map((d) => {
+    const extra = d.pendingArtifacts.length > 0 ? `, ${d.pendingArtifacts.length} artifact(s)` : '';
+    return `• ${workflowLabel(d, o)}: ${esc(d.action)}${extra}`;
+  });
+  const blocks: Block[] = [
+    header(`${first.verdict === 'notify' ? ':rotating_light:' : ':information_source:'} ${ds.length} Argo Workflows on ${first.cluster}: ${x.title}`),
+    fields([
+      ['Cluster', code(first.cluster)],
+      ['Cause', code(first.cause)],
+      ['Actions', [...counts].map(([a, n]) => `${esc(a)} ×${n}`).join(', ')],
+      ['Pending artifacts', String(pending)],
+    ]),
+    section(`*What is wrong*\n${esc(x.why)}`),
+    section(`*Workflows (${ds.length})*\n${fitLines(lines, LIST_BUDGET)}`),
+    section(`*Next step*\n${esc(x.nextStep)}`),
+  ];
+  const sample = ds.find((d) => narrowPatchCommand(d));
+  if (sample && ds.some((d) => d.action !== 'removed')) {
+    blocks.push(
+      ...patchSection(sample, `Narrow patch for ${sample.workflow.namespace}/${sample.workflow.name} (the index and uid differ per Workflow)`),
+    );
+  }
+  blocks.push(context(`${ds.length} decisions · first ${code(first.decisionId)} · ${esc(first.at)}`));
+  return finish(`[${first.cluster}] ${ds.length} Argo Workflows: ${x.title}`, blocks);
+}
+
+/**
+ * Which decisions reach Slack at all: a notify verdict that was notified, and a removal (done or dry run) the
+ * operator must hear about. Never wait or ignore, never a quiet removal.
+ */
+export function shouldNotify(d: Decision): boolean {
+  if (d.verdict === 'wait' || d.verdict === 'ignore') return false;
+  if (d.verdict === 'notify') return d.action === 'notified';
+  return (d.action === 'removed' || d.action === 'would-remove') && d.notifyOperator;
+}
+
+/** One group per (cluster, cause), in first-seen order, each decision once (by decisionId). */
+export function groupForSlack(ds: readonly Decision[]): Decision[][] {
+  const groups = new Map<string, Map<string, Decision>>();
+  for (const d of ds) {
+    if (!shouldNotify(d)) continue;
+    const key = `${d.cluster}\u0000${d.cause}`;
+    const group = groups.get(key) ?? new Map<string, Decision>();
+    if (!group.has(d.decisionId)) group.set(d.decisionId, d);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => [...g.values()]);
+}
+
+/** The message for one group: the detailed form for a single Workflow, the digest for more. */
+export function groupMessage(group: readonly Decision[], o: MessageOptions = {}): SlackMessage {
+  const [only] = group;
+  if (group.length === 1 && only) return only.verdict === 'notify' ? notifyMessage(only, o) : removalMessage(only, o);
+  return digestMessage(group, o);
+}
+
+/**
+ * Last line of defence: builders budget every list, but a future edit must not turn into a 400 in production.
+ * Clips anything over a per-element limit, then shrinks the longest sections until the total fits.
+ */
+function finish(fallback: string, blocks: Block[]): SlackMessage {
+  let msg: SlackMessage = { text: clip(esc(fallback), 300), blocks };
+  if (checkSlackLimits(msg).length === 0) return msg;
+  const L = SLACK_LIMITS;
+  const bs = blocks.slice(0, L.blocks - 1).map((b): Block => {
+    if (b.type === 'section') {
+      return {
+        type: 'section',
+        ...(b.text ? { text: md(clip(b.text.text, L.sectionText)) } : {}),
+        ...(b.fields ? { fields: b.fields.slice(0, L.sectionFields).map((f) => md(clip(f.text, L.fieldText))) } : {}),
+      };
+    }
+    return b;
+  });
+  if (blocks.length > bs.length) bs.push(context(`${blocks.length - bs.length} more blocks left out`));
+  for (let round = 0; round < 20; round++) {
+    msg = { text: msg.text, blocks: bs };
+    if (checkSlackLimits(msg).length === 0) break;
+    const lengths = bs.map((b) => (b.type === 'section' ? (b.text?.text.length ?? 0) : 0));
+    const longest = lengths.indexOf(Math.max(...lengths));
+    const target = bs[longest];
+    if (!target || target.type !== 'section' || !target.text || target.text.text.length < 200) break;
+    bs[longest] = { ...target, text: md(clip(target.text.text, Math.floor(target.text.text.length / 2))) };
+  }
+  return msg;
+}

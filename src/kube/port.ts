@@ -20,10 +20,15 @@ export type RemoveOutcome =
   | { kind: 'gone'; status: 404 }
   | { kind: 'conflict'; status: 409 | 422; message: string };
 
+/** Which GC evidence to list, decided from the Workflow alone (`evidenceNeeded` in the domain). */
+export interface SnapshotOptions {
+  needs?: (workflow: Record<string, unknown>) => { pods: boolean; tasks: boolean };
+}
+
 /** The only things the remediator ever asks of a cluster. Least privilege follows from this list. */
 export interface ClusterPort {
-  /** null when the Workflow no longer exists. */
-  snapshot(key: WorkflowKey): Promise<RawSnapshot | null>;
+  /** null when the Workflow no longer exists. Lists GC pods and tasks as `needs` says (default: both). */
+  snapshot(key: WorkflowKey, opts?: SnapshotOptions): Promise<RawSnapshot | null>;
   /** Workflows carrying the artifact-GC finalizer, page by page; memory bounded by one page. */
   candidates(scope: Scope, opts?: { pageSize?: number }): AsyncIterable<Record<string, unknown>>;
   removeFinalizer(key: WorkflowKey, patch: JsonPatchOp[]): Promise<RemoveOutcome>;

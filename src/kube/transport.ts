@@ -1,0 +1,111 @@
+import {
+  type ConfigurationOptions,
+  Observable,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { classify, type Failure, type KubeOp } from './errors.js';
+import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBucket } from './rate-limiter.js';
+import { DEFAULT_RETRY, realRetryDeps, type RetryDeps, type RetryPolicy, withRetry } from './retry.js';
+
+export interface TransportOptions {
+  retry?: Partial<RetryPolicy>;
+  rateLimit?: RateLimit;
+  /** Per attempt, enforced with an AbortSignal handed to the HTTP client. */
+  timeoutMs?: number;
+  deps?: Partial<RetryDeps>;
+  /**
+   * Called on a 401. Returning true means the credentials were refreshed (an EKS token past its life) and
+   * the request is tried once more; a second 401 is final.
+   */
+  onUnauthorized?: () => boolean;
+  onRetry?: (info: { op: KubeOp; failure: Failure; attempt: number; delayMs: number }) => void;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Every request to the API server goes through here: rate limit, per-attempt timeout, error classification,
+ * bounded retries. One instance per port, so the token bucket is shared by all of the port's requests.
+ */
+export class KubeTransport {
+  private readonly bucket: TokenBucket;
+  private readonly policy: RetryPolicy;
+  private readonly deps: RetryDeps;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: TransportOptions = {}) {
+    this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    this.deps = { ...realRetryDeps, ...opts.deps };
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.bucket = new TokenBucket(opts.rateLimit ?? DEFAULT_RATE_LIMIT, this.deps);
+  }
+
+  /** `send` receives the client options to pass as the generated API's second argument. */
+  call<T>(op: KubeOp, send: (options: ConfigurationOptions) => Promise<T>, extra: { contentType?: string } = {}): Promise<T> {
+    return withRetry(
+      op,
+      async () => {
+        await this.bucket.take();
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+        try {
+          let options: ConfigurationOptions = { middleware: [signalMiddleware(abort.signal)], middlewareMergeStrategy: 'append' };
+          if (extra.contentType) options = setHeaderOptions('Content-Type', extra.contentType, options);
+          return await send(options);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      {
+        policy: this.policy,
+        deps: this.deps,
+        classify: (err) => classify(err, this.deps.now()),
+        onFailure: (failure) => (failure.kind === 'unauthorized' && this.opts.onUnauthorized?.() ? 'retry-now' : 'default'),
+        ...(this.opts.onRetry ? { onRetry: this.opts.onRetry } : {}),
+      },
+    );
+  }
+
+  /**
+   * Like `call`, but returns the response body as parsed JSON rather than the client's typed model, whose
+   * deserializer turns timestamps into Date objects and drops fields it does not know. The domain wants the
+   * object exactly as the API server sent it.
+   */
+  async callRaw(op: KubeOp, send: (options: ConfigurationOptions) => Promise<unknown>): Promise<unknown> {
+    const sink: { text?: string } = {};
+    await this.call(op, (options) =>
+      send({ ...options, middleware: [...(options.middleware ?? []), rawBodyMiddleware(sink)] }),
+    );
+    if (sink.text === undefined) throw new Error(`${op.verb} ${op.resource}: response body was not captured`);
+    return JSON.parse(sink.text) as unknown;
+  }
+}
+
+function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
+  return {
+    pre: (ctx: RequestContext) => {
+      ctx.setSignal(signal);
+      return new Observable(Promise.resolve(ctx));
+    },
+    post: (rsp: ResponseContext) => new Observable(Promise.resolve(rsp)),
+  };
+}
+
+function rawBodyMiddleware(sink: { text?: string }): ObservableMiddleware {
+  return {
+    pre: (ctx: RequestContext) => new Observable(Promise.resolve(ctx)),
+    post: (rsp: ResponseContext) =>
+      new Observable(
+        (async () => {
+          const text = await rsp.body.text();
+          sink.text = text;
+          // The body stream can be read once; hand the client a replayable copy.
+          rsp.body = { text: async () => text, binary: async () => Buffer.from(text) };
+          return rsp;
+        })(),
+      ),
+  };
+}

@@ -1,0 +1,151 @@
+import type { Assessment, JsonPatchOp } from '../domain/assessment.js';
+import type { Action } from '../domain/decision.js';
+import { evidenceNeeded } from '../domain/evidence.js';
+import { assessRaw } from '../domain/snapshot.js';
+import type { ClusterPort, RawSnapshot, RemoveOutcome, WorkflowKey } from '../kube/port.js';
+import { snapshotDigest } from './digest.js';
+import { assertPlannedPatch } from './patch-guard.js';
+
+/** What this invocation may do: `apply` patches, the others only say what would happen. */
+export type Act = 'apply' | 'dry-run' | 'notify-only';
+
+export interface ReconcileOptions {
+  now: () => Date;
+  quietPeriodMs: number;
+  act: Act;
+}
+
+/** Outcome strings, stable so that audit queries and dashboards can group on them. */
+export const Outcome = {
+  patched: 'patched',
+  patchedAfterReassess: 'patched-after-reassess',
+  alreadyGone: 'already-gone',
+  changedReassessed: 'changed-reassessed',
+  dryRun: 'dry-run',
+  notifyOnly: 'policy: notify-only',
+  needsHuman: 'needs-human',
+  waiting: 'waiting',
+  ignored: 'ignored',
+  noPatchPlanned: 'no-patch-planned',
+  conflictTwice: 'conflict-twice',
+} as const;
+
+export interface ReconcileResult {
+  /** Always set, even when the Workflow was gone before it could be read. */
+  workflow: WorkflowKey & { uid?: string };
+  /** The assessment the action was taken on; null when the Workflow no longer existed when read. */
+  assessment: Assessment | null;
+  action: Action;
+  outcome: string;
+  /** HTTP status of the PATCH, when one was sent. */
+  apiStatus?: number;
+  /** The exact patch sent, for the audit record. */
+  patchSent?: JsonPatchOp[];
+  /** sha256 of the canonical JSON of the raw snapshot the final assessment was made on. */
+  snapshotDigest?: string;
+}
+
+/**
+ * Two conflicting writes in a row: someone else keeps changing the Workflow. Nothing was forced; the caller
+ * retries later (the Lambda reports it as a batch item failure).
+ */
+export class ReconcileConflictError extends Error {
+  override readonly name = 'ReconcileConflictError';
+  readonly retryable = true;
+  readonly outcome = Outcome.conflictTwice;
+  constructor(
+    readonly result: ReconcileResult,
+    detail: string,
+  ) {
+    super(`${result.workflow.namespace}/${result.workflow.name}: the Workflow changed under two patches in a row (${detail}); retry later`);
+  }
+}
+
+/**
+ * Reads the live Workflow, assesses it and acts on the verdict. A patch that fails its `test` (the object
+ * changed since it was read) leads to one fresh read and one new assessment, acted on once more; a second
+ * conflict is an error, never a forced write. Only the patch the assessment planned is ever sent.
+ */
+export async function reconcile(port: ClusterPort, key: WorkflowKey, opts: ReconcileOptions): Promise<ReconcileResult> {
+  const first = await read(port, key, opts);
+  if (!first) return { workflow: { ...key }, assessment: null, action: 'none', outcome: Outcome.alreadyGone };
+  if (!(opts.act === 'apply' && first.assessment.verdict === 'remove')) return withoutPatch(first, opts.act);
+
+  const sent = await send(port, key, first);
+  if (sent.outcome?.kind !== 'conflict') return sent.result;
+
+  const second = await read(port, key, opts);
+  if (!second) {
+    return { ...resultOf(first), action: 'none', outcome: Outcome.alreadyGone, apiStatus: sent.outcome.status };
+  }
+  if (second.assessment.verdict !== 'remove') {
+    return { ...withoutPatch(second, opts.act), outcome: Outcome.changedReassessed };
+  }
+  const resent = await send(port, key, second, Outcome.patchedAfterReassess);
+  if (resent.outcome?.kind === 'conflict') throw new ReconcileConflictError(resent.result, `HTTP ${resent.outcome.status}`);
+  return resent.result;
+}
+
+interface Read {
+  raw: RawSnapshot;
+  assessment: Assessment;
+  digest: string;
+}
+
+async function read(port: ClusterPort, key: WorkflowKey, opts: ReconcileOptions): Promise<Read | null> {
+  const raw = await port.snapshot(key, { needs: evidenceNeeded });
+  if (!raw) return null;
+  return { raw, assessment: assessRaw(raw, { now: opts.now(), quietPeriodMs: opts.quietPeriodMs }), digest: snapshotDigest(raw) };
+}
+
+function resultOf(read: Read): Omit<ReconcileResult, 'action' | 'outcome'> {
+  const { workflow } = read.assessment;
+  return {
+    workflow: { namespace: workflow.namespace, name: workflow.name, ...(workflow.uid ? { uid: workflow.uid } : {}) },
+    assessment: read.assessment,
+    snapshotDigest: read.digest,
+  };
+}
+
+function withoutPatch(read: Read, act: Act): ReconcileResult {
+  const base = resultOf(read);
+  switch (read.assessment.verdict) {
+    case 'remove':
+      if (act === 'notify-only') return { ...base, action: 'notified', outcome: Outcome.notifyOnly };
+      return { ...base, action: 'would-remove', outcome: Outcome.dryRun };
+    case 'notify':
+      // The notifying itself happens downstream (the decision event's consumers).
+      return { ...base, action: 'notified', outcome: Outcome.needsHuman };
+    case 'wait':
+      return { ...base, action: 'none', outcome: Outcome.waiting };
+    case 'ignore':
+      return { ...base, action: 'none', outcome: Outcome.ignored };
+  }
+}
+
+async function send(
+  port: ClusterPort,
+  key: WorkflowKey,
+  read: Read,
+  patchedOutcome: string = Outcome.patched,
+): Promise<{ result: ReconcileResult; outcome?: RemoveOutcome }> {
+  const base = resultOf(read);
+  const patch = read.assessment.patch;
+  if (!patch) return { result: { ...base, action: 'none', outcome: Outcome.noPatchPlanned } };
+  assertPlannedPatch(patch, read.assessment.workflow.uid);
+  const outcome = await port.removeFinalizer(key, patch);
+  const sent = { ...base, apiStatus: outcome.status, patchSent: patch };
+  switch (outcome.kind) {
+    case 'patched':
+      return { result: { ...sent, action: 'removed', outcome: patchedOutcome }, outcome };
+    case 'gone':
+      return { result: { ...sent, action: 'none', outcome: Outcome.alreadyGone }, outcome };
+    case 'conflict':
+      return { result: { ...sent, action: 'none', outcome: Outcome.conflictTwice }, outcome };
+  }
+}
+
+/** True for failures the caller should retry later (SQS redelivery): transient API errors and double conflicts. */
+export function isRetryable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
+}

@@ -1,0 +1,92 @@
+import { InvalidSnapshotError } from '../domain/snapshot.js';
+import type { ClusterPort, Scope, WorkflowKey } from '../kube/port.js';
+import { reconcile, ReconcileConflictError, type ReconcileResult } from './reconcile.js';
+
+export interface ScanOptions {
+  scope: Scope;
+  /** `apply` removes finalizers (within the cap); `dry-run` only reports. */
+  act: 'apply' | 'dry-run';
+  /** More removable Workflows than this means a systemic cause: remove nothing, page a human. */
+  maxRemovals: number;
+  quietPeriodMs: number;
+  now: () => Date;
+  pageSize?: number;
+  /** Called after each Workflow is assessed, with the running count. */
+  onProgress?: (scanned: number) => void;
+}
+
+export interface ScanReport {
+  results: ReconcileResult[];
+  /** Set when the cap stopped all removals. */
+  capExceeded?: { removable: number; max: number };
+}
+
+export const capExceededOutcome = (removable: number, max: number) =>
+  `cap-exceeded: ${removable} removable > max ${max} (systemic cause suspected)`;
+
+/**
+ * A one-shot sweep for the CLI: list the Workflows carrying the finalizer, assess each on a live read, and,
+ * if asked to apply and the number of removable ones is within the cap, remove exactly those (each re-read
+ * and re-assessed right before its patch). Over the cap nothing is removed (DESIGN.md 5, invariant 7).
+ */
+export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise<ScanReport> {
+  // Keys first, objects later: holding names is cheap, and a slow assessment pass cannot outlive the
+  // list's continue token.
+  const keys: WorkflowKey[] = [];
+  for await (const wf of port.candidates(opts.scope, opts.pageSize ? { pageSize: opts.pageSize } : {})) {
+    const key = keyOf(wf);
+    if (key) keys.push(key);
+  }
+
+  const results: ReconcileResult[] = [];
+  for (const key of keys) {
+    results.push(await reconcileOne(port, key, { ...opts, act: 'dry-run' }));
+    opts.onProgress?.(results.length);
+  }
+
+  const removable = results.filter((r) => r.action === 'would-remove').length;
+  if (removable > opts.maxRemovals) {
+    const outcome = capExceededOutcome(removable, opts.maxRemovals);
+    return {
+      results: results.map((r) => ({ ...r, action: 'none', outcome })),
+      capExceeded: { removable, max: opts.maxRemovals },
+    };
+  }
+
+  if (opts.act === 'apply') {
+    for (let i = 0; i < results.length; i++) {
+      if (results[i]!.action === 'would-remove') results[i] = await reconcileOne(port, keyOfResult(results[i]!), { ...opts, act: 'apply' });
+    }
+  }
+  return { results: results.map(scanView) };
+}
+
+async function reconcileOne(
+  port: ClusterPort,
+  key: WorkflowKey,
+  opts: Pick<ScanOptions, 'now' | 'quietPeriodMs'> & { act: 'apply' | 'dry-run' },
+): Promise<ReconcileResult> {
+  try {
+    return await reconcile(port, key, { now: opts.now, quietPeriodMs: opts.quietPeriodMs, act: opts.act });
+  } catch (err) {
+    // One unreadable or contested Workflow must not hide the others; cluster-wide failures still abort.
+    if (err instanceof ReconcileConflictError) return { ...err.result, action: 'none', outcome: err.outcome };
+    if (err instanceof InvalidSnapshotError) return { workflow: key, assessment: null, action: 'none', outcome: `invalid: ${err.message}` };
+    throw err;
+  }
+}
+
+/** `scan` sends no notifications, so it must not claim it did. */
+function scanView(result: ReconcileResult): ReconcileResult {
+  return result.action === 'notified' ? { ...result, action: 'none', outcome: 'needs-human (scan does not notify)' } : result;
+}
+
+function keyOf(workflow: Record<string, unknown>): WorkflowKey | undefined {
+  const meta = workflow['metadata'] as { namespace?: unknown; name?: unknown } | undefined;
+  if (typeof meta?.namespace !== 'string' || typeof meta.name !== 'string') return undefined;
+  return { namespace: meta.namespace, name: meta.name };
+}
+
+function keyOfResult(result: ReconcileResult): WorkflowKey {
+  return { namespace: result.workflow.namespace, name: result.workflow.name };
+}

@@ -1,0 +1,173 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ReconcileConflictError, isRetryable, reconcile, type ReconcileOptions } from '../../../src/remediation/reconcile.js';
+import { snapshotDigest } from '../../../src/remediation/digest.js';
+import { allSeeds, GC, NOW, parentWorkflowA } from './fixtures.js';
+import { type LocalApiServer, portOn, useLocalCluster, WORKFLOW_PATH } from './local-cluster.js';
+
+const A = { namespace: 'argo-workflows', name: 'parent-wf-7xk2p' };
+const B = { namespace: 'data', name: 'etl-run-q8h2d' };
+const C = { namespace: 'reports', name: 'nightly-report-5jz7c' };
+const A_UID = '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11';
+const wfRef = { kind: 'Workflow', ...A };
+
+const cluster = useLocalCluster({ seed: allSeeds() });
+let server: LocalApiServer;
+beforeEach(() => {
+  server = cluster();
+});
+
+const opts = (act: ReconcileOptions['act']): ReconcileOptions => ({ now: () => new Date(NOW), quietPeriodMs: 30 * 60_000, act });
+const patches = () => server.requests.filter((r) => r.method === 'PATCH');
+
+describe('reconcile', () => {
+  it('apply: removes exactly the artifact-GC finalizer and reports what it sent', async () => {
+    server.store.put(parentWorkflowA({ finalizers: ['example.com/a', GC, 'example.com/b'], deleting: false }));
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(result).toMatchObject({ action: 'removed', outcome: 'patched', apiStatus: 200, workflow: { ...A, uid: A_UID } });
+    expect(result.assessment).toMatchObject({ verdict: 'remove', cause: 'no-pending-artifacts' });
+    expect(result.patchSent).toEqual(result.assessment!.patch);
+    expect(result.snapshotDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(patches()).toHaveLength(1);
+    expect(patches()[0]!.body).toEqual(result.assessment!.patch);
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/a', 'example.com/b']);
+  });
+
+  it('apply on a terminating Workflow: it disappears once the finalizer is removed', async () => {
+    server.store.put(parentWorkflowA({ deleting: true }));
+    const { port } = portOn(server);
+    expect(await reconcile(port, A, opts('apply'))).toMatchObject({ action: 'removed', outcome: 'patched' });
+    expect(server.store.get(wfRef)).toBeUndefined();
+    expect(await reconcile(port, A, opts('apply'))).toEqual({ workflow: A, assessment: null, action: 'none', outcome: 'already-gone' });
+  });
+
+  it('dry-run and notify-only never patch', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    const { port } = portOn(server);
+    expect(await reconcile(port, A, opts('dry-run'))).toMatchObject({ action: 'would-remove', outcome: 'dry-run' });
+    expect(await reconcile(port, A, opts('notify-only'))).toMatchObject({ action: 'notified', outcome: 'policy: notify-only' });
+    expect(patches()).toHaveLength(0);
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual([GC]);
+  });
+
+  it('notify and wait verdicts are never patched, even with apply', async () => {
+    const { port } = portOn(server);
+    const b = await reconcile(port, B, opts('apply'));
+    expect(b).toMatchObject({ action: 'notified', outcome: 'needs-human', assessment: { verdict: 'notify', cause: 'gc-failed' } });
+    const c = await reconcile(port, C, opts('apply'));
+    expect(c).toMatchObject({ action: 'none', outcome: 'waiting', assessment: { verdict: 'wait', cause: 'gc-running' } });
+    expect(patches()).toHaveLength(0);
+  });
+
+  it('the digest is of the raw snapshot the decision was made on', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    const { port } = portOn(server);
+    const raw = await port.snapshot(A);
+    const result = await reconcile(port, A, opts('dry-run'));
+    expect(result.snapshotDigest).toBe(snapshotDigest(raw));
+  });
+
+  it('a controller update between GET and PATCH fails the test (422); one fresh read and assessment, then the new patch', async () => {
+    server.store.put(parentWorkflowA({ finalizers: [GC], deleting: false }));
+    // The "controller" adds a finalizer in front, shifting artifact-gc to index 1, just before our PATCH lands.
+    server.faults.onBeforeWrite(({ store }) => void store.mutate(wfRef, (wf) => void (wf.metadata.finalizers = ['example.com/late', GC])), {
+      times: 1,
+      pathRegex: `^${WORKFLOW_PATH(A.namespace, A.name)}$`,
+    });
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(result).toMatchObject({ action: 'removed', outcome: 'patched-after-reassess', apiStatus: 200 });
+    expect(patches().map((r) => r.status)).toEqual([422, 200]);
+    expect(patches()[1]!.body).toEqual([
+      { op: 'test', path: '/metadata/uid', value: A_UID },
+      { op: 'test', path: '/metadata/finalizers/1', value: GC },
+      { op: 'remove', path: '/metadata/finalizers/1' },
+    ]);
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/late']);
+    const gets = server.requests.filter((r) => r.method === 'GET' && r.path === WORKFLOW_PATH(A.namespace, A.name));
+    expect(gets).toHaveLength(2);
+  });
+
+  it('re-assessment acts on the new verdict: an opt-out added meanwhile means nothing is removed', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    server.faults.onBeforeWrite(
+      ({ store }) =>
+        void store.mutate(wfRef, (wf) => {
+          wf.metadata.annotations = { ...wf.metadata.annotations, 'argo-finalizer-remediator/skip': 'true' };
+          wf.metadata.finalizers = ['example.com/late', GC];
+        }),
+      { times: 1 },
+    );
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(result).toMatchObject({ action: 'none', outcome: 'changed-reassessed', assessment: { verdict: 'ignore', cause: 'opted-out' } });
+    expect(patches()).toHaveLength(1);
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/late', GC]);
+  });
+
+  it('a recreated namesake (new uid) fails the uid test and is judged afresh', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    server.faults.onBeforeWrite(
+      ({ store }) => {
+        store.remove(wfRef);
+        const fresh = parentWorkflowA({ deleting: false });
+        const meta = fresh['metadata'] as Record<string, unknown>;
+        meta['uid'] = 'f0000000-0000-4000-8000-000000000001';
+        fresh['status'] = { phase: 'Running' };
+        store.put(fresh);
+      },
+      { times: 1 },
+    );
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(result).toMatchObject({ action: 'none', outcome: 'changed-reassessed', assessment: { verdict: 'wait', cause: 'workflow-not-finished' } });
+    expect(result.workflow.uid).toBe('f0000000-0000-4000-8000-000000000001');
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual([GC]);
+  });
+
+  it('a Workflow deleted between the conflict and the re-read is already gone', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    server.faults.onBeforeWrite(({ store }) => void store.mutate(wfRef, (wf) => void (wf.metadata.finalizers = ['example.com/late', GC])), { times: 1 });
+    server.faults.add({
+      kind: 'hook',
+      match: { method: 'GET', pathRegex: `^${WORKFLOW_PATH(A.namespace, A.name)}$` },
+      run: ({ store }) => {
+        if (store.get(wfRef)?.metadata.finalizers?.includes('example.com/late')) store.remove(wfRef);
+      },
+    });
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(result).toMatchObject({ action: 'none', outcome: 'already-gone', apiStatus: 422 });
+  });
+
+  it('a second conflict is a retryable error, and nothing is forced', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    let n = 0;
+    server.faults.onBeforeWrite(
+      ({ store }) =>
+        void store.mutate(wfRef, (wf) => {
+          n++;
+          wf.metadata.finalizers = [...Array.from({ length: n }, (_, i) => `example.com/f${i}`), GC];
+        }),
+      { times: 2 },
+    );
+    const { port } = portOn(server);
+    const err = await reconcile(port, A, opts('apply')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReconcileConflictError);
+    expect(isRetryable(err)).toBe(true);
+    expect((err as ReconcileConflictError).outcome).toBe('conflict-twice');
+    expect((err as ReconcileConflictError).result.apiStatus).toBe(422);
+    expect(patches().map((r) => r.status)).toEqual([422, 422]);
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/f0', 'example.com/f1', GC]);
+  });
+
+  it('a Workflow that never existed is reported as already gone, without an assessment', async () => {
+    const { port } = portOn(server);
+    expect(await reconcile(port, { namespace: 'data', name: 'never-was' }, opts('apply'))).toEqual({
+      workflow: { namespace: 'data', name: 'never-was' },
+      assessment: null,
+      action: 'none',
+      outcome: 'already-gone',
+    });
+  });
+});

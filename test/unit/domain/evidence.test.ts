@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { evidenceNeeded } from '../../../src/domain/evidence.js';
+import { assessRaw } from '../../../src/domain/snapshot.js';
+import { decisionTableCases, NOW } from '../../fixtures/workflows.js';
+import { quietPeriodMs, workflowSnapshot } from './arbitraries.js';
+
+/** Everything but the pod and task lists in the evidence, which a reduced snapshot leaves empty on purpose. */
+const judged = (a: ReturnType<typeof assessRaw>) => ({ ...a, evidence: { ...a.evidence, pods: [], tasks: [] } });
+
+describe('evidenceNeeded: list only what can change the verdict', () => {
+  it('a snapshot reduced to the needed evidence is judged exactly like the full one (random Workflows)', () => {
+    let reduced = 0;
+    fc.assert(
+      fc.property(workflowSnapshot, quietPeriodMs, (snap, qp) => {
+        const needs = evidenceNeeded(snap.workflow);
+        if (!needs.pods || !needs.tasks) reduced += 1;
+        const opts = { now: NOW, quietPeriodMs: qp };
+        const full = assessRaw(snap, opts);
+        const partial = assessRaw({ workflow: snap.workflow, pods: needs.pods ? snap.pods : [], tasks: needs.tasks ? snap.tasks : [] }, opts);
+        expect(judged(partial)).toEqual(judged(full));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(reduced).toBeGreaterThan(500);
+  });
+
+  it('on the decision-table fixtures too', () => {
+    for (const c of decisionTableCases()) {
+      const needs = evidenceNeeded(c.snapshot.workflow);
+      const opts = { now: c.now ?? NOW, quietPeriodMs: 1_800_000 };
+      const partial = { workflow: c.snapshot.workflow, pods: needs.pods ? c.snapshot.pods : [], tasks: needs.tasks ? c.snapshot.tasks : [] };
+      expect([c.title, judged(assessRaw(partial, opts))]).toEqual([c.title, judged(assessRaw(c.snapshot, opts))]);
+    }
+  });
+
+  it('needs nothing for rows 1-5, pods for a removal with nothing pending, both when artifacts are pending', () => {
+    const byTitle = Object.fromEntries(decisionTableCases().map((c) => [c.title, evidenceNeeded(c.snapshot.workflow)]));
+    expect(byTitle['row 3: deleted while Running']).toEqual({ pods: false, tasks: false });
+    expect(byTitle['row 5: mixed strategies, not being deleted']).toEqual({ pods: false, tasks: false });
+    expect(byTitle['row 7: nested parent of the v3.5.10 bug']).toEqual({ pods: true, tasks: false });
+    expect(byTitle['row 11: GC pod Failed on RBAC (example b)']).toEqual({ pods: true, tasks: true });
+    expect(evidenceNeeded({ kind: 'Pod' })).toEqual({ pods: false, tasks: false });
+  });
+});

@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ConfigError, describeIssues } from './config-error.js';
+import { RemediatorConfig } from './schema.js';
+
+/** Environment variables the Lambda functions read (serverless.yml sets them). */
+export const CONFIG_ENV = 'AFR_CONFIG';
+export const CONFIG_SSM_PARAM_ENV = 'AFR_CONFIG_SSM_PARAM';
+export const AUDIT_BUCKET_ENV = 'AUDIT_BUCKET';
+export const SLACK_WEBHOOK_SSM_PARAM_ENV = 'SLACK_WEBHOOK_SSM_PARAM';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ConfigDeps {
+  /** Reads a (SecureString) SSM parameter, decrypted. Defaults to the AWS SDK, loaded on first use. */
+  getParameter?: (name: string) => Promise<string>;
+  /** Where non-fatal advice goes (a webhook URL held in the config itself...). Defaults to nowhere. */
+  warn?: (message: string) => void;
+}
+
+/** Validates an already-parsed document; `origin` names where it came from in error messages. */
+export function parseConfig(document: unknown, origin: string, warn?: (message: string) => void): RemediatorConfig {
+  const result = RemediatorConfig.safeParse(document);
+  if (!result.success) {
+    throw new ConfigError(`invalid configuration (${origin}): ${describeIssues(result.error)}`);
+  }
+  if (result.data.slack && 'url' in result.data.slack.webhook) {
+    warn?.(
+      `configuration (${origin}) holds the Slack webhook URL itself (slack.webhook.url): fine for local runs, ` +
+        'but deployments should use slack.webhook.ssmParameter or slack.webhook.secretId',
+    );
+  }
+  return result.data;
+}
+
+/** The CLI's `--config FILE`: JSON or YAML (YAML 1.2 reads JSON too). */
+export async function loadConfigFile(path: string, deps: Pick<ConfigDeps, 'warn'> = {}): Promise<RemediatorConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'read error';
+    throw new ConfigError(`cannot read configuration file ${path} (${code})`);
+  }
+  return parseConfig(parseText(text, `file ${path}`), `file ${path}`, deps.warn);
+}
+
+/**
+ * The functions' configuration, at cold start: `AFR_CONFIG` (inline JSON) wins over `AFR_CONFIG_SSM_PARAM`
+ * (a parameter name, read with decryption). `AUDIT_BUCKET` and `SLACK_WEBHOOK_SSM_PARAM` fill `audit.bucket`
+ * and `slack` when the document leaves them out, so the deployment's own wiring is the default.
+ * The result is cached per input, so warm invocations pay nothing; a failed read is not cached.
+ */
+export function loadConfigFromEnv(env: Env, deps: ConfigDeps = {}): Promise<RemediatorConfig> {
+  const inline = nonEmpty(env[CONFIG_ENV]);
+  const parameter = nonEmpty(env[CONFIG_SSM_PARAM_ENV]);
+  const key = JSON.stringify([
+    inline,
+    inline === undefined ? parameter : undefined,
+    env[AUDIT_BUCKET_ENV],
+    env[SLACK_WEBHOOK_SSM_PARAM_ENV],
+  ]);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const loading = load(env, inline, parameter, deps);
+  cache.set(key, loading);
+  loading.catch(() => cache.delete(key));
+  return loading;
+}
+
+/** For tests, and for a function that wants a configuration change to take effect without a cold start. */
+export function clearConfigCache(): void {
+  cache.clear();
+}
+
+const cache = new Map<string, Promise<RemediatorConfig>>();
+
+async function load(
+  env: Env,
+  inline: string | undefined,
+  parameter: string | undefined,
+  deps: ConfigDeps,
+): Promise<RemediatorConfig> {
+  let document: unknown;
+  let origin: string;
+  if (inline !== undefined) {
+    origin = `env ${CONFIG_ENV}`;
+    document = parseText(inline, origin);
+  } else if (parameter !== undefined) {
+    origin = `SSM parameter ${parameter}`;
+    const getParameter = deps.getParameter ?? ssmGetParameter;
+    document = parseText(await getParameter(parameter), origin);
+  } else {
+    throw new ConfigError(
+      `no configuration: set ${CONFIG_ENV} (the configuration as JSON) or ${CONFIG_SSM_PARAM_ENV} (the name of ` +
+        'an SSM parameter holding it)',
+    );
+  }
+  return parseConfig(withDeploymentDefaults(document, env), origin, deps.warn);
+}
+
+function withDeploymentDefaults(document: unknown, env: Env): unknown {
+  if (!isRecord(document)) return document;
+  const result: Record<string, unknown> = { ...document };
+  const bucket = nonEmpty(env[AUDIT_BUCKET_ENV]);
+  if (bucket !== undefined && (result['audit'] === undefined || isRecord(result['audit']))) {
+    const audit = (result['audit'] ?? {}) as Record<string, unknown>;
+    if (audit['bucket'] === undefined) result['audit'] = { ...audit, bucket };
+  }
+  const webhookParameter = nonEmpty(env[SLACK_WEBHOOK_SSM_PARAM_ENV]);
+  if (webhookParameter !== undefined && result['slack'] === undefined) {
+    result['slack'] = { webhook: { ssmParameter: webhookParameter } };
+  }
+  return result;
+}
+
+/**
+ * Parse errors report a position only: both JSON.parse and YAML quote the offending source line, which may
+ * be the line holding a token.
+ */
+function parseText(text: string, origin: string): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: false, logLevel: 'error' });
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const { line, col } = lineAndColumn(text, err.pos[0]);
+      throw new ConfigError(`configuration (${origin}) is not valid JSON or YAML: ${err.message} at line ${line}, column ${col}`);
+    }
+    throw new ConfigError(`configuration (${origin}) is not valid JSON or YAML`);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
+}
+
+async function ssmGetParameter(name: string): Promise<string> {
+  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  client ??= new SSMClient({});
+  try {
+    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const value = out.Parameter?.Value;
+    if (value === undefined) throw new ConfigError(`SSM parameter ${name} has no value`);
+    return value;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const errorName = (err as { name?: unknown }).name;
+    throw new ConfigError(`cannot read SSM parameter ${name} (${typeof errorName === 'string' ? errorName : 'error'})`);
+  }
+}
+
+let client: import('@aws-sdk/client-ssm').SSMClient | undefined;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

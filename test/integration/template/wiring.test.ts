@@ -1,0 +1,598 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { normalize } from '../../../src/signals/index.js';
+import { matches as matchesPattern } from '../../../src/bus/event-pattern.js';
+import { exporterConfig, manifests, type ResourceEventSourceSpec, type SensorSpec, sensorPayload, spec } from './forwarders.js';
+import {
+  asArray,
+  isGetAtt,
+  isRef,
+  ofType,
+  PACKAGE_DIR,
+  packageService,
+  policyDocuments,
+  resource,
+  ROOT,
+  STAGE,
+  type Template,
+  unzip,
+} from './template.js';
+
+const run = promisify(execFile);
+const FUNCTIONS = ['evaluate', 'sweep', 'ingest', 'notify', 'audit'] as const;
+const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
+
+let template: Template;
+
+beforeAll(async () => {
+  template = await packageService();
+}, 240_000);
+
+/** The rule (of type AWS::Events::Rule) whose only target is `targetArn`'s owner. */
+function ruleTargeting(check: (arn: unknown) => boolean): { id: string; props: Record<string, unknown>; target: Record<string, unknown> } {
+  const found = ofType(template, 'AWS::Events::Rule').flatMap(([id, r]) =>
+    asArray(r.Properties['Targets'] as Record<string, unknown>[]).filter((t) => check(t['Arn'])).map((target) => ({ id, props: r.Properties, target })),
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+function envelope(detailType: string, detail: Record<string, unknown>, source = 'argo-finalizer-remediator') {
+  return {
+    version: '0',
+    id: 'c9a7e4b2-1f0d-4e3a-9b8c-7d6e5f4a3b2c',
+    'detail-type': detailType,
+    source,
+    account: '123456789012',
+    time: '2026-09-01T10:00:06Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail,
+  };
+}
+
+/** kubernetes-event-exporter EnhancedEvent inside the eventbridge receiver's envelope (forwarders doc 4.1-4.2). */
+function exporterEvent(involvedObject: Record<string, unknown>) {
+  return envelope(
+    'kubernetes-event',
+    {
+      metadata: { name: 'etl-7xk2p.1862f0c3a7b4e2d1', namespace: 'argo', uid: '5d0e1c9a', resourceVersion: '48213377' },
+      reason: 'ArtifactGCFailed',
+      message: 'Artifact Garbage Collection failed for strategy OnWorkflowDeletion, pod etl-7xk2p-artgc-wfdel-2166136261 exited with non-zero exit code',
+      source: { component: 'workflow-controller' },
+      firstTimestamp: '2026-09-01T10:00:05Z',
+      lastTimestamp: '2026-09-01T10:00:05Z',
+      count: 1,
+      type: 'Warning',
+      eventTime: null,
+      reportingComponent: 'workflow-controller',
+      reportingInstance: '',
+      clusterName: 'prod-eks-euw1',
+      involvedObject: {
+        namespace: 'argo',
+        name: 'etl-7xk2p',
+        uid: '9b2f6a1e-8c3d-4e5f-a6b7-c8d9e0f1a2b3',
+        resourceVersion: '48213370',
+        labels: { 'workflows.argoproj.io/completed': 'true' },
+        deleted: true,
+        ...involvedObject,
+      },
+    },
+    'k8s.event-exporter',
+  );
+}
+
+const decision = (overrides: Record<string, unknown>) =>
+  envelope('Remediation Decision', {
+    workflow: { namespace: 'argo', name: 'etl-7xk2p', uid: '9b2f' },
+    verdict: 'remove',
+    cause: 'no-pending-artifacts',
+    reasons: [],
+    pendingArtifacts: [],
+    notifyOperator: false,
+    cluster: 'prod-eks-euw1',
+    decisionId: 'd1',
+    mode: 'remediate',
+    action: 'removed',
+    outcome: 'patched',
+    at: '2026-09-01T10:00:07Z',
+    ...overrides,
+  });
+
+describe('functions', () => {
+  it('defines exactly the five functions, all on nodejs22.x / arm64 with explicit timeouts', () => {
+    const functions = ofType(template, 'AWS::Lambda::Function');
+    expect(functions.map(([id]) => id).sort()).toEqual(FUNCTIONS.map(logicalId).sort());
+    for (const [, fn] of functions) {
+      expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+      expect(fn.Properties['Architectures']).toEqual(['arm64']);
+      expect(fn.Properties['Timeout']).toBeGreaterThan(6);
+    }
+  });
+
+  it('gives every function its own role and the wiring environment', () => {
+    const roles = new Set<string>();
+    for (const fn of FUNCTIONS) {
+      const props = resource(template, logicalId(fn)).Properties;
+      const role = props['Role'] as { 'Fn::Sub'?: string };
+      expect(role['Fn::Sub']).toMatch(/^\$\{\w+Role\.Arn\}$/);
+      roles.add(role['Fn::Sub']!);
+      const vars = (props['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(vars)).toEqual(
+        expect.arrayContaining([
+          'AFR_CONFIG_SSM_PARAM',
+          'AUDIT_BUCKET',
+          'DECISION_BUS_NAME',
+          'SIGNALS_QUEUE_URL',
+          'SLACK_WEBHOOK_SSM_PARAM',
+          'POWERTOOLS_SERVICE_NAME',
+          'POWERTOOLS_METRICS_NAMESPACE',
+        ]),
+      );
+      expect(vars['POWERTOOLS_METRICS_NAMESPACE']).toBe('ArgoFinalizerRemediator');
+      expect(vars['AFR_CONFIG_SSM_PARAM']).toBe(`/argo-finalizer-remediator/${STAGE}/config`);
+      expect(isRef(vars['AUDIT_BUCKET'], 'AuditBucket')).toBe(true);
+      expect(isRef(vars['DECISION_BUS_NAME'], 'RemediatorBus')).toBe(true);
+      expect(isRef(vars['SIGNALS_QUEUE_URL'], 'SignalsQueue')).toBe(true);
+    }
+    expect(roles.size).toBe(FUNCTIONS.length);
+    expect(template.Resources['IamRoleLambdaExecution']).toBeUndefined();
+  });
+
+  it('keeps every log group for a bounded time', () => {
+    const groups = ofType(template, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(FUNCTIONS.length);
+    for (const [, g] of groups) expect(g.Properties['RetentionInDays']).toBe(30);
+  });
+
+  it('packages each function as its own bundle whose handler loads as CommonJS', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afr-bundles-'));
+    try {
+      for (const fn of FUNCTIONS) {
+        const files = unzip(await readFile(join(PACKAGE_DIR, `${fn}.zip`)));
+        expect([...files.keys()].sort()).toEqual([`functions/${fn}.js`, `functions/${fn}.js.map`]);
+        const target = join(dir, fn);
+        await mkdir(join(target, 'functions'), { recursive: true });
+        for (const [name, data] of files) await writeFile(join(target, name), data);
+        // Lambda's nodejs22.x runtime provides the SDK v3 clients the bundle leaves out; NODE_PATH stands in.
+        const { stdout } = await run(process.execPath, ['-e', `process.stdout.write(typeof require('./functions/${fn}.js').handler)`], {
+          cwd: target,
+          env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'eu-west-1' },
+        });
+        expect(stdout, fn).toBe('function');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('evaluate <- SignalsQueue', () => {
+  it('consumes the queue in batches with partial-batch failure reporting', () => {
+    const mappings = ofType(template, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => isGetAtt(m.Properties['EventSourceArn'], 'SignalsQueue', 'Arn'));
+    expect(mappings).toHaveLength(1);
+    const props = mappings[0]![1].Properties;
+    expect(isGetAtt(props['EventSourceArn'], 'SignalsQueue', 'Arn')).toBe(true);
+    expect(isGetAtt(props['FunctionName'], 'EvaluateLambdaFunction', 'Arn')).toBe(true);
+    expect(props['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
+    expect(props['BatchSize']).toBe(10);
+    expect(props['MaximumBatchingWindowInSeconds']).toBe(5);
+    const reserved = resource(template, 'EvaluateLambdaFunction').Properties['ReservedConcurrentExecutions'];
+    expect((props['ScalingConfig'] as { MaximumConcurrency: number }).MaximumConcurrency).toBeLessThanOrEqual(reserved as number);
+  });
+
+  it('hides a received message for at least 6x the evaluate timeout', () => {
+    const timeout = resource(template, 'EvaluateLambdaFunction').Properties['Timeout'] as number;
+    expect(resource(template, 'SignalsQueue').Properties['VisibilityTimeout']).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('dead-letters a signal after 5 receives, and keeps dead letters 14 days', () => {
+    const queue = resource(template, 'SignalsQueue').Properties;
+    const redrive = queue['RedrivePolicy'] as Record<string, unknown>;
+    expect(isGetAtt(redrive['deadLetterTargetArn'], 'SignalsDLQ', 'Arn')).toBe(true);
+    expect(redrive['maxReceiveCount']).toBe(5);
+    expect(queue['QueueName']).toBe(`argo-finalizer-remediator-${STAGE}-signals`);
+    for (const id of ['SignalsDLQ', 'TargetsDLQ']) {
+      expect(resource(template, id).Properties['MessageRetentionPeriod']).toBe(1_209_600);
+    }
+    for (const id of ['SignalsQueue', 'SignalsDLQ', 'TargetsDLQ']) {
+      expect(resource(template, id).Properties['SqsManagedSseEnabled']).toBe(true);
+    }
+  });
+});
+
+describe('sweep <- EventBridge Scheduler', () => {
+  it('runs every 15 minutes through a role that may invoke only the sweep function', () => {
+    const schedules = ofType(template, 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const props = schedules[0]![1].Properties;
+    expect(props['ScheduleExpression']).toBe('rate(15 minutes)');
+    const target = props['Target'] as Record<string, unknown>;
+    expect(isGetAtt(target['Arn'], 'SweepLambdaFunction', 'Arn')).toBe(true);
+    expect(isGetAtt(target['RoleArn'], 'SweepSchedulerRole', 'Arn')).toBe(true);
+
+    const role = resource(template, 'SweepSchedulerRole').Properties;
+    const trust = JSON.stringify(role['AssumeRolePolicyDocument']);
+    expect(trust).toContain('scheduler.amazonaws.com');
+    expect(JSON.stringify(role['Policies'])).toContain(`:function:argo-finalizer-remediator-${STAGE}-sweep`);
+    expect(resource(template, 'SweepLambdaFunction').Properties['Timeout']).toBe(300);
+  });
+});
+
+describe('ingest (Argo Events awsLambda target)', () => {
+  it('has no event source, and sends invocations that failed every retry to the targets DLQ', () => {
+    const props = resource(template, 'IngestLambdaFunction').Properties;
+    expect(props['Timeout']).toBe(30);
+    const invokeConfig = ofType(template, 'AWS::Lambda::EventInvokeConfig').find(([, r]) => isRef(r.Properties['FunctionName'], 'IngestLambdaFunction'));
+    expect(invokeConfig).toBeDefined();
+    const destination = (invokeConfig![1].Properties['DestinationConfig'] as { OnFailure: { Destination: unknown } }).OnFailure.Destination;
+    expect(isGetAtt(destination, 'TargetsDLQ', 'Arn')).toBe(true);
+    const targets = ofType(template, 'AWS::Events::Rule').flatMap(([, r]) => asArray(r.Properties['Targets'] as Record<string, unknown>[]));
+    expect(targets.some((t) => isGetAtt(t['Arn'], 'IngestLambdaFunction', 'Arn'))).toBe(false);
+  });
+});
+
+describe('notify and audit <- the remediator bus', () => {
+  it('notify: a rule on the remediator bus feeds NotifyQueue (retries, DLQ), which notify consumes in batches', () => {
+    const { props, target } = ruleTargeting((arn) => isGetAtt(arn, 'NotifyQueue', 'Arn'));
+    expect(props['EventBusName']).toEqual({ Ref: 'RemediatorBus' });
+    expect(props['Name']).toBe(`argo-finalizer-remediator-${STAGE}-notify`);
+    expect(target['RetryPolicy']).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 20 });
+    expect(isGetAtt((target['DeadLetterConfig'] as { Arn: unknown }).Arn, 'TargetsDLQ', 'Arn')).toBe(true);
+    const mapping = ofType(template, 'AWS::Lambda::EventSourceMapping').find(([, m]) => isGetAtt(m.Properties['EventSourceArn'], 'NotifyQueue', 'Arn'));
+    expect(isGetAtt(mapping?.[1].Properties['FunctionName'], 'NotifyLambdaFunction', 'Arn')).toBe(true);
+    expect(mapping?.[1].Properties['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
+    expect(mapping?.[1].Properties['BatchSize']).toBeGreaterThan(10);
+    const queue = resource(template, 'NotifyQueue').Properties;
+    expect(queue['VisibilityTimeout']).toBeGreaterThanOrEqual(6 * (resource(template, 'NotifyLambdaFunction').Properties['Timeout'] as number));
+    expect(isGetAtt((queue['RedrivePolicy'] as Record<string, unknown>)['deadLetterTargetArn'], 'TargetsDLQ', 'Arn')).toBe(true);
+    const policy = ofType(template, 'AWS::SQS::QueuePolicy').find(([, p]) => asArray(p.Properties['Queues']).some((q) => isRef(q, 'NotifyQueue')));
+    expect(JSON.stringify(policy?.[1].Properties)).toContain('NotifyRule');
+  });
+
+  for (const fn of ['audit'] as const) {
+    it(`${fn}: a rule on the remediator bus with retries, a DLQ and invoke permission`, () => {
+      const { props, target } = ruleTargeting((arn) => isGetAtt(arn, logicalId(fn), 'Arn'));
+      expect(props['EventBusName']).toEqual({ 'Fn::GetAtt': ['RemediatorBus', 'Name'] });
+      expect(props['Name']).toBe(`argo-finalizer-remediator-${STAGE}-${fn}`);
+      expect(target['RetryPolicy']).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 20 });
+      expect(isGetAtt((target['DeadLetterConfig'] as { Arn: unknown }).Arn, 'TargetsDLQ', 'Arn')).toBe(true);
+      const permissions = ofType(template, 'AWS::Lambda::Permission').filter(([, p]) => isGetAtt(p.Properties['FunctionName'], logicalId(fn), 'Arn'));
+      expect(permissions).toHaveLength(1);
+      expect(permissions[0]![1].Properties['Principal']).toBe('events.amazonaws.com');
+      // Function errors of async invocations are not the bus's to retry: they go to the DLQ from Lambda.
+      const invokeConfig = ofType(template, 'AWS::Lambda::EventInvokeConfig').find(([, r]) => isRef(r.Properties['FunctionName'], logicalId(fn)));
+      expect(JSON.stringify(invokeConfig?.[1].Properties['DestinationConfig'])).toContain('TargetsDLQ');
+    });
+  }
+
+  it('notify receives decisions that need a human and systemic alerts only', () => {
+    const pattern = ruleTargeting((arn) => isGetAtt(arn, 'NotifyQueue', 'Arn')).props['EventPattern'] as Record<string, unknown>;
+    expect(matchesPattern(pattern, decision({ verdict: 'notify', cause: 'gc-failed', action: 'notified' }))).toBe(true);
+    expect(matchesPattern(pattern, decision({ cause: 'force-removal-declared', notifyOperator: true }))).toBe(true);
+    expect(matchesPattern(pattern, envelope('Systemic Alert', { cluster: 'c', alertId: 'a' }))).toBe(true);
+    expect(matchesPattern(pattern, decision({}))).toBe(false);
+    expect(matchesPattern(pattern, decision({ action: 'would-remove', mode: 'dry-run' }))).toBe(false);
+    expect(matchesPattern(pattern, decision({ verdict: 'wait', action: 'none' }))).toBe(false);
+    expect(matchesPattern(pattern, envelope('Signal Rejected', { reason: 'bad' }))).toBe(false);
+    expect(matchesPattern(pattern, { ...decision({ action: 'notified' }), source: 'someone.else' })).toBe(false);
+  });
+
+  it('audit receives every decision, rejected signal and systemic alert, and nothing from other sources', () => {
+    const pattern = ruleTargeting((arn) => isGetAtt(arn, 'AuditLambdaFunction', 'Arn')).props['EventPattern'] as Record<string, unknown>;
+    for (const action of ['removed', 'would-remove', 'notified', 'none']) {
+      expect(matchesPattern(pattern, decision({ action }))).toBe(true);
+    }
+    expect(matchesPattern(pattern, envelope('Signal Rejected', { reason: 'bad' }))).toBe(true);
+    expect(matchesPattern(pattern, envelope('Systemic Alert', { alertId: 'a' }))).toBe(true);
+    expect(matchesPattern(pattern, exporterEvent({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1' }))).toBe(false);
+    expect(matchesPattern(pattern, { ...decision({}), source: 'someone.else' })).toBe(false);
+  });
+});
+
+describe('exporter events -> SignalsQueue', () => {
+  const rule = () => ruleTargeting((arn) => isGetAtt(arn, 'SignalsQueue', 'Arn'));
+
+  it('routes a real Workflow event from kubernetes-event-exporter', () => {
+    const pattern = rule().props['EventPattern'] as Record<string, unknown>;
+    expect(matchesPattern(pattern, exporterEvent({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1' }))).toBe(true);
+    expect(matchesPattern(pattern, exporterEvent({ kind: 'Workflow', apiVersion: 'argoproj.io/v1beta1' }))).toBe(true);
+  });
+
+  it.each([
+    ['a WorkflowTemplate', { kind: 'WorkflowTemplate', apiVersion: 'argoproj.io/v1alpha1' }],
+    ['a CronWorkflow', { kind: 'CronWorkflow', apiVersion: 'argoproj.io/v1alpha1' }],
+    ['a Pod', { kind: 'Pod', apiVersion: 'v1' }],
+    ['a Workflow of another API group', { kind: 'Workflow', apiVersion: 'example.com/v1' }],
+    ['a Workflow of a look-alike group', { kind: 'Workflow', apiVersion: 'argoproj.io.evil.com/v1' }],
+    ['an event without an apiVersion', { kind: 'Workflow' }],
+  ])('rejects %s', (_what, involvedObject) => {
+    const pattern = rule().props['EventPattern'] as Record<string, unknown>;
+    expect(matchesPattern(pattern, exporterEvent(involvedObject))).toBe(false);
+  });
+
+  it('rejects other sources and a templated (flattened) exporter layout', () => {
+    const pattern = rule().props['EventPattern'] as Record<string, unknown>;
+    const real = exporterEvent({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1' });
+    expect(matchesPattern(pattern, { ...real, source: 'aws.events' })).toBe(false);
+    expect(matchesPattern(pattern, { ...real, 'detail-type': 'other' })).toBe(false);
+    expect(matchesPattern(pattern, { ...real, detail: { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1' } })).toBe(false);
+  });
+
+  it('listens on the remediator bus, retries, dead-letters, and is the only sender the queue policy admits', () => {
+    const { id, props, target } = rule();
+    expect(isRef(props['EventBusName'], 'RemediatorBus')).toBe(true);
+    expect(target['RetryPolicy']).toBeDefined();
+    expect(isGetAtt((target['DeadLetterConfig'] as { Arn: unknown }).Arn, 'TargetsDLQ', 'Arn')).toBe(true);
+
+    const policy = ofType(template, 'AWS::SQS::QueuePolicy').find(([, p]) => asArray(p.Properties['Queues']).some((q) => isRef(q, 'SignalsQueue')));
+    expect(policy).toBeDefined();
+    const allow = (policy![1].Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement.filter((s) => s['Effect'] === 'Allow');
+    expect(allow).toHaveLength(1);
+    expect(allow[0]!['Principal']).toEqual({ Service: 'events.amazonaws.com' });
+    expect(allow[0]!['Action']).toBe('sqs:SendMessage');
+    expect(isGetAtt((allow[0]!['Condition'] as { ArnEquals: Record<string, unknown> }).ArnEquals['aws:SourceArn'], id, 'Arn')).toBe(true);
+  });
+
+  it('lets every bus rule with a DLQ write to it, and nobody else', () => {
+    const policy = ofType(template, 'AWS::SQS::QueuePolicy').find(([, p]) => asArray(p.Properties['Queues']).some((q) => isRef(q, 'TargetsDLQ')));
+    const statement = (policy![1].Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement[0]!;
+    const sources = JSON.stringify((statement['Condition'] as { ArnEquals: Record<string, unknown> }).ArnEquals['aws:SourceArn']);
+    const rulesWithDlq = ofType(template, 'AWS::Events::Rule').filter(([, r]) =>
+      asArray(r.Properties['Targets'] as Record<string, unknown>[]).some((t) => t['DeadLetterConfig']),
+    );
+    expect(rulesWithDlq).toHaveLength(3);
+    for (const [id, r] of rulesWithDlq) {
+      const name = r.Properties['Name'] as string;
+      expect(sources.includes(`"${id}","Arn"`) || sources.includes(`/${name}"`)).toBe(true);
+    }
+  });
+});
+
+describe('IAM', () => {
+  it('grants no wildcard action and no wildcard resource in any Allow statement', () => {
+    const docs = policyDocuments(template);
+    expect(docs.length).toBeGreaterThan(8);
+    for (const { where, statements } of docs) {
+      for (const s of statements) {
+        expect(s.NotAction, where).toBeUndefined();
+        // Deny statements may (and should) be broad: DenyInsecureTransport covers s3:* on purpose.
+        if (s.Effect !== 'Allow') continue;
+        for (const action of asArray(s.Action)) {
+          expect(action, `${where}: ${action}`).not.toMatch(/\*/);
+        }
+        expect(s.NotResource, where).toBeUndefined();
+        for (const r of asArray(s.Resource)) expect(r, where).not.toBe('*');
+      }
+    }
+  });
+
+  it('scopes each function role to its own log group and the resources it uses', () => {
+    const actionsOf = (role: string) =>
+      policyDocuments(template)
+        .filter((d) => d.where.startsWith(`${role} `) && !d.where.endsWith('trust'))
+        .flatMap((d) => d.statements.flatMap((s) => asArray(s.Action)));
+    expect(actionsOf('EvaluateRole')).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage', 'events:PutEvents', 'ssm:GetParameter']));
+    expect(actionsOf('SweepRole')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'events:PutEvents', 'ssm:GetParameter']));
+    expect(actionsOf('IngestRole')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'events:PutEvents', 'ssm:GetParameter']));
+    expect(actionsOf('NotifyRole')).toEqual(expect.arrayContaining(['ssm:GetParameter', 's3:PutObject', 's3:GetObject', 's3:DeleteObject']));
+    expect(actionsOf('AuditRole')).toEqual(expect.arrayContaining(['s3:PutObject']));
+    for (const role of ['IngestRole', 'SweepRole', 'AuditRole']) expect(actionsOf(role)).not.toContain('sqs:DeleteMessage');
+    expect(actionsOf('EvaluateRole').some((a) => a.startsWith('s3:'))).toBe(false);
+
+    for (const fn of FUNCTIONS) {
+      const role = `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`;
+      const logs = policyDocuments(template)
+        .filter((d) => d.where.startsWith(`${role} `))
+        .flatMap((d) => d.statements)
+        .filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
+      expect(JSON.stringify(logs.map((s) => s.Resource))).toContain(`/aws/lambda/argo-finalizer-remediator-${STAGE}-${fn}:*`);
+    }
+    // Every function loads the configuration at cold start (src/config/load.ts).
+    for (const fn of FUNCTIONS) {
+      const policies = JSON.stringify(resource(template, `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`).Properties['Policies']);
+      expect(policies, fn).toContain(`parameter/argo-finalizer-remediator/${STAGE}/config`);
+    }
+    const audit = JSON.stringify(resource(template, 'AuditRole').Properties['Policies']);
+    expect(audit).toContain('${AuditBucket.Arn}/audit/*');
+    const notify = JSON.stringify(resource(template, 'NotifyRole').Properties['Policies']);
+    expect(notify).toContain('${AuditBucket.Arn}/notified/*');
+    expect(notify).toContain(`parameter/argo-finalizer-remediator/${STAGE}/slack-webhook`);
+  });
+});
+
+describe('audit bucket', () => {
+  it('is encrypted, private, versioned, owner-enforced and retained', () => {
+    const bucket = resource(template, 'AuditBucket') as { Properties: Record<string, unknown>; DeletionPolicy?: string };
+    const sse = (bucket.Properties['BucketEncryption'] as { ServerSideEncryptionConfiguration: unknown[] }).ServerSideEncryptionConfiguration;
+    expect(sse).toHaveLength(1);
+    expect(JSON.stringify(sse)).toMatch(/AES256|aws:kms/);
+    expect(bucket.Properties['PublicAccessBlockConfiguration']).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties['OwnershipControls']).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    const rules = (bucket.Properties['LifecycleConfiguration'] as { Rules: Record<string, unknown>[] }).Rules;
+    expect(JSON.stringify(rules)).toContain('STANDARD_IA');
+    expect(JSON.stringify(rules)).toContain('NoncurrentVersionExpiration');
+  });
+
+  it('refuses requests that are not over TLS', () => {
+    const [, policy] = ofType(template, 'AWS::S3::BucketPolicy').find(([, p]) => isRef(p.Properties['Bucket'], 'AuditBucket'))!;
+    const statements = (policy.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+    const deny = statements.find((s) => s['Effect'] === 'Deny' && JSON.stringify(s['Condition']) === '{"Bool":{"aws:SecureTransport":"false"}}');
+    expect(deny).toBeDefined();
+    expect(deny!['Principal']).toBe('*');
+    const resources = JSON.stringify(deny!['Resource']);
+    expect(resources).toContain('"AuditBucket","Arn"');
+    expect(resources).toContain('${AuditBucket.Arn}/*');
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => ofType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+  it('pages on any dead letter', () => {
+    for (const queue of ['SignalsDLQ', 'TargetsDLQ']) {
+      const alarm = alarms().find((a) => JSON.stringify(a['Dimensions']).includes(`"${queue}","QueueName"`) && a['MetricName'] === 'ApproximateNumberOfMessagesVisible');
+      expect(alarm, queue).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+
+  it('pages on errors of every function and on evaluate throttles', () => {
+    for (const fn of FUNCTIONS) {
+      const errors = alarms().find((a) => a['MetricName'] === 'Errors' && JSON.stringify(a['Dimensions']).includes(`"Ref":"${logicalId(fn)}"`));
+      expect(errors, fn).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+    const throttles = alarms().find((a) => a['MetricName'] === 'Throttles');
+    expect(JSON.stringify(throttles?.['Dimensions'])).toContain('EvaluateLambdaFunction');
+  });
+
+  it('sends every alarm to the alarm topic', () => {
+    for (const a of alarms()) expect(a['AlarmActions']).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+});
+
+describe('outputs', () => {
+  it('exposes what the forwarders and the EKS access entries need', () => {
+    for (const name of ['SignalsQueueUrl', 'SignalsQueueArn', 'EventBusName', 'AuditBucketName', 'EvaluateRoleArn', 'SweepRoleArn', 'IngestFunctionName']) {
+      expect(template.Outputs[name], name).toBeDefined();
+    }
+    expect(isGetAtt(template.Outputs['EvaluateRoleArn']!.Value, 'EvaluateRole', 'Arn')).toBe(true);
+    expect(isGetAtt(template.Outputs['SweepRoleArn']!.Value, 'SweepRole', 'Arn')).toBe(true);
+  });
+});
+
+const cfnLint = await run('cfn-lint', ['--version']).then(
+  () => true,
+  () => false,
+);
+
+describe('cfn-lint', () => {
+  it.skipIf(!cfnLint)('finds nothing in the packaged template (errors or warnings)', async () => {
+    const result = await run('cfn-lint', [join(PACKAGE_DIR, 'cloudformation-template-update-stack.json')]).then(
+      () => ({ code: 0, out: '' }),
+      (err: { code?: number; stdout?: string }) => ({ code: err.code ?? -1, out: err.stdout ?? '' }),
+    );
+    expect(result.out).toBe('');
+    expect(result.code).toBe(0);
+  }, 120_000);
+});
+
+describe('forwarder configurations agree with the wiring', () => {
+  const settings = { CLUSTER_NAME: 'prod-eks-euw1', EVENT_BUS_NAME: `argo-finalizer-remediator-${STAGE}`, AWS_REGION: 'eu-west-1' };
+  const exporterRule = () => ruleTargeting((arn) => isGetAtt(arn, 'SignalsQueue', 'Arn')).props['EventPattern'] as Record<string, string[]>;
+
+  it('exporter: publishes with the source and detail-type the rule listens for, on the stack bus', async () => {
+    const config = await exporterConfig(settings);
+    const receiver = config.receivers[0]!.eventbridge;
+    expect([receiver.source]).toEqual(exporterRule()['source']);
+    expect([receiver.detailType]).toEqual(exporterRule()['detail-type']);
+    expect(receiver.eventBusName).toBe(settings.EVENT_BUS_NAME);
+    expect(receiver.details).toBeUndefined();
+    expect(resource(template, 'RemediatorBus').Properties['Name']).toBe(settings.EVENT_BUS_NAME);
+    expect(config.clusterName).toBe('prod-eks-euw1');
+    expect(config.maxEventAgeSeconds).toBeGreaterThanOrEqual(60);
+    expect(config.leaderElection).toMatchObject({ enabled: true });
+  });
+
+  it('exporter: its unanchored-regex route passes Workflow events only, minus per-node chatter', async () => {
+    const route = (await exporterConfig(settings)).route.routes[0]!;
+    const [match] = route.match;
+    // Go RE2 and JS agree on these patterns; the exporter calls regexp.MatchString (a search, not a full match).
+    const passes = (kind: string, apiVersion: string, reason: string) =>
+      new RegExp(match!.kind).test(kind) &&
+      new RegExp(match!.apiVersion).test(apiVersion) &&
+      !route.drop.some((d) => new RegExp(d.reason).test(reason));
+    expect(passes('Workflow', 'argoproj.io/v1alpha1', 'ArtifactGCFailed')).toBe(true);
+    expect(passes('Workflow', 'argoproj.io/v1alpha1', 'WorkflowSucceeded')).toBe(true);
+    expect(passes('Workflow', 'argoproj.io/v1alpha1', 'WorkflowNodeSucceeded')).toBe(false);
+    expect(passes('Workflow', 'argoproj.io/v1alpha1', 'WorkflowRunning')).toBe(false);
+    expect(passes('WorkflowTemplate', 'argoproj.io/v1alpha1', 'X')).toBe(false);
+    expect(passes('CronWorkflow', 'argoproj.io/v1alpha1', 'X')).toBe(false);
+    expect(passes('Workflow', 'xargoproj.io/v1alpha1', 'X')).toBe(false);
+    expect(passes('Workflow', 'argoprojXio/v1alpha1', 'X')).toBe(false);
+    expect(match!.receiver).toBe('remediator-bus');
+  });
+
+  it('exporter: what it sends matches the rule and normalizes to one signal for the configured cluster', async () => {
+    const config = await exporterConfig(settings);
+    const receiver = config.receivers[0]!.eventbridge;
+    const sent = exporterEvent({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1' });
+    const event = { ...sent, source: receiver.source, 'detail-type': receiver.detailType, detail: { ...sent.detail, clusterName: config.clusterName } };
+    expect(matchesPattern(exporterRule(), event)).toBe(true);
+    const { signals } = normalize(event, { defaultCluster: 'unused' });
+    expect(signals).toEqual([expect.objectContaining({ cluster: 'prod-eks-euw1', namespace: 'argo', name: 'etl-7xk2p', reason: 'ArtifactGCFailed' })]);
+  });
+
+  it('exporter: RBAC reads events and gets Workflows, nothing more; the ServiceAccount uses IRSA', async () => {
+    const docs = await manifests('infra/exporter/manifests.yaml');
+    const role = docs.find((d) => d.kind === 'ClusterRole')!;
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['get'] },
+    ]);
+    const sa = docs.find((d) => d.kind === 'ServiceAccount')!;
+    expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    const deployment = spec<{ template: { spec: { serviceAccountName: string } } }>(docs.find((d) => d.kind === 'Deployment'));
+    expect(deployment.template.spec.serviceAccountName).toBe(sa.metadata.name);
+    const settingsMap = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'event-exporter-settings')!;
+    expect(Object.keys(settingsMap.data ?? {}).sort()).toEqual(Object.keys(settings).sort());
+  });
+
+  it('Argo Events: the EventSource watches completed Workflows holding the finalizer and names the cluster', async () => {
+    const [source] = await manifests('infra/argo-events/eventsource.yaml');
+    const workflows = spec<{ resource: { workflows: ResourceEventSourceSpec } }>(source).resource.workflows;
+    expect(workflows).toMatchObject({ group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows', eventTypes: ['ADD', 'UPDATE'] });
+    const field = workflows.filter.fields[0]!;
+    expect(field.key).toContain('"workflows.argoproj.io/artifact-gc"');
+    expect(new RegExp(field.value).test('workflows.argoproj.io/artifact-gc')).toBe(true);
+    expect(new RegExp(field.value).test('workflows.argoproj.io/artifact-gc-x')).toBe(false);
+    expect(workflows.metadata.clusterName).toBe('prod-eks-euw1');
+  });
+
+  it('Argo Events: the Sensor invokes the ingest function with a small payload that normalizes to one signal', async () => {
+    const [source] = await manifests('infra/argo-events/eventsource.yaml');
+    const [sensor] = await manifests('infra/argo-events/sensor.yaml');
+    const sensorSpec = spec<SensorSpec>(sensor);
+    const lambda = sensorSpec.triggers[0]!.template.awsLambda;
+    expect(lambda.functionName).toMatch(/^argo-finalizer-remediator-[a-z0-9-]+-ingest$/);
+    expect(resource(template, 'IngestLambdaFunction').Properties['FunctionName']).toBe(`argo-finalizer-remediator-${STAGE}-ingest`);
+    expect(lambda.invocationType).toBe('Event');
+    expect(sensorSpec.dependencies[0]).toMatchObject({ eventSourceName: source!.metadata.name, eventName: 'workflows' });
+
+    // ResourceEventData as the EventSource emits it (pkg/eventsources/sources/resource/start.go), with a
+    // Workflow whose status alone is far over the 256 KB asynchronous invocation limit.
+    const workflows = spec<{ resource: { workflows: ResourceEventSourceSpec } }>(source).resource.workflows;
+    const body = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'etl-7xk2p', namespace: 'argo', uid: '9b2f6a1e', resourceVersion: '48213377', deletionTimestamp: '2026-09-01T09:55:00Z', finalizers: ['workflows.argoproj.io/artifact-gc'] },
+      status: { phase: 'Succeeded', nodes: { big: { message: 'x'.repeat(400_000) } } },
+    };
+    const data = { type: 'UPDATE', body, oldBody: body, group: workflows.group, version: workflows.version, resource: workflows.resource, metadata: workflows.metadata };
+    const payload = sensorPayload(lambda.payload, data);
+    expect(JSON.stringify(payload).length).toBeLessThan(16_000);
+    const { signals } = normalize(payload, { defaultCluster: 'unused' });
+    expect(signals).toEqual([
+      expect.objectContaining({ cluster: 'prod-eks-euw1', namespace: 'argo', name: 'etl-7xk2p', uid: '9b2f6a1e', resourceVersion: '48213377', source: 'argo-events' }),
+    ]);
+  });
+
+  it('Argo Events: RBAC is read-only on Workflows, and the Sensor account holds no Kubernetes permission', async () => {
+    const docs = await manifests('infra/argo-events/rbac.yaml');
+    const roles = docs.filter((d) => d.kind === 'ClusterRole' || d.kind === 'Role');
+    expect(roles).toHaveLength(1);
+    expect(roles[0]!.rules).toEqual([{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['get', 'list', 'watch'] }]);
+    const bindings = docs.filter((d) => d.kind.endsWith('Binding'));
+    expect(bindings.flatMap((b) => (b.subjects ?? []).map((s) => s.name))).toEqual(['afr-workflow-eventsource']);
+  });
+});

@@ -6,7 +6,8 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { InvalidEventError } from '../src/domain/alerts.js';
 import { lambdaLogger, lambdaMetrics } from '../src/observability/lambda.js';
 import { redactString } from '../src/observability/redact.js';
-import { notifyDepsFromEnv } from '../src/notify/config.js';
+import { CONFIG_ENV, CONFIG_SSM_PARAM_ENV, loadConfigFromEnv } from '../src/config/load.js';
+import { notifyDepsFromEnv, notifySettingsFromConfig } from '../src/notify/config.js';
 import { eventId, parseInbound } from '../src/notify/inbound.js';
 import { type NotifyDeps, notifyEvents } from '../src/notify/notify-decisions.js';
 
@@ -14,9 +15,20 @@ const logger = lambdaLogger('notify');
 const metrics = lambdaMetrics('notify');
 
 /** Built on the first event and kept while the Lambda is warm: the S3 client and the cached webhook URL. */
-let deps: NotifyDeps | undefined;
-function currentDeps(): NotifyDeps {
-  return (deps ??= notifyDepsFromEnv(process.env, { log: (level, message, data) => logger[level](message, data ?? {}) }));
+let deps: Promise<NotifyDeps> | undefined;
+function currentDeps(): Promise<NotifyDeps> {
+  return (deps ??= buildDeps().catch((err) => {
+    deps = undefined;
+    throw err;
+  }));
+}
+
+/** The configuration (when deployed with one) names the webhook and each cluster's Argo UI; else the env alone. */
+async function buildDeps(): Promise<NotifyDeps> {
+  const log = (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => logger[level](message, data ?? {});
+  if (!process.env[CONFIG_ENV] && !process.env[CONFIG_SSM_PARAM_ENV]) return notifyDepsFromEnv(process.env, { log });
+  const settings = notifySettingsFromConfig(await loadConfigFromEnv(process.env));
+  return { ...notifyDepsFromEnv({ ...process.env, ...settings.env }, { log }), argoUiUrl: (c) => settings.argoUiUrl(c) ?? process.env['ARGO_UI_URL'] };
 }
 
 /** For tests: forget the warm state so the next event reads the environment again. */
@@ -68,7 +80,7 @@ export const handler = middy()
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(async (event: unknown) => {
     try {
-      return await handleNotify(event, currentDeps());
+      return await handleNotify(event, await currentDeps());
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       if (e instanceof InvalidEventError) metrics.addMetric('NotifyInvalidEvents', MetricUnit.Count, 1);

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import type { RemediatorConfig } from '../config/schema.js';
 import { z } from 'zod';
 import { DEFAULT_EPISODE_TTL_SECONDS, type EpisodeStore } from './episodes.js';
 import { FileEpisodeStore } from './episodes-file.js';
@@ -54,4 +55,19 @@ export function notifyDepsFromEnv(
     argoUiUrl: cfg.ARGO_UI_URL,
     ...(o.log ? { log: o.log } : {}),
   };
+}
+
+/**
+ * The deployed configuration's say on notifications, as the environment variables notify reads: the webhook
+ * source from `slack.webhook` (which the loader fills from SLACK_WEBHOOK_SSM_PARAM when the document is
+ * silent) and each cluster's Argo UI link.
+ */
+export function notifySettingsFromConfig(config: RemediatorConfig): { env: Record<string, string>; argoUiUrl: (cluster: string) => string | undefined } {
+  const env: Record<string, string> = {};
+  const webhook = config.slack?.webhook;
+  if (webhook && 'ssmParameter' in webhook) env['SLACK_WEBHOOK_SSM_PARAM'] = webhook.ssmParameter;
+  else if (webhook && 'secretId' in webhook) env['SLACK_WEBHOOK_SECRET_ID'] = webhook.secretId;
+  else if (webhook && 'url' in webhook) env['SLACK_WEBHOOK_URL'] = webhook.url;
+  const urls = new Map(config.clusters.flatMap((c) => (c.argoUiUrl ? [[c.name, c.argoUiUrl] as const] : [])));
+  return { env, argoUiUrl: (cluster) => urls.get(cluster) };
 }

@@ -6,8 +6,14 @@ import { clip, code, codeBlock, esc, fitLines, link } from './mrkdwn.js';
 import { type Block, type Mrkdwn, type SlackMessage, SLACK_LIMITS, checkSlackLimits } from './slack-message.js';
 
 export interface MessageOptions {
-  /** Base URL of the Argo UI, e.g. https://argo.example.com; adds a link to each Workflow. */
-  argoUiUrl?: string | undefined;
+  /**
+   * Base URL of the Argo UI, e.g. https://argo.example.com, or one per cluster; adds a link to each Workflow.
+   */
+  argoUiUrl?: string | ((cluster: string) => string | undefined) | undefined;
+}
+
+function uiBase(o: MessageOptions, cluster: string): string | undefined {
+  return typeof o.argoUiUrl === 'function' ? o.argoUiUrl(cluster) : o.argoUiUrl;
 }
 
 /** Room for one list inside a section, leaving space for its heading line. */
@@ -29,9 +35,9 @@ const fields = (pairs: ReadonlyArray<readonly [string, string]>): Block => ({
 });
 const context = (text: string): Block => ({ type: 'context', elements: [md(clip(text, SLACK_LIMITS.contextText))] });
 
-function workflowLabel(d: Pick<Decision, 'workflow'>, o: MessageOptions): string {
+function workflowLabel(d: Pick<Decision, 'workflow' | 'cluster'>, o: MessageOptions): string {
   const { namespace, name } = d.workflow;
-  return link(workflowUrl(o.argoUiUrl, namespace, name), `${namespace}/${name}`);
+  return link(workflowUrl(uiBase(o, d.cluster), namespace, name), `${namespace}/${name}`);
 }
 
 function artifactLines(artifacts: readonly PendingArtifact[]): string[] {
@@ -43,7 +49,9 @@ function artifactLines(artifacts: readonly PendingArtifact[]): string[] {
 
 function evidenceLines(d: Decision): string[] {
   const e = d.evidence;
-  const lines = d.reasons.map((r) => `• ${esc(clip(r, VALUE_MAX))}`);
+  // The phase is in the identity fields, and failure reasons repeat the structured evidence below: say each once.
+  const repeats = /^(phase |condition ArtifactGCError|task \S+: |GC pod \S+ Failed$)/;
+  const lines = d.reasons.filter((r) => !repeats.test(r)).map((r) => `• ${esc(clip(r, VALUE_MAX))}`);
   for (const p of e.pods) {
     const extra = [p.strategy, p.recouped ? 'recouped' : 'not recouped', p.reason].filter(Boolean).join(', ');
     lines.push(`• GC pod ${code(p.name)}: *${esc(p.phase)}* (${esc(clip(extra, VALUE_MAX))})`);
@@ -157,7 +165,7 @@ export function systemicAlertMessage(a: SystemicAlert, o: MessageOptions = {}): 
   for (const s of a.sample) byCause.set(s.cause, (byCause.get(s.cause) ?? 0) + 1);
   const causeLines = [...byCause].map(([c, n]) => `• ${code(c)} ×${n}: ${esc(explainCause(c).title)}`);
   const sampleLines = a.sample.map(
-    (s) => `• ${link(workflowUrl(o.argoUiUrl, s.namespace, s.name), `${s.namespace}/${s.name}`)}: ${code(s.cause)}`,
+    (s) => `• ${link(workflowUrl(uiBase(o, a.cluster), s.namespace, s.name), `${s.namespace}/${s.name}`)}: ${code(s.cause)}`,
   );
   const blocks: Block[] = [
     header(`:rotating_light: Systemic: ${a.found} stuck Workflows on ${a.cluster}, nothing removed`),

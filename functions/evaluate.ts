@@ -1,0 +1,13 @@
+import { evaluateHandler } from '../src/evaluate/handler.js';
+import { lambdaLogger, lambdaMetrics, WarmState } from '../src/runtime/aws.js';
+
+const warm = new WarmState();
+
+export const handler = evaluateHandler(
+  async () => {
+    const config = await warm.config();
+    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue() };
+  },
+  lambdaLogger('evaluate'),
+  lambdaMetrics('evaluate'),
+);

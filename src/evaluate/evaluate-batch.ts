@@ -1,0 +1,206 @@
+import type { EventPublisher, BusEntry } from '../bus/entry.js';
+import type { RemediatorConfig } from '../config/schema.js';
+import { policyFor } from '../config/policy.js';
+import { type SignalRejected as RejectedDetail, signalRejected } from '../domain/alerts.js';
+import { type Decision, DECISION_SOURCE, SIGNAL_REJECTED_DETAIL_TYPE } from '../domain/decision.js';
+import type { ClusterPort } from '../kube/port.js';
+import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
+import { type Act, reconcile } from '../remediation/reconcile.js';
+import { clampDelay, type QueueMessage, type SignalQueue } from '../queue/signal-queue.js';
+import { buildRequeueMessage, dedupe, normalize, normalizeText, SignalRejected } from '../signals/index.js';
+import type { WorkflowSignal } from '../signals/signal.js';
+import { decisionEntry, toDecision } from './decision.js';
+import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
+
+export interface InboundRecord {
+  /** The SQS messageId: what a batch item failure names. */
+  id: string;
+  /** The raw body, or the object middy's event-normalizer already parsed from it. */
+  body: unknown;
+}
+
+export interface EvaluateDeps {
+  config: RemediatorConfig;
+  /** The cluster adapter for a configured cluster; callers cache it across invocations. */
+  portFor(cluster: string): ClusterPort;
+  publisher: EventPublisher;
+  queue: SignalQueue;
+  clock?: () => Date;
+  log?: Log;
+  metrics?: Counter;
+}
+
+export interface BatchReport {
+  /** One per record, in order: what sqs-partial-batch-failure turns into batchItemFailures. */
+  results: PromiseSettledResult<string>[];
+  decisions: Decision[];
+  rejected: RejectedDetail[];
+  requeued: number;
+}
+
+/** A deferred removal is looked at again this soon, when the next invocation has fresh removal budget. */
+const CAP_DEFERRAL_SECONDS = 60;
+
+/**
+ * The evaluate use case: signals in, decisions out. Each distinct Workflow in the batch is read live and
+ * judged once, however many events named it. Permanent input errors are published as "Signal Rejected" and
+ * acknowledged; anything transient fails only the records that named the affected Workflow, so SQS redelivers
+ * them and, past the redrive limit, parks them in the DLQ.
+ */
+export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps): Promise<BatchReport> {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? silentLog;
+  const metrics = deps.metrics ?? noCounter;
+  const defaultCluster = deps.config.clusters[0]!.name;
+
+  const failures = new Map<string, Error>();
+  const fail = (ids: Iterable<string>, err: Error) => {
+    for (const id of ids) if (!failures.has(id)) failures.set(id, err);
+  };
+  const rejected: { id: string; detail: RejectedDetail }[] = [];
+  const parked: { id: string; decision: Decision }[] = [];
+  const named: { signal: WorkflowSignal; recordId: string }[] = [];
+
+  // 1. Read every record: parked decisions, signals, or a rejection with its reason.
+  for (const record of records) {
+    try {
+      const pending = asPendingDecision(record.body);
+      if (pending) {
+        parked.push({ id: record.id, decision: pending });
+        continue;
+      }
+      const result =
+        typeof record.body === 'string'
+          ? normalizeText(record.body, { defaultCluster })
+          : normalize(record.body, { defaultCluster });
+      for (const { reason } of result.ignored) log.debug('signal ignored', { messageId: record.id, reason });
+      for (const signal of result.signals) named.push({ signal, recordId: record.id });
+    } catch (err) {
+      if (err instanceof SignalRejected) {
+        rejected.push({ id: record.id, detail: rejection(record, err, clock()) });
+        log.warn('signal rejected', { messageId: record.id, reason: err.reason });
+        metrics.count('SignalsRejected', {});
+      } else {
+        fail([record.id], err as Error);
+        log.error('record failed before evaluation', { messageId: record.id, error: (err as Error).message });
+      }
+    }
+  }
+
+  // 2. Judge each Workflow once, in the order first named, within the per-invocation removal cap.
+  const recordsOf = new Map<string, Set<string>>();
+  for (const { signal, recordId } of named) {
+    const key = workflowKey(signal);
+    recordsOf.set(key, (recordsOf.get(key) ?? new Set()).add(recordId));
+  }
+  const byWorkflow = dedupe(named.map((n) => n.signal)).map((signal) => ({ signal, recordIds: recordsOf.get(workflowKey(signal))! }));
+  const decisions: { decision: Decision; recordIds: Set<string> }[] = [];
+  const requeues: QueueMessage[] = [];
+  const removalsByCluster = new Map<string, number>();
+  for (const { signal, recordIds } of byWorkflow) {
+    const policy = policyFor(deps.config, signal.cluster, signal.namespace);
+    const ref = { workflow: `${signal.namespace}/${signal.name}`, cluster: signal.cluster, signalSource: signal.source, ...(signal.uid ? { uid: signal.uid } : {}) };
+    if (!policy.included) {
+      log.info('out of scope, not evaluated', { ...ref, reason: policy.reason });
+      metrics.count('OutOfScope', { cluster: signal.cluster });
+      continue;
+    }
+    const removals = removalsByCluster.get(signal.cluster) ?? 0;
+    const capped = policy.mode === 'remediate' && removals >= policy.caps.perInvocation;
+    const act: Act = policy.mode === 'remediate' && !capped ? 'apply' : policy.mode === 'notify-only' ? 'notify-only' : 'dry-run';
+    try {
+      const result = await reconcile(deps.portFor(signal.cluster), { namespace: signal.namespace, name: signal.name }, {
+        now: clock,
+        quietPeriodMs: policy.quietPeriodMs,
+        act,
+      });
+      if (!result.assessment) {
+        log.info('workflow already gone', ref);
+        continue;
+      }
+      let outcome: string | undefined;
+      let action = result.action;
+      if (capped && result.action === 'would-remove') {
+        outcome = `deferred: removal cap of ${policy.caps.perInvocation} per invocation reached; re-checked in ${CAP_DEFERRAL_SECONDS}s`;
+        action = 'none';
+        requeues.push(requeue(signal, CAP_DEFERRAL_SECONDS));
+      }
+      if (result.action === 'removed') removalsByCluster.set(signal.cluster, removals + 1);
+      const decision = toDecision({ ...result, action, assessment: result.assessment }, {
+        cluster: signal.cluster,
+        mode: policy.mode,
+        signal,
+        at: clock(),
+        ...(outcome ? { outcome } : {}),
+      });
+      decisions.push({ decision, recordIds });
+      const attempt = signal.attempt ?? 0;
+      if (decision.verdict === 'wait' && attempt < deps.config.requeue.maxAttempts) {
+        const waitMs = decision.quietUntil ? Date.parse(decision.quietUntil) - clock().getTime() : 900_000;
+        requeues.push(requeue(signal, waitMs / 1000 + 5));
+      }
+      log.info('decision', { ...ref, uid: decision.workflow.uid, verdict: decision.verdict, cause: decision.cause, action: decision.action, outcome: decision.outcome, decisionId: decision.decisionId });
+      metrics.count('Decisions', { cluster: signal.cluster, verdict: decision.verdict, cause: decision.cause, action: decision.action });
+    } catch (err) {
+      const e = err as Error & { retryable?: boolean; kind?: string };
+      fail(recordIds, e);
+      log.error('evaluation failed', { ...ref, error: e.message, errorKind: e.kind ?? e.name, retryable: e.retryable === true });
+      metrics.count('EvaluationFailures', { cluster: signal.cluster, kind: e.kind ?? e.name });
+    }
+  }
+
+  // 3. Publish decisions and rejections. A removal must never lose its decision: what the bus refuses is parked
+  //    on the queue; only if that fails too do the records fail (and the decision is in the error log).
+  const entries: { entry: BusEntry; recordIds: Iterable<string> }[] = [
+    ...decisions.map((d) => ({ entry: decisionEntry(d.decision), recordIds: d.recordIds })),
+    ...rejected.map((r) => ({ entry: rejectedEntry(r.detail), recordIds: [r.id] })),
+    ...parked.map((p) => ({ entry: decisionEntry(p.decision), recordIds: [p.id] })),
+  ];
+  try {
+    if (entries.length > 0) await deps.publisher.publish(entries.map((e) => e.entry));
+  } catch (err) {
+    log.error('publishing decisions failed; parking them on the queue', { error: (err as Error).message, count: decisions.length });
+    try {
+      await deps.queue.send(decisions.map((d) => ({ body: pendingDecisionMessage(d.decision), delaySeconds: 30 })));
+    } catch (parkErr) {
+      for (const d of decisions) log.error('decision not delivered', { decision: d.decision });
+      fail(decisions.flatMap((d) => [...d.recordIds]), parkErr as Error);
+    }
+    // Rejections and republished decisions still live in their own records: fail those, SQS retries them.
+    fail([...rejected.map((r) => r.id), ...parked.map((p) => p.id)], err as Error);
+  }
+
+  // 4. Schedule re-checks. A lost re-check is not a lost decision: the sweep finds the Workflow again.
+  try {
+    if (requeues.length > 0) await deps.queue.send(requeues);
+  } catch (err) {
+    log.warn('re-check not scheduled; the next sweep will find it', { error: (err as Error).message, count: requeues.length });
+  }
+
+  return {
+    results: records.map((r) => {
+      const err = failures.get(r.id);
+      return err ? { status: 'rejected' as const, reason: err } : { status: 'fulfilled' as const, value: r.id };
+    }),
+    decisions: decisions.map((d) => d.decision),
+    rejected: rejected.map((r) => r.detail),
+    requeued: requeues.length,
+  };
+}
+
+function requeue(signal: WorkflowSignal, delaySeconds: number): QueueMessage {
+  return { body: JSON.stringify(buildRequeueMessage(signal)), delaySeconds: clampDelay(delaySeconds) };
+}
+
+function workflowKey(signal: WorkflowSignal): string {
+  return JSON.stringify([signal.cluster, signal.namespace, signal.name]);
+}
+
+function rejection(record: InboundRecord, err: SignalRejected, at: Date): RejectedDetail {
+  const payload = typeof record.body === 'string' ? record.body : JSON.stringify(record.body) ?? String(record.body);
+  return signalRejected({ reason: err.reason, at: at.toISOString(), sourceMessageId: record.id, payload });
+}
+
+function rejectedEntry(detail: RejectedDetail): BusEntry {
+  return { source: DECISION_SOURCE, detailType: SIGNAL_REJECTED_DETAIL_TYPE, detail };
+}

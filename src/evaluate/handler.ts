@@ -1,0 +1,37 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { asCounter, asLog } from '../runtime/aws.js';
+import { type EvaluateDeps, evaluateBatch } from './evaluate-batch.js';
+
+/**
+ * The evaluate Lambda handler: SQS batch -> one evaluation per distinct Workflow -> decision events, with
+ * failed records reported alone (ReportBatchItemFailures). The deployed function and the local pipeline both
+ * build it here; only where the dependencies come from differs.
+ */
+export function evaluateHandler(
+  deps: () => Promise<Omit<EvaluateDeps, 'log' | 'metrics'>>,
+  logger: Logger,
+  metrics: Metrics,
+): (event: SQSEvent, context: object) => Promise<SQSBatchResponse> {
+  return middy<SQSEvent>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(
+      sqsPartialBatchFailure({
+        logger: (reason, record) => logger.warn('record failed', { messageId: record.messageId, reason: String((reason as Error)?.message ?? reason) }),
+      }),
+    )
+    .handler(async (event) => {
+      metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+      const report = await evaluateBatch(
+        event.Records.map((r) => ({ id: r.messageId, body: r.body })),
+        { ...(await deps()), log: asLog(logger), metrics: asCounter(metrics) },
+      );
+      return report.results;
+    }) as never;
+}

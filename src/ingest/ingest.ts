@@ -1,0 +1,16 @@
+import type { SignalQueue } from '../queue/signal-queue.js';
+import { buildSweepMessage, dedupe, normalize } from '../signals/index.js';
+
+/**
+ * Argo Events' awsLambda trigger calls this with the event (or the sensor's payload). It only normalizes
+ * and enqueues references: the evaluate function does the reading and deciding, with the same batching,
+ * caps and retries as for every other source. A payload that is not a Workflow event throws SignalRejected,
+ * which the trigger reports as a failed invocation.
+ */
+export async function ingest(payload: unknown, deps: { queue: SignalQueue; defaultCluster: string }): Promise<{ enqueued: number; ignored: string[] }> {
+  const result = normalize(payload, { defaultCluster: deps.defaultCluster });
+  const signals = dedupe(result.signals);
+  // A reference is all evaluate needs; the sweep message is the queue's plain reference format.
+  await deps.queue.send(signals.map((s) => ({ body: JSON.stringify(buildSweepMessage(s)) })));
+  return { enqueued: signals.length, ignored: result.ignored.map((i) => i.reason) };
+}

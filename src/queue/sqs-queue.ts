@@ -1,0 +1,44 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clampDelay, EnqueueError, type QueueMessage, type SignalQueue } from './signal-queue.js';
+
+const MAX_BATCH = 10;
+
+/** SendMessageBatch in tens; entries SQS reports as failed are retried alone, with backoff. */
+export class SqsSignalQueue implements SignalQueue {
+  private readonly client: SQSClient;
+  constructor(
+    private readonly queueUrl: string,
+    opts: { client?: SQSClient; attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
+  ) {
+    this.client = opts.client ?? new SQSClient({});
+    this.attempts = opts.attempts ?? 4;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+  private readonly attempts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  async send(messages: QueueMessage[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += MAX_BATCH) await this.sendChunk(messages.slice(i, i + MAX_BATCH));
+  }
+
+  private async sendChunk(chunk: QueueMessage[]): Promise<void> {
+    let pending = chunk.map((m, i) => ({ id: String(i), m }));
+    let reasons: string[] = [];
+    for (let attempt = 1; attempt <= this.attempts && pending.length > 0; attempt++) {
+      if (attempt > 1) await this.sleep(Math.min(2_000, 100 * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2));
+      const out = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: pending.map(({ id, m }) => ({ Id: id, MessageBody: m.body, DelaySeconds: clampDelay(m.delaySeconds ?? 0) })),
+        }),
+      );
+      const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+      // A sender fault (bad entry) will not heal by retrying; it is reported at once.
+      const permanent = [...failed.values()].filter((f) => f.SenderFault);
+      if (permanent.length > 0) throw new EnqueueError(`SendMessageBatch rejected ${permanent.length} message(s): ${permanent[0]!.Code}`);
+      reasons = [...failed.values()].map((f) => f.Code ?? 'unknown');
+      pending = pending.filter((p) => failed.has(p.id));
+    }
+    if (pending.length > 0) throw new EnqueueError(`SendMessageBatch failed for ${pending.length} message(s) after ${this.attempts} attempts (${[...new Set(reasons)].join(', ')})`);
+  }
+}

@@ -1,0 +1,137 @@
+// The demo cluster: one Workflow for each way the artifact-GC finalizer gets stuck (or does not), as the
+// controller would have left it. Times are relative to the demo's clock; uids are fixed so that a re-run
+// produces the same decision ids.
+import { ARTIFACT_GC_FINALIZER } from '../domain/assessment.js';
+import { gcPod, gcTask, minutesBefore, workflow } from './builders.js';
+
+type Obj = Record<string, any>;
+
+export interface DemoWorkflow {
+  name: string;
+  namespace: string;
+  /** What a reader should expect, shown in the docs and asserted by the end-to-end test. */
+  expect: { verdict: 'remove' | 'notify' | 'wait' | 'ignore'; cause: string };
+  story: string;
+}
+
+export interface DemoCluster {
+  objects: Obj[];
+  workflows: DemoWorkflow[];
+}
+
+const uid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+export function demoCluster(now: Date): DemoCluster {
+  const objects: Obj[] = [];
+  const workflows: DemoWorkflow[] = [];
+  const add = (wf: Obj, expect: DemoWorkflow['expect'], story: string, extra: Obj[] = []) => {
+    objects.push(wf, ...extra);
+    workflows.push({ name: wf.metadata.name, namespace: wf.metadata.namespace, expect, story });
+  };
+
+  // The nested parent of the v3.5.10 bug (#13556): terminating, nothing of its own to delete.
+  const parent = workflow({ name: 'parent-wf-7xk2p', namespace: 'argo-workflows', uid: uid(1), now, finishedMinutesAgo: 180, deletionMinutesAgo: 120, strategy: 'OnWorkflowDeletion', strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  parent.status.nodes['parent-wf-7xk2p'].type = 'Steps';
+  parent.status.nodes['parent-wf-7xk2p'].outputs = {};
+  const child = workflow({ name: 'child-wf-bdvxw', namespace: 'argo-workflows', uid: uid(2), now, finishedMinutesAgo: 181, finalizers: [], strategy: 'OnWorkflowDeletion', artifacts: [{ name: 'out', key: `child/${uid(2)}/out.txt`, deleted: true }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  child.metadata.ownerReferences = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: 'parent-wf-7xk2p', uid: uid(1), controller: true, blockOwnerDeletion: true }];
+  add(parent, { verdict: 'remove', cause: 'no-pending-artifacts' }, 'nested parent of the v3.5.10 bug, deleted 2h ago, nothing to collect');
+  add(child, { verdict: 'ignore', cause: 'no-finalizer' }, 'its child, already collected and cleaned up');
+
+  // GC failed on the bucket: the task says Access Denied (#9953 family).
+  const denied = workflow({ name: 'etl-run-q8h2d', namespace: 'data', uid: uid(3), now, finishedMinutesAgo: 300, deletionMinutesAgo: 240, strategy: 'OnWorkflowDeletion', bucket: 'data-artifacts', artifacts: [{ name: 'report', key: `etl/${uid(3)}/report.csv` }, { name: 'main-logs', key: 'etl-run-q8h2d/etl-run-q8h2d/main.log' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'], podsRecouped: [`etl-run-q8h2d-artgc-wfdel-2166136261`], conditions: [{ type: 'ArtifactGCError', status: 'True', message: 'Access Denied (artifactGCTask: etl-run-q8h2d-artgc-wfdel-2166136261-0)' }] });
+  add(denied, { verdict: 'notify', cause: 'gc-failed' }, 'GC ran but the bucket said Access Denied', [
+    gcPod(denied, { strategy: 'wfdel', phase: 'Succeeded', now, createdMinutesAgo: 239, finishedMinutesAgo: 238 }),
+    gcTask(denied, 'wfdel', { 'etl-run-q8h2d': { report: { success: false, error: 'Access Denied' }, 'main-logs': { success: false, error: 'Access Denied' } } }),
+  ]);
+
+  // A GC pod that never starts: its image cannot be pulled.
+  const stuckPod = workflow({ name: 'train-model-4kq9z', namespace: 'ml', uid: uid(4), now, finishedMinutesAgo: 200, deletionMinutesAgo: 90, strategy: 'OnWorkflowDeletion', bucket: 'ml-artifacts', artifacts: [{ name: 'model', key: `models/${uid(4)}/model.pt` }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  add(stuckPod, { verdict: 'notify', cause: 'gc-pod-stuck' }, 'GC pod stuck Pending on ImagePullBackOff for 90 minutes', [
+    gcPod(stuckPod, { strategy: 'wfdel', phase: 'Pending', now, createdMinutesAgo: 89, waitingReason: 'ImagePullBackOff' }),
+    gcTask(stuckPod, 'wfdel'),
+  ]);
+
+  // GC in progress right now: normal, leave it alone (example (c)).
+  const inProgress = workflow({ name: 'nightly-report-5jz7c', namespace: 'reports', uid: uid(5), now, finishedMinutesAgo: 400, deletionMinutesAgo: 0.5, strategy: 'OnWorkflowDeletion', artifacts: [{ name: 'report-pdf', key: `reports/${uid(5)}/report.pdf` }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  add(inProgress, { verdict: 'wait', cause: 'gc-running' }, 'deleted 30s ago, its GC pod is running', [
+    gcPod(inProgress, { strategy: 'wfdel', phase: 'Running', now, createdMinutesAgo: 0.3 }),
+    gcTask(inProgress, 'wfdel'),
+  ]);
+
+  // Still running, deletion requested: never touched (the controller would re-add the finalizer).
+  add(workflow({ name: 'backfill-2w8rt', namespace: 'data', uid: uid(6), now, phase: 'Running', deletionMinutesAgo: 45, strategy: 'OnWorkflowCompletion' }), { verdict: 'wait', cause: 'workflow-not-finished' }, 'deleted while still Running');
+
+  // forceFinalizerRemoval with no GC pods (#16599, #16894): the owner declared the finalizer may go.
+  add(
+    workflow({ name: 'scratch-run-x7p2m', namespace: 'sandbox', uid: uid(7), now, finishedMinutesAgo: 100, deletionMinutesAgo: 60, strategy: 'OnWorkflowDeletion', forceFinalizerRemoval: true, artifacts: [{ name: 'tmp-out', key: `scratch/${uid(7)}/out.bin` }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] }),
+    { verdict: 'remove', cause: 'force-removal-declared' },
+    'forceFinalizerRemoval: true, GC never created a pod',
+  );
+
+  // The instance-ID trap (F1.11): the GC pod deleted everything, the controller never saw the pod finish.
+  const trapped = workflow({ name: 'ingest-daily-m3n8b', namespace: 'data', uid: uid(8), now, finishedMinutesAgo: 150, deletionMinutesAgo: 120, strategy: 'OnWorkflowDeletion', bucket: 'data-artifacts', artifacts: [{ name: 'snapshot', key: `ingest/${uid(8)}/snapshot.parquet` }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  trapped.metadata.labels['workflows.argoproj.io/controller-instanceid'] = 'argo-workflow';
+  add(trapped, { verdict: 'remove', cause: 'gc-succeeded-unrecouped' }, 'GC pod succeeded, the controller (instanceID) never recouped it', [
+    gcPod(trapped, { strategy: 'wfdel', phase: 'Succeeded', now, createdMinutesAgo: 119, finishedMinutesAgo: 118, labels: { ARGO_INSTANCE_ID: 'argo-workflow' } }),
+    gcTask(trapped, 'wfdel', { 'ingest-daily-m3n8b': { snapshot: { success: true } } }),
+  ]);
+
+  // Completed, not deleted, artifacts waiting for deletion: the finalizer is doing its job.
+  add(
+    workflow({ name: 'monthly-close-p9c4d', namespace: 'finance', uid: uid(9), now, finishedMinutesAgo: 600, strategy: 'OnWorkflowDeletion', artifacts: [{ name: 'ledger', key: `close/${uid(9)}/ledger.csv` }], strategiesProcessed: ['OnWorkflowCompletion'] }),
+    { verdict: 'ignore', cause: 'awaiting-deletion' },
+    'completed, keeps its artifacts until it is deleted',
+  );
+
+  // Healthy: GC done, the controller already removed the finalizer.
+  for (const [i, name] of ['hello-world-8xv2k', 'hello-world-q4m7n'].entries()) {
+    add(
+      workflow({ name, namespace: 'argo-workflows', uid: uid(10 + i), now, finishedMinutesAgo: 30 + i, finalizers: [], strategy: 'OnWorkflowCompletion', artifacts: [{ name: 'greeting', key: `hello/${uid(10 + i)}/greeting.txt`, deleted: true }], strategiesProcessed: ['OnWorkflowCompletion'] }),
+      { verdict: 'ignore', cause: 'no-finalizer' },
+      'healthy: GC done, finalizer gone',
+    );
+  }
+  return { objects, workflows };
+}
+
+/** What kubernetes-event-exporter puts on the bus for a Workflow event (EnhancedEvent in an EventBridge envelope). */
+export function exporterEvent(wf: Obj, reason: string, opts: { cluster: string; now: Date; seq: number; type?: 'Normal' | 'Warning'; message?: string }): Obj {
+  const at = minutesBefore(opts.now, 0);
+  return {
+    version: '0',
+    id: `00000000-0000-4000-9000-${String(opts.seq).padStart(12, '0')}`,
+    'detail-type': 'kubernetes-event',
+    source: 'k8s.event-exporter',
+    account: '000000000000',
+    time: at,
+    region: 'local',
+    resources: [],
+    detail: {
+      metadata: { name: `${wf.metadata.name}.${(0x1862f0c3a7b4e2d1n + BigInt(opts.seq)).toString(16)}`, namespace: wf.metadata.namespace, uid: `e${String(opts.seq).padStart(7, '0')}-0000-4000-8000-000000000000`, resourceVersion: String(48_000_000 + opts.seq), creationTimestamp: at },
+      reason,
+      message: opts.message ?? `Workflow ${reason.replace(/^Workflow/, '').toLowerCase()}`,
+      source: { component: 'workflow-controller' },
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 1,
+      type: opts.type ?? 'Normal',
+      eventTime: null,
+      reportingComponent: 'workflow-controller',
+      reportingInstance: '',
+      clusterName: opts.cluster,
+      involvedObject: {
+        kind: 'Workflow',
+        namespace: wf.metadata.namespace,
+        name: wf.metadata.name,
+        uid: wf.metadata.uid,
+        apiVersion: 'argoproj.io/v1alpha1',
+        resourceVersion: wf.metadata.resourceVersion ?? '1',
+        labels: wf.metadata.labels,
+        deleted: !!wf.metadata.deletionTimestamp,
+      },
+    },
+  };
+}
+
+export { ARTIFACT_GC_FINALIZER };

@@ -1,0 +1,97 @@
+// End to end: the demo pipeline, as `npm start` runs it, and then once more over the same cluster state.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ARTIFACT_GC_FINALIZER } from '../../src/domain/assessment.js';
+import { Decision } from '../../src/domain/decision.js';
+import { runDemo, type DemoRun } from '../../src/demo/run.js';
+import { demoCluster } from '../../src/demo/seed.js';
+
+process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+const workflowInStore = (run: DemoRun, namespace: string, name: string) =>
+  run.server.store.get({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace, name }) as { metadata: { finalizers?: string[] } } | undefined;
+
+describe('demo (npm start)', () => {
+  it('runs through the real binary, prints the contract JSON and exits 0', () => {
+    const out = mkdtempSync(join(tmpdir(), 'afr-e2e-'));
+    const r = spawnSync(process.execPath, ['bin/argo-finalizer-remediator.mjs', 'demo', '-o', 'json', '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc).sort()).toEqual(['auditDir', 'decisions', 'slackMessages']);
+    expect(doc.decisions.map((d: unknown) => Decision.parse(d))).toHaveLength(10);
+    expect(doc.auditDir).toBe(join(out, 'audit'));
+    expect(doc.slackMessages).toBe(4);
+    expect(r.stderr).toContain('› evaluate: batch of 10');
+  });
+
+  const outDir = mkdtempSync(join(tmpdir(), 'afr-e2e-'));
+  let first: DemoRun;
+  afterAll(async () => first?.server.close());
+
+  it('removes exactly the safe finalizers, notifies each stuck Workflow once, audits every decision', async () => {
+    first = await runDemo({ mode: 'remediate', outDir });
+    const seed = demoCluster(new Date()).workflows;
+    const byName = new Map(first.decisions.map((d) => [d.workflow.name, d]));
+    for (const w of seed) {
+      const d = byName.get(w.name);
+      if (w.name === 'child-wf-bdvxw') {
+        // Its parent's removal let the parent go, and the garbage collector took the owned child with it.
+        expect(d).toBeUndefined();
+        continue;
+      }
+      expect([w.name, d?.verdict, d?.cause]).toEqual([w.name, w.expect.verdict, w.expect.cause]);
+      const live = workflowInStore(first, w.namespace, w.name);
+      if (w.expect.verdict === 'remove') {
+        expect(d?.action).toBe('removed');
+        // Every removable demo Workflow was terminating: with its last finalizer gone, it is gone.
+        expect(live).toBeUndefined();
+      } else if (live?.metadata.finalizers !== undefined && w.expect.cause !== 'no-finalizer') {
+        expect(live.metadata.finalizers).toContain(ARTIFACT_GC_FINALIZER);
+      }
+    }
+    expect(first.patches).toBe(3);
+
+    const slack = files(first.slackDir).map((f) => readFileSync(f, 'utf8'));
+    const needsSlack = first.decisions.filter((d) => d.verdict === 'notify' || d.notifyOperator);
+    expect(slack).toHaveLength(needsSlack.length);
+    for (const d of needsSlack) expect(slack.filter((m) => m.includes(`${d.workflow.namespace}/${d.workflow.name}`))).toHaveLength(1);
+
+    const records = files(join(outDir, 'audit')).map((f) => JSON.parse(readFileSync(f, 'utf8')));
+    const decisionRecords = records.filter((r) => r.kind === 'decision');
+    expect(decisionRecords.map((r) => r.decision.decisionId).sort()).toEqual(first.decisions.map((d) => d.decisionId).sort());
+    expect(records.filter((r) => r.kind === 'signal-rejected')).toHaveLength(1);
+    const removed = decisionRecords.find((r) => r.decision.workflow.name === 'parent-wf-7xk2p');
+    expect(removed.patchSent).toEqual(first.decisions.find((d) => d.workflow.name === 'parent-wf-7xk2p')!.patch);
+    expect(removed.apiOutcome).toEqual({ status: 200, outcome: 'patched' });
+  });
+
+  it('a second run over the same state changes nothing and sends nothing new', async () => {
+    const auditBefore = files(join(outDir, 'audit')).length;
+    const slackBefore = files(first.slackDir).length;
+    const second = await runDemo({ mode: 'remediate', outDir, server: first.server });
+    expect(second.patches).toBe(0);
+    expect(second.slackMessages).toBe(0);
+    expect(files(join(outDir, 'audit'))).toHaveLength(auditBefore);
+    expect(files(first.slackDir)).toHaveLength(slackBefore);
+    expect(second.decisions.filter((d) => d.action === 'removed')).toEqual([]);
+  });
+
+  it('dry run removes nothing and says what it would remove', async () => {
+    const run = await runDemo({ mode: 'dry-run', outDir: mkdtempSync(join(tmpdir(), 'afr-e2e-')) });
+    try {
+      expect(run.patches).toBe(0);
+      // The repeated event for the nested parent lands in another batch: judged again, same decision id.
+      const removable = new Map(run.decisions.filter((d) => d.verdict === 'remove').map((d) => [d.decisionId, d.action]));
+      expect([...removable.values()]).toEqual(['would-remove', 'would-remove', 'would-remove']);
+      expect(workflowInStore(run, 'argo-workflows', 'parent-wf-7xk2p')?.metadata.finalizers).toEqual([ARTIFACT_GC_FINALIZER]);
+    } finally {
+      await run.server.close();
+    }
+  });
+});

@@ -18,8 +18,8 @@ import { WatchHub } from './watch.js';
  * A local Kubernetes API server for tests, the demo and benchmarks: the part of the API the remediator
  * uses, with the real semantics (discovery, GET/LIST with selectors and limit/continue, JSON and merge
  * patch, resourceVersion conflicts, finalizers and deletionTimestamp, RBAC, Status bodies). Real kubectl
- * and @kubernetes/client-node drive it. Watch is minimal (see watch.ts). Not served: deletecollection,
- * server-side apply, OpenAPI, subresources. Listens on 127.0.0.1 only.
+ * and @kubernetes/client-node drive it. Listens on 127.0.0.1 only. What is served and what differs from a
+ * real cluster: README.md next to this file.
  */
 
 export interface ApiServerOptions {

@@ -4,6 +4,7 @@ import { headerValue, json, mediaType, type HandlerContext, type Incoming, type 
 import { PROTOBUF_MEDIA_TYPE, decodeSelfSubjectAccessReview } from './protobuf.js';
 import { getOne, listObjects } from './list.js';
 import { isRecord } from './meta.js';
+import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import { NAMESPACES, findByPlural, groupVersions } from './resources.js';
 import { badRequest, methodNotSupported, resourceNotFound } from './status.js';
 import { watchObjects, type WatchHub } from './watch.js';
@@ -48,7 +49,12 @@ function nonResource(ctx: RouterContext, req: Incoming): Reply {
     const doc = resourceList(parts[1] ?? '', parts[2] ?? '');
     return doc ? json(200, doc) : PLAIN_404;
   }
-  // No OpenAPI documents: kubectl treats their absence as "no schema" and carries on.
+  if (p === '/openapi/v3') return json(200, openapiRoot());
+  if (parts[0] === 'openapi' && parts[1] === 'v3') {
+    const doc = openapiGroupVersion(parts.slice(2).join('/'));
+    return doc ? json(200, doc) : PLAIN_404;
+  }
+  // No OpenAPI v2: kubectl uses v3 when the server has it.
   return PLAIN_404;
 }
 

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Assessment } from '../domain/assessment.js';
 import { assessRaw, InvalidSnapshotError, snapshotsFromObjects } from '../domain/snapshot.js';
-import { parseDuration } from '../domain/duration.js';
-import { objectsOf, outputFormat, parseDocuments, readInput } from './input.js';
+import { objectsOf, outputFormat, parseDocuments, parseNow, parseQuiet, readInput } from './input.js';
 import { type CliIO, type Command, UsageError } from './io.js';
 import { renderTable, verdictColour } from './table.js';
 
@@ -77,20 +76,3 @@ function asUsage<T>(origin: string, fn: () => T): T {
     throw err;
   }
 }
-
-function parseNow(value: string | undefined): Date {
-  if (value === undefined) return new Date();
-  const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) throw new UsageError(`--now must be an ISO-8601 time, not '${value}'`);
-  return new Date(t);
-}
-
-function parseQuiet(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (err) {
-    throw new UsageError(`--quiet-period: ${(err as Error).message}`);
-  }
-}
-
-export { HELP as ASSESS_HELP, parseNow, parseQuiet };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
+import { parseDuration } from '../domain/duration.js';
 import { type CliIO, UsageError } from './io.js';
 
 /** Reads FILE, or stdin for `-` (or no argument when stdin is piped). Missing files are usage errors. */
@@ -61,4 +62,21 @@ export function outputFormat(value: string | undefined, io: CliIO): 'json' | 'ta
   if (value === undefined) return io.stdout.isTTY ? 'table' : 'json';
   if (value === 'json' || value === 'table') return value;
   throw new UsageError(`-o must be json or table, not '${value}'`);
+}
+
+/** `--now`: an ISO-8601 time (default: the clock). */
+export function parseNow(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t)) throw new UsageError(`--now must be an ISO-8601 time, not '${value}'`);
+  return new Date(t);
+}
+
+/** `--quiet-period`: `90s`, `30m`, `2h`... */
+export function parseQuiet(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new UsageError(`--quiet-period: ${(err as Error).message}`);
+  }
 }

@@ -6,8 +6,7 @@ import { assertNamespace, InvalidWorkflowKeyError } from '../kube/names.js';
 import type { Scope } from '../kube/port.js';
 import type { ReconcileResult } from '../remediation/reconcile.js';
 import { scanCluster } from '../remediation/scan.js';
-import { parseNow, parseQuiet } from './assess.js';
-import { outputFormat } from './input.js';
+import { outputFormat, parseNow, parseQuiet } from './input.js';
 import { type CliIO, type Command, RuntimeFailure, UsageError } from './io.js';
 import { type Cell, renderTable, verdictColour } from './table.js';
 

@@ -99,7 +99,8 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   const removalsByCluster = new Map<string, number>();
   for (const { signal, recordIds } of byWorkflow) {
     const policy = policyFor(deps.config, signal.cluster, signal.namespace);
-    const ref = { workflow: `${signal.namespace}/${signal.name}`, cluster: signal.cluster, signalSource: signal.source, ...(signal.uid ? { uid: signal.uid } : {}) };
+    // Every log line about this Workflow names the SQS messages that carried it and, once known, its uid.
+    const ref = { workflow: `${signal.namespace}/${signal.name}`, cluster: signal.cluster, signalSource: signal.source, messageIds: [...recordIds], ...(signal.uid ? { uid: signal.uid } : {}) };
     if (!policy.included) {
       log.info('out of scope, not evaluated', { ...ref, reason: policy.reason });
       metrics.count('OutOfScope', { cluster: signal.cluster });

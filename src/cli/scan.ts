@@ -1,4 +1,9 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { auditEvent } from '../audit/audit-event.js';
+import { FileAuditSink } from '../audit/file-sink.js';
+import { DECISION_DETAIL_TYPE } from '../domain/decision.js';
+import { toDecision } from '../evaluate/decision.js';
 import { KubeconfigError, loadKubeconfig } from '../kube/auth/kubeconfig.js';
 import { KubeClusterPort } from '../kube/cluster-port.js';
 import { KubeError } from '../kube/errors.js';
@@ -29,6 +34,8 @@ Options:
   --quiet-period DUR    how long nothing may happen before a Workflow counts as stuck (default 30m)
   --now ISO             judge as of this time (default: now)
   -o, --output FORMAT   json or table (default: table on a terminal, json otherwise)
+  --audit-dir DIR       record every decision as an audit object under DIR/audit/ (default with --apply:
+                        ./afr-audit; the same key layout as the S3 audit log)
 `;
 
 export const scanCommand: Command = async (args, io) => {
@@ -45,6 +52,7 @@ export const scanCommand: Command = async (args, io) => {
       'quiet-period': { type: 'string', default: '30m' },
       now: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      'audit-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,9 +107,32 @@ export const scanCommand: Command = async (args, io) => {
         'nothing was removed (a systemic cause is suspected; investigate before raising the cap)\n',
     );
   }
+  // What --apply did is recorded like the Lambda pipeline records it: one write-once object per decision.
+  const auditDir = values['audit-dir'] ?? (values.apply ? DEFAULT_AUDIT_DIR : undefined);
+  if (auditDir) {
+    const cluster = kubeConfig.getCurrentCluster()?.name ?? kubeConfig.getCurrentContext();
+    const written = await recordScan(report.results, { dir: resolve(auditDir), cluster, mode: values.apply ? 'remediate' : 'dry-run' });
+    io.stderr.write(`audit: ${written.written} record(s) written, ${written.duplicate} already there, under ${resolve(auditDir)}/audit/\n`);
+  }
   io.stdout.write(format === 'json' ? `${JSON.stringify({ results: report.results.map(jsonResult) }, null, 2)}\n` : scanTable(report.results, io));
   return 0;
 };
+
+const DEFAULT_AUDIT_DIR = 'afr-audit';
+
+async function recordScan(
+  results: ReconcileResult[],
+  opts: { dir: string; cluster: string; mode: 'remediate' | 'dry-run' },
+): Promise<{ written: number; duplicate: number }> {
+  const sink = new FileAuditSink(opts.dir);
+  const count = { written: 0, duplicate: 0 };
+  for (const r of results) {
+    if (!r.assessment) continue;
+    const decision = toDecision({ ...r, assessment: r.assessment }, { cluster: opts.cluster, mode: opts.mode, signal: undefined, at: new Date() });
+    count[(await auditEvent(DECISION_DETAIL_TYPE, decision, { sink })).result] += 1;
+  }
+  return count;
+}
 
 function scopeOf(namespace: string | undefined, all: boolean, contextNamespace: string | undefined): Scope {
   if (all) return { allNamespaces: true };

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
@@ -64,9 +67,20 @@ describe('scan (real binary against the local API server)', () => {
     expect(server.requests.filter((q) => q.method === 'PATCH')).toHaveLength(0);
   });
 
-  it('--apply: exactly the remove verdicts lose the finalizer', async () => {
-    const { code, stdout } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply']);
+  it('--apply: exactly the remove verdicts lose the finalizer, and every decision is audited', async () => {
+    const auditDir = mkdtempSync(join(tmpdir(), 'afr-scan-audit-'));
+    const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--audit-dir', auditDir]);
     expect(code).toBe(0);
+    expect(stderr).toContain(`audit: 3 record(s) written, 0 already there, under ${auditDir}/audit/`);
+    const records = readdirSync(auditDir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => JSON.parse(readFileSync(join(e.parentPath, e.name), 'utf8')));
+    expect(records.map((rec) => [rec.decision.workflow.name, rec.decision.action, rec.apiOutcome.outcome]).sort()).toEqual([
+      ['etl-run-q8h2d', 'none', 'needs-human (scan does not notify)'],
+      ['nightly-report-5jz7c', 'none', 'waiting'],
+      ['parent-wf-7xk2p', 'removed', 'patched'],
+    ]);
+    expect(records.find((rec) => rec.decision.action === 'removed').patchSent.at(-1)).toEqual({ op: 'remove', path: '/metadata/finalizers/1' });
     const r = byName(JSON.parse(stdout) as ScanJson);
     expect(r['parent-wf-7xk2p']).toMatchObject({ verdict: 'remove', action: 'removed', outcome: 'patched' });
     expect(server.store.get(wf('argo-workflows', 'parent-wf-7xk2p'))!.metadata.finalizers).toEqual(['example.com/keep']);
@@ -78,7 +92,8 @@ describe('scan (real binary against the local API server)', () => {
   });
 
   it('--apply with more removable Workflows than --max-removals removes nothing and warns', async () => {
-    const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--max-removals', '0']);
+    const auditDir = mkdtempSync(join(tmpdir(), 'afr-scan-audit-'));
+    const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--max-removals', '0', '--audit-dir', auditDir]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/warning: 1 Workflows assess as removable, more than --max-removals 0: nothing was removed/);
     const doc = JSON.parse(stdout) as ScanJson;

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FileAuditSink } from './file-sink.js';
 import { S3AuditSink } from './s3-sink.js';
 import type { AuditSink } from './sink.js';

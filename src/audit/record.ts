@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JsonPatchOp } from '../domain/assessment.js';
 import { SignalRejected, SystemicAlert } from '../domain/alerts.js';
 import { Decision } from '../domain/decision.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A configuration that cannot be used. The message is one paragraph naming each offending field, and never

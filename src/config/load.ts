@@ -1,3 +1,6 @@
+// Static, not import(): every deployed cold start reads the parameter, so its cost belongs in the measured
+// load, and a bundled import() costs more than it saves.
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError, describeIssues } from './config-error.js';
@@ -137,7 +140,6 @@ function lineAndColumn(text: string, offset: number): { line: number; col: numbe
 }
 
 async function ssmGetParameter(name: string): Promise<string> {
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
   client ??= new SSMClient({});
   try {
     const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
@@ -151,7 +153,7 @@ async function ssmGetParameter(name: string): Promise<string> {
   }
 }
 
-let client: import('@aws-sdk/client-ssm').SSMClient | undefined;
+let client: SSMClient | undefined;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A namespace name (DNS-1123 label) or a glob over one, where `*` matches any run of characters:

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Mode } from '../domain/decision.js';
 import { parseDuration } from '../domain/duration.js';
 import { ClusterAuth } from '../kube/auth/config.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The finalizer this product exists to remove, and the only one it ever touches. */
 export const ARTIFACT_GC_FINALIZER = 'workflows.argoproj.io/artifact-gc';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GcStrategy } from './assessment.js';
 
 // Kubernetes and Argo objects as far as the rules read them. Every schema is loose: unknown fields are kept,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Assessment } from './assessment.js';
 import { assess, type AssessOptions } from './assess.js';
 import { GcTask, LABEL_COMPONENT, LABEL_WORKFLOW, Pod, type Snapshot, Workflow } from './objects.js';

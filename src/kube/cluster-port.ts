@@ -1,5 +1,5 @@
 import { type ConfigurationOptions, CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy } from '@kubernetes/client-node';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARTIFACT_GC_FINALIZER, type JsonPatchOp } from '../domain/assessment.js';
 import { KubeError, type KubeOp, KubeTransientError } from './errors.js';
 import { assertScope, assertWorkflowKey } from './names.js';

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { RemediatorConfig } from '../config/schema.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_EPISODE_TTL_SECONDS, type EpisodeStore } from './episodes.js';
 import { FileEpisodeStore } from './episodes-file.js';
 import { S3EpisodeStore } from './episodes-s3.js';

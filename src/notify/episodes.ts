@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathSegment } from '../audit/key.js';
 import type { Decision } from '../domain/decision.js';
 import type { SystemicAlert } from '../domain/alerts.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseBoundedJson } from './bounded-json.js';
 import { classifyObject, WORKFLOW_GROUP, WORKFLOW_RESOURCE } from './object-kind.js';
 import { quote, SignalRejected } from './rejected.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Labels } from './labels.js';
 import { classifyObject } from './object-kind.js';
 import { quote, SignalRejected } from './rejected.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECISION_SOURCE } from '../domain/decision.js';
 import type { Unwrapped } from './result.js';
 import { parseOrReject } from './zod-reason.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseBoundedJson } from './bounded-json.js';
 
 const LabelMap = z.record(z.string(), z.string());

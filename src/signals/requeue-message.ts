@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkflowSignal } from './signal.js';
 import { parseOrReject } from './zod-reason.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a signal came from. Signals are hints: evaluate always re-reads the live Workflow. */
 export const SignalSource = z.enum([

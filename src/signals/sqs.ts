@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseBoundedJson } from './bounded-json.js';
 import { quote } from './rejected.js';
 import { isObject, type Unwrapped } from './result.js';

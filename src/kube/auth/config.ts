@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A kubeconfig file and context, resolved like kubectl (KUBECONFIG colon list, then ~/.kube/config). */
 export const KubeconfigAuth = z.strictObject({

@@ -1,3 +1,4 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -114,11 +115,8 @@ export class EksTokenSource {
 
 let defaultChain: CredentialsProvider | undefined;
 
-/** Loaded lazily so kubeconfig users never pay for the AWS SDK credential chain. */
+/** The Lambda role's credentials; created on first use, imported statically so the cold start shows its cost. */
 async function defaultCredentials(): Promise<CredentialsProvider> {
-  if (!defaultChain) {
-    const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-    defaultChain = defaultProvider();
-  }
+  defaultChain ??= defaultProvider();
   return defaultChain;
 }

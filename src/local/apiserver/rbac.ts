@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * RBAC objects (ClusterRole, Role, ClusterRoleBinding, RoleBinding) as the real authorizer reads them, and

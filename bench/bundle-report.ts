@@ -1,0 +1,46 @@
+// npx tsx bench/bundle-report.ts [function...]: what each Lambda bundle is made of, built with the options in
+// serverless.yml. V8 parses every byte of a bundle at load, so bytes are a fair first proxy for cold start;
+// bench/README.md has the measured costs.
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { lambdaEsbuildOptions } from './lambda-build.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const FUNCTIONS = ['evaluate', 'sweep', 'ingest', 'notify', 'audit'];
+
+function packageOf(path: string): string {
+  const m = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  return m ? m[1]! : path.replace(/\/[^/]+$/, '');
+}
+
+export async function bundleReport(fn: string): Promise<{ bytes: number; packages: [string, number][]; warnings: string[] }> {
+  const result = await build({ ...lambdaEsbuildOptions(), absWorkingDir: ROOT, entryPoints: [`functions/${fn}.ts`], outdir: join(ROOT, '.bench-out'), write: false, metafile: true, logLevel: 'error' });
+  const meta: Metafile = result.metafile;
+  const output = Object.values(meta.outputs).find((o) => o.entryPoint);
+  if (!output) throw new Error(`no output for ${fn}`);
+  const byPackage = new Map<string, number>();
+  for (const [path, input] of Object.entries(output.inputs)) byPackage.set(packageOf(path), (byPackage.get(packageOf(path)) ?? 0) + input.bytesInOutput);
+  const warnings: string[] = [];
+  const locales = Object.keys(output.inputs).filter((p) => p.includes('zod/v4/locales/') && !p.endsWith('/en.js') && !p.endsWith('/index.js'));
+  if (locales.length > 0) {
+    warnings.push(`zod: ${locales.length} locales bundled; some file imports \`{ z } from 'zod'\` (use \`import * as z from 'zod'\`)`);
+  }
+  for (const [path, input] of Object.entries(meta.inputs)) {
+    for (const imp of input.imports) {
+      if (imp.kind === 'dynamic-import' && !imp.external && imp.path.includes('node_modules') && !path.includes('node_modules')) {
+        warnings.push(`${path} imports ${packageOf(imp.path)} with import(): bundled whole, and everything it shares with static imports is wrapped for lazy init`);
+      }
+    }
+  }
+  return { bytes: output.bytes, packages: [...byPackage.entries()].sort((a, b) => b[1] - a[1]), warnings };
+}
+
+if (process.argv[1]?.endsWith('bundle-report.ts')) {
+  const wanted = process.argv.slice(2);
+  for (const fn of wanted.length > 0 ? wanted : FUNCTIONS) {
+    const r = await bundleReport(fn);
+    process.stdout.write(`${fn}: ${(r.bytes / 1024).toFixed(0)} KiB\n`);
+    for (const [name, bytes] of r.packages.slice(0, 12)) process.stdout.write(`  ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${name}\n`);
+    for (const w of r.warnings) process.stdout.write(`  ! ${w}\n`);
+  }
+}

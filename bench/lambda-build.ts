@@ -1,0 +1,62 @@
+// What the bench runs must be what ships: the esbuild options and the Node flags are read from serverless.yml,
+// so a change there is measured without touching the bench.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { parse, type Tags } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** serverless-esbuild's own keys (dist/bundle.js), which it strips before calling esbuild. */
+const PLUGIN_KEYS = ['concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch', 'keepOutputDirectory', 'packagerOptions', 'installExtraArgs', 'outputFileExtension', 'outputBuildFolder', 'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext'];
+
+/** CloudFormation's short-form intrinsics, kept as plain values: only the shape around them is read here. */
+const CFN_TAGS: Tags = ['Ref', 'Sub', 'GetAtt', 'If', 'Not', 'Equals', 'And', 'Or', 'Join', 'Select', 'Split', 'FindInMap', 'Base64', 'Cidr', 'GetAZs', 'ImportValue', 'Condition']
+  .flatMap((name) => [
+    { tag: `!${name}`, resolve: (v: string) => v },
+    { tag: `!${name}`, collection: 'seq' as const, resolve: (v: unknown) => v },
+    { tag: `!${name}`, collection: 'map' as const, resolve: (v: unknown) => v },
+  ]) as unknown as Tags;
+
+interface Serverless {
+  provider: { memorySize?: number; environment?: Record<string, unknown> };
+  custom: { esbuild: Record<string, unknown> };
+  functions: Record<string, { memorySize?: number }>;
+}
+
+export function serverlessYml(): Serverless {
+  return parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: CFN_TAGS }) as Serverless;
+}
+
+/** custom.esbuild as serverless-esbuild hands it to esbuild: plugin keys dropped, `exclude` made external. */
+export function lambdaEsbuildOptions(yml = serverlessYml()): BuildOptions {
+  const options: Record<string, unknown> = { ...yml.custom.esbuild };
+  const exclude = Array.isArray(options['exclude']) ? (options['exclude'] as string[]) : [];
+  for (const key of PLUGIN_KEYS) delete options[key];
+  return { ...(options as BuildOptions), external: [...((options['external'] as string[] | undefined) ?? []), ...exclude.filter((e) => e !== '*')] };
+}
+
+/** Bundles `entry` (a path from the repository root) to `outfile` exactly as the functions are bundled. */
+export async function bundleLikeLambda(entry: string, outfile: string): Promise<void> {
+  await build({ ...lambdaEsbuildOptions(), absWorkingDir: ROOT, entryPoints: [entry], outfile, logLevel: 'error' });
+}
+
+export function functionMemoryMb(fn: string, yml = serverlessYml()): number {
+  return yml.functions[fn]?.memorySize ?? yml.provider.memorySize ?? 1024;
+}
+
+/**
+ * The Node flags a function starts with in Lambda: provider NODE_OPTIONS, plus the heap limits the managed
+ * Node.js runtime's bootstrap derives from the memory size (new space a tenth of it, a semi-space half of
+ * that, old space the rest), which decide how far V8 lets the heap grow before collecting.
+ */
+export function lambdaNodeFlags(fn: string, yml = serverlessYml()): string[] {
+  const memory = functionMemoryMb(fn, yml);
+  const newSpace = Math.floor(memory / 10);
+  const nodeOptions = yml.provider.environment?.['NODE_OPTIONS'];
+  return [
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memory - newSpace}`,
+    ...(typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter(Boolean) : []),
+  ];
+}

@@ -1,0 +1,299 @@
+// npm run bench [-- --quick]: measures what DESIGN.md and issue 7 ask about, on this machine, and writes
+// bench/results.json. Timings are written down here and never asserted in tests.
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { parseConfig } from '../src/config/load.js';
+import { gcPod, gcTask, workflow } from '../src/demo/builders.js';
+import { demoCluster } from '../src/demo/seed.js';
+import { assessRaw, snapshotsFromObjects } from '../src/domain/snapshot.js';
+import { type Decision, decisionId } from '../src/domain/decision.js';
+import { evaluateBatch } from '../src/evaluate/evaluate-batch.js';
+import { portFor } from '../src/kube/port-for.js';
+import { type LocalApiServer, startApiServer } from '../src/local/apiserver/index.js';
+import { startSlackReceiver } from '../src/local/slack-receiver.js';
+import { MemoryEpisodeStore } from '../src/notify/episodes.js';
+import { notifyDecisions } from '../src/notify/notify-decisions.js';
+import { SlackWebhookClient } from '../src/notify/slack-client.js';
+import { packageService, PACKAGE_DIR, unzip } from '../test/integration/template/template.js';
+import { exporterEvent } from '../src/demo/seed.js';
+import { bundleLikeLambda, functionMemoryMb, lambdaNodeFlags } from './lambda-build.js';
+
+const QUICK = process.argv.includes('--quick');
+const ROOT = join(import.meta.dirname, '..');
+const NOW = new Date();
+const results: Record<string, unknown> = {};
+const rows: [string, string, string, string][] = [];
+const row = (what: string, value: string, target: string, verdict: string) => {
+  rows.push([what, value, target, verdict]);
+  process.stderr.write(`  ${what}: ${value}\n`);
+};
+// Children that talk to the server in this process must not block its event loop: never spawnSync them.
+const run = promisify(execFile);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+function machine() {
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kubectl: spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout ? JSON.parse(spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout).clientVersion?.gitVersion : null,
+    at: NOW.toISOString(),
+    mode: QUICK ? 'quick' : 'full',
+  };
+}
+
+/**
+ * 1. Bundle size and the time to load each bundle in a fresh Node process, against `node -e 0`. Runs are
+ * interleaved (bare node, then each function, repeated) so a busy machine weighs on all of them alike. The
+ * second figure adds provider.environment.NODE_OPTIONS, which Lambda applies and which decides whether Node
+ * reads the source map at load (--enable-source-maps); it is shown, not judged.
+ */
+async function coldStart() {
+  process.stderr.write('cold start: osls package\n');
+  await packageService();
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-bundles-'));
+  const runs = QUICK ? 5 : 15;
+  const fns = ['evaluate', 'sweep', 'ingest', 'notify', 'audit'];
+  const nodeOptions = lambdaNodeFlags('evaluate').filter((f) => !f.startsWith('--max-'));
+  // Should a bundle leave packages out (custom.esbuild.exclude), the runtime provides them; NODE_PATH stands in.
+  const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'eu-west-1' };
+  const once = (args: string[], cwd: string) => {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd, env });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${String(r.stderr).slice(-2000)}`);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const zips: Record<string, number> = {};
+  const sizes: Record<string, number> = {};
+  for (const fn of fns) {
+    const zip = readFileSync(join(PACKAGE_DIR, `${fn}.zip`));
+    const target = join(dir, fn);
+    for (const [name, data] of unzip(zip)) {
+      mkdirSync(join(target, name, '..'), { recursive: true });
+      writeFileSync(join(target, name), data);
+    }
+    zips[fn] = zip.length;
+    sizes[fn] = statSync(join(target, 'functions', `${fn}.js`)).size;
+  }
+  const samples: Record<string, number[]> = { bare: [] };
+  for (let i = 0; i < runs; i++) {
+    samples['bare']!.push(once(['-e', '0'], dir));
+    for (const fn of fns) {
+      const target = join(dir, fn);
+      (samples[fn] ??= []).push(once(['-e', `require('./functions/${fn}.js')`], target));
+      (samples[`${fn} lambda`] ??= []).push(once([...nodeOptions, '-e', `require('./functions/${fn}.js')`], target));
+    }
+  }
+  const bare = median(samples['bare']!);
+  const out: Record<string, unknown> = { bareNodeMs: bare, runs, lambdaNodeOptions: nodeOptions, functions: {} };
+  for (const fn of fns) {
+    const load = median(samples[fn]!);
+    const lambda = median(samples[`${fn} lambda`]!);
+    (out.functions as Record<string, unknown>)[fn] = { zipBytes: zips[fn], bundleBytes: sizes[fn], loadMs: load, ratioToBareNode: load / bare, loadMsWithLambdaNodeOptions: lambda };
+    row(`cold start ${fn}`, `${fmt(load)} ms load (${fmt(load / bare, 2)}x bare node ${fmt(bare)} ms; ${fmt(lambda)} ms with ${nodeOptions.join(' ') || 'no NODE_OPTIONS'}), ${fmt(zips[fn]! / 1024)} KiB zip`, '<= 3x bare node', load / bare <= 3 ? 'met' : 'missed');
+  }
+  rmSync(dir, { recursive: true, force: true });
+  results.coldStart = out;
+}
+
+/** 2. Pure assessment throughput: the demo mix, and one Workflow with 5,000 nodes. */
+function assessThroughput() {
+  const mix = snapshotsFromObjects(demoCluster(NOW).objects);
+  const iterations = QUICK ? 2_000 : 20_000;
+  let t = performance.now();
+  for (let i = 0; i < iterations; i++) assessRaw(mix[i % mix.length]!, { now: NOW, quietPeriodMs: 1_800_000 });
+  const mixPerSec = iterations / ((performance.now() - t) / 1000);
+  row('assess, realistic mix', `${Math.round(mixPerSec).toLocaleString('en')} Workflows/s`, '-', '-');
+
+  const big = workflow({ name: 'fan-out-5000', namespace: 'argo', uid: 'big', now: NOW, finishedMinutesAgo: 120, deletionMinutesAgo: 90, strategy: 'OnWorkflowDeletion', strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  for (let i = 0; i < 5_000; i++) {
+    big.status.nodes[`fan-out-5000-${i}`] = { id: `fan-out-5000-${i}`, name: `fan-out-5000.step(${i})`, type: 'Pod', phase: 'Succeeded', outputs: { artifacts: [{ name: 'out', s3: { key: `fan/${i}/out.bin` }, deleted: i % 7 !== 0 }, { name: 'main-logs', s3: { key: `fan/${i}/main.log` }, deleted: true }] } };
+  }
+  const bigRuns = QUICK ? 20 : 100;
+  t = performance.now();
+  for (let i = 0; i < bigRuns; i++) assessRaw({ workflow: big, pods: [gcPod(big, { strategy: 'wfdel', phase: 'Failed', now: NOW, createdMinutesAgo: 80, finishedMinutesAgo: 79 })], tasks: [] }, { now: NOW, quietPeriodMs: 1_800_000 });
+  const bigMs = (performance.now() - t) / bigRuns;
+  row('assess, one Workflow of 5,000 nodes', `${fmt(bigMs)} ms`, '-', '-');
+  results.assess = { mixPerSecond: mixPerSec, mixSize: mix.length, bigWorkflowNodes: 5_000, bigWorkflowMs: bigMs };
+}
+
+/** Two raw round trips (one GET, one PATCH) against the same server: the floor for one event. */
+async function rawRoundTrips(server: LocalApiServer, ns: string, name: string): Promise<number> {
+  const call = (method: string, body?: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(`${server.url}/apis/argoproj.io/v1alpha1/namespaces/${ns}/workflows/${name}`, {
+        method,
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json-patch+json' },
+      }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const runs = QUICK ? 50 : 300;
+  const t = performance.now();
+  for (let i = 0; i < runs; i++) {
+    await call('GET');
+    await call('PATCH', JSON.stringify([{ op: 'test', path: '/metadata/name', value: name }]));
+  }
+  return (performance.now() - t) / runs;
+}
+
+/** 3. What one event costs: API requests and time, and a batch of 1,000 events about 100 Workflows. */
+async function evaluateCost() {
+  const n = QUICK ? 100 : 500;
+  const seed: object[] = [];
+  const refs: Record<string, any>[] = [];
+  for (let i = 0; i < n; i++) {
+    // The demo's stuck shapes, cycled: removable, notify with a failed GC pod, still running.
+    const kind = i % 3;
+    const wf = workflow({ name: `wf-${i}`, namespace: 'argo', uid: `uid-${i}`, now: NOW, finishedMinutesAgo: 200, deletionMinutesAgo: 120, strategy: 'OnWorkflowDeletion', strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'], phase: kind === 2 ? 'Running' : 'Succeeded', artifacts: kind === 1 ? [{ name: 'report', key: `r/${i}` }] : [] });
+    seed.push(wf);
+    if (kind === 1) seed.push(gcPod(wf, { strategy: 'wfdel', phase: 'Failed', now: NOW, createdMinutesAgo: 110, finishedMinutesAgo: 109 }), gcTask(wf, 'wfdel', { [`wf-${i}`]: { report: { success: false, error: 'Access Denied' } } }));
+    refs.push(wf);
+  }
+  const server = await startApiServer({ seed });
+  try {
+    const config = parseConfig({ clusters: [{ name: 'bench', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate', maxRemovalsPerInvocation: 1000 }] }, 'bench');
+    // The client-side rate limit (20 qps by default) would time the limiter, not the work: lifted here.
+    const port = portFor(config.clusters[0]!.auth, { rateLimit: { qps: 100_000, burst: 100_000 } });
+    const deps = { config, portFor: () => port, publisher: { publish: async () => {} }, queue: { send: async () => {} } };
+    const before = server.requests.length;
+    const t = performance.now();
+    for (const wf of refs) await evaluateBatch([{ id: wf.metadata.name, body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'bench', now: NOW, seq: 1 })) }], deps);
+    const perEventMs = (performance.now() - t) / n;
+    const requests = server.requests.slice(before);
+    const perEvent = requests.length / n;
+    const byVerb = requests.reduce<Record<string, number>>((acc, r) => ((acc[`${r.method} ${r.path.includes('/pods') ? 'pods' : r.path.includes('workflowartifactgctasks') ? 'tasks' : 'workflows'}`] = (acc[`${r.method} ${r.path.includes('/pods') ? 'pods' : r.path.includes('workflowartifactgctasks') ? 'tasks' : 'workflows'}`] ?? 0) + 1), acc), {});
+    const floor = await rawRoundTrips(server, 'argo', refs[2]!.metadata.name);
+    row('evaluate, API requests per event', `${fmt(perEvent, 2)} (${Object.entries(byVerb).map(([k, v]) => `${k} ${v}`).join(', ')})`, '<= 3', perEvent <= 3 ? 'met' : 'missed');
+    row('evaluate, time per event', `${fmt(perEventMs, 2)} ms (${fmt(perEventMs / floor, 2)}x two raw round trips, ${fmt(floor, 2)} ms)`, '-', '-');
+
+    // 1,000 events about 100 Workflows, in the batches of 10 the SQS event source delivers.
+    const burst = refs.slice(0, 100).flatMap((wf) => Array.from({ length: 10 }, (_, k) => ({ wf, k })));
+    burst.sort((a, b) => ((a.k * 7919 + a.wf.metadata.uid.length * 31) % 97) - ((b.k * 7919 + b.wf.metadata.uid.length * 31) % 97));
+    const start = server.requests.length;
+    for (let i = 0; i < burst.length; i += 10) {
+      await evaluateBatch(burst.slice(i, i + 10).map(({ wf, k }, j) => ({ id: `${i + j}`, body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'bench', now: NOW, seq: k })) })), deps);
+    }
+    const burstRequests = server.requests.length - start;
+    row('evaluate, 1,000 events about 100 Workflows (batches of 10)', `${burstRequests} API requests (${fmt(burstRequests / 1000, 2)} per event)`, '-', '-');
+    const one = server.requests.length;
+    await evaluateBatch(burst.map(({ wf, k }, j) => ({ id: `${j}`, body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'bench', now: NOW, seq: k })) })), deps);
+    const oneBatch = server.requests.length - one;
+    row('evaluate, the same 1,000 events in one batch', `${oneBatch} API requests (deduplicated to 100 Workflows)`, '-', '-');
+    results.evaluate = { events: n, requestsPerEvent: perEvent, requestsByKind: byVerb, perEventMs, rawTwoRoundTripsMs: floor, ratioToRaw: perEventMs / floor, burst: { events: 1000, workflows: 100, requestsInBatchesOf10: burstRequests, requestsInOneBatch: oneBatch } };
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * 4. Sweep: list and assess N Workflows, against kubectl's chunked list of the same server; peak RSS. The child
+ * is the sweep bundled as the functions are (bench/lambda-build.ts) and started with the flags Lambda gives the
+ * sweep function at its memory size; a second run with Node's defaults shows how much of the RSS is V8 letting
+ * the heap grow rather than memory the sweep holds.
+ */
+async function sweepScale() {
+  const sizes = QUICK ? [10_000] : [10_000, 50_000];
+  const out: Record<string, unknown>[] = [];
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-sweep-'));
+  const child = join(dir, 'sweep-child.cjs');
+  await bundleLikeLambda('bench/sweep-child.ts', child);
+  const lambdaFlags = lambdaNodeFlags('sweep');
+  const memoryMb = functionMemoryMb('sweep');
+  type ChildResult = { ms: number; candidates: number; stuck: number; maxRssBytes: number; startHeapBytes: number; peakHeapUsedBytes: number; peakExternalBytes: number; endHeapBytes: number | null };
+  const mib = (n: number) => `${fmt(n / 2 ** 20)} MiB`;
+  try {
+    for (const size of sizes) {
+      const seed: object[] = [];
+      for (let i = 0; i < size; i++) {
+        const stuck = i % 50 === 0;
+        seed.push(workflow({ name: `wf-${i}`, namespace: `team-${i % 20}`, uid: `uid-${i}`, now: NOW, finishedMinutesAgo: 90, strategy: 'OnWorkflowDeletion', strategiesProcessed: ['OnWorkflowCompletion'], ...(stuck ? { deletionMinutesAgo: 60 } : { finalizers: i % 3 === 0 ? undefined : [] }), artifacts: stuck ? [] : [{ name: 'out', key: `o/${i}` }] }));
+      }
+      // HTTPS: kubectl sends no bearer token to a plain-HTTP server. Both clients pay the same TLS cost.
+      const server = await startApiServer({ seed, tls: true });
+      try {
+        const sweepOnce = async (flags: string[]) => {
+          const r = await run(process.execPath, ['--expose-gc', ...flags, child, server.url, server.token], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+          return JSON.parse(r.stdout) as ChildResult;
+        };
+        const s = await sweepOnce(lambdaFlags);
+        const defaults = await sweepOnce([]);
+        let kubectlMs: number | null = null;
+        const kubeconfig = server.kubeconfig({ token: server.adminToken }).path;
+        const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+        if (probe.status === 0) {
+          const t = performance.now();
+          await run('kubectl', ['--kubeconfig', kubeconfig, 'get', 'workflows', '-A', '-o', 'json', '--chunk-size=500'], { encoding: 'utf8', maxBuffer: 2 ** 30 });
+          kubectlMs = performance.now() - t;
+        }
+        const ratio = kubectlMs ? s.ms / kubectlMs : null;
+        const n = size.toLocaleString('en');
+        row(`sweep ${n} Workflows`, `${fmt(s.ms / 1000, 2)} s${kubectlMs ? ` (${fmt(ratio!, 2)}x kubectl's ${fmt(kubectlMs / 1000, 2)} s)` : ' (kubectl absent)'}, ${s.candidates} candidates, ${s.stuck} stuck`, '<= 1.2x kubectl', ratio === null ? 'n/a' : ratio <= 1.2 ? 'met' : 'missed');
+        row(`sweep ${n} Workflows, peak RSS (bundle, Lambda ${memoryMb} MB flags)`, mib(s.maxRssBytes), size === 50_000 ? '< 256 MiB' : '-', size === 50_000 ? (s.maxRssBytes < 256 * 2 ** 20 ? 'met' : 'missed') : '-');
+        row(`sweep ${n} Workflows, peak RSS (bundle, Node defaults)`, mib(defaults.maxRssBytes), '-', '-');
+        row(`sweep ${n} Workflows, JS heap`, `${mib(s.startHeapBytes)} loaded, ${mib(s.peakHeapUsedBytes)} peak in use, ${s.endHeapBytes === null ? '?' : mib(s.endHeapBytes)} after a full GC; buffers peak ${mib(s.peakExternalBytes)}`, '-', '-');
+        out.push({ workflows: size, ...s, lambdaFlags, nodeDefaults: defaults, kubectlMs, ratioToKubectl: ratio });
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.sweep = out;
+}
+
+/** 5. 500 notify decisions in one invocation: how many Slack messages, and how long with 1 message/s pacing. */
+async function notifyScale() {
+  const receiver = await startSlackReceiver();
+  try {
+    const causes = ['gc-failed', 'gc-pod-stuck', 'gc-never-ran', 'controller-not-reconciling', 'nodes-unavailable'] as const;
+    const decisions: Decision[] = Array.from({ length: 500 }, (_, i) => {
+      const cause = causes[i % causes.length]!;
+      const uid = `uid-${i}`;
+      return {
+        workflow: { namespace: `team-${i % 7}`, name: `wf-${i}`, uid },
+        resourceVersion: String(1000 + i),
+        verdict: 'notify', cause, reasons: ['phase Succeeded', '1 pending artifact (1 OnWorkflowDeletion)'],
+        pendingArtifacts: [{ node: `wf-${i}`, name: 'report', strategy: 'OnWorkflowDeletion', location: `s3://bucket/r/${i}.csv` }],
+        notifyOperator: cause === 'controller-not-reconciling' || cause === 'nodes-unavailable',
+        evidence: { pods: [], tasks: [], conditions: [], strategiesProcessed: ['OnWorkflowCompletion'], forceFinalizerRemoval: false, finalizers: ['workflows.argoproj.io/artifact-gc'], phase: 'Succeeded' },
+        cluster: 'bench', decisionId: decisionId({ cluster: 'bench', uid, resourceVersion: String(1000 + i), verdict: 'notify', cause }),
+        mode: 'remediate', action: 'notified', outcome: 'needs-human', at: NOW.toISOString(),
+      };
+    });
+    const t = performance.now();
+    const result = await notifyDecisions(decisions, { slack: new SlackWebhookClient({ url: receiver.url }), episodes: new MemoryEpisodeStore() });
+    const ms = performance.now() - t;
+    row('notify, 500 decisions in one invocation', `${result.messages} Slack messages in ${fmt(ms / 1000, 2)} s`, '<= 10 messages', result.messages <= 10 ? 'met' : 'missed');
+    results.notify = { decisions: 500, causes: causes.length, messages: result.messages, ms, failures: result.failures.length };
+  } finally {
+    await receiver.close();
+  }
+}
+
+process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
+process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+results.machine = machine();
+process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full'}) on ${(results.machine as { cpu: string }).cpu}\n`);
+assessThroughput();
+await evaluateCost();
+await notifyScale();
+await sweepScale();
+if (!process.argv.includes('--no-package')) await coldStart();
+results.table = rows.map(([what, value, target, verdict]) => ({ what, value, target, verdict }));
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...[['MEASURE', 'RESULT', 'TARGET', 'VERDICT'][i]!.length, ...rows.map((r) => r[i]!.length)]));
+const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+process.stdout.write(`${line(['MEASURE', 'RESULT', 'TARGET', 'VERDICT'])}\n${rows.map(line).join('\n')}\nwritten: bench/results.json\n`);

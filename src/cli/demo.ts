@@ -53,7 +53,7 @@ export const demoCommand: Command = async (args, io) => {
   const { demoCluster } = await import('../demo/seed.js');
   const started = Date.now();
   const progress = (line: string) => io.stderr.write(`${io.stderr.isTTY ? '\u001b[2m' : ''}› ${line}${io.stderr.isTTY ? '\u001b[0m' : ''}\n`);
-  const run = await runDemo({ mode, outDir, progress });
+  const run = await runDemo({ mode, outDir, progress, tls: values['keep-running'] === true });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
   try {

@@ -28,6 +28,8 @@ export interface DemoOptions {
   now?: Date;
   /** An already running server (the end-to-end test reruns the pipeline on the same state). */
   server?: LocalApiServer;
+  /** HTTPS with a generated CA: kubectl sends no bearer token to a plain-HTTP server. */
+  tls?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -51,7 +53,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
   const now = opts.now ?? new Date();
   const say = opts.progress ?? (() => {});
   const cluster = demoCluster(now);
-  const server = opts.server ?? (await startApiServer({ seed: cluster.objects }));
+  const server = opts.server ?? (await startApiServer({ seed: cluster.objects, tls: opts.tls ?? false }));
   const auditDir = join(opts.outDir, 'audit');
   const slackDir = join(opts.outDir, 'slack');
   mkdirSync(slackDir, { recursive: true });
@@ -69,7 +71,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
     });
     const wiring = readWiring();
     const config = parseConfig(
-      { clusters: [{ name: DEMO_CLUSTER, auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: opts.mode }] },
+      {
+        clusters: [
+          {
+            name: DEMO_CLUSTER,
+            auth: { type: 'token', server: server.url, token: server.token, ...(server.caData ? { caData: server.caData } : { skipTLSVerify: true }) },
+            mode: opts.mode,
+          },
+        ],
+      },
       'demo',
     );
 

@@ -1,5 +1,5 @@
 // End to end: the demo pipeline, as `npm start` runs it, and then once more over the same cluster state.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,28 @@ describe('demo (npm start)', () => {
     expect(doc.slackMessages).toBe(4);
     expect(r.stderr).toContain('› evaluate: batch of 10');
   });
+
+  it.skipIf(spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0)(
+    '--keep-running leaves the API server up for kubectl and scan, and stops on Ctrl-C',
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), 'afr-e2e-'));
+      const child = spawn(process.execPath, ['bin/argo-finalizer-remediator.mjs', 'demo', '--keep-running', '-o', 'json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        for (let i = 0; i < 300 && !stderr.includes('Press Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 100));
+        const kubeconfig = join(out, 'kubeconfig');
+        expect(stderr).toContain(`kubectl --kubeconfig ${kubeconfig} get workflows -A`);
+        const listed = execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'workflows', '-A', '-o', 'name'], { encoding: 'utf8' });
+        expect(listed).toContain('workflow.argoproj.io/etl-run-q8h2d');
+        expect(listed).not.toContain('parent-wf-7xk2p'); // removed by the demo, so gone
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(await exited).toBe(0);
+    },
+  );
 
   const outDir = mkdtempSync(join(tmpdir(), 'afr-e2e-'));
   let first: DemoRun;

@@ -33,7 +33,8 @@ export type Decision = z.infer<typeof Decision>;
 
 /**
  * Deterministic so that SQS redeliveries, EventBridge retries and overlapping sweeps collapse to one id
- * (and one audit object, one Slack message).
+ * (and one audit object). The mode and action are part of it: a deferred or dry-run decision and the removal
+ * that follows on the same object state are different decisions, and the write-once audit log must keep both.
  */
 export function decisionId(parts: {
   cluster: string;
@@ -41,8 +42,10 @@ export function decisionId(parts: {
   resourceVersion: string | undefined;
   verdict: string;
   cause: string;
+  mode?: string;
+  action?: string;
 }): string {
   const h = createHash('sha256');
-  h.update([parts.cluster, parts.uid ?? '', parts.resourceVersion ?? '', parts.verdict, parts.cause].join('\u0000'));
+  h.update([parts.cluster, parts.uid ?? '', parts.resourceVersion ?? '', parts.verdict, parts.cause, parts.mode ?? '', parts.action ?? ''].join('\u0000'));
   return h.digest('hex').slice(0, 32);
 }

@@ -2,22 +2,25 @@ import type { Assessment } from '../domain/assessment.js';
 import { type Decision, decisionId, DECISION_DETAIL_TYPE, DECISION_SOURCE, type Mode } from '../domain/decision.js';
 import type { WorkflowSignal } from '../signals/signal.js';
 import type { BusEntry } from '../bus/entry.js';
+import { redact } from '../observability/redact.js';
 import type { ReconcileResult } from '../remediation/reconcile.js';
 
-/** Decisions far above this are trimmed so they always fit one EventBridge entry (256 KiB). */
+/** Decisions far above this are trimmed so they always fit one EventBridge entry and one SQS message (256 KiB). */
 const MAX_LISTED_ARTIFACTS = 200;
 const MAX_REASONS = 40;
+const MAX_EVIDENCE_ITEMS = 50;
 
 /** The decision event for one reconciled Workflow (DESIGN.md 4.4). */
 export function toDecision(
   result: ReconcileResult & { assessment: Assessment },
   ctx: { cluster: string; mode: Mode; signal: WorkflowSignal | undefined; at: Date; outcome?: string },
 ): Decision {
-  const a = fit(result.assessment);
+  // Redacted here, once: the event, the parked SQS copy, the audit record and Slack all start from it.
+  const a = redact(fit(result.assessment));
   return {
     ...a,
     cluster: ctx.cluster,
-    decisionId: decisionId({ cluster: ctx.cluster, uid: a.workflow.uid, resourceVersion: a.resourceVersion, verdict: a.verdict, cause: a.cause }),
+    decisionId: decisionId({ cluster: ctx.cluster, uid: a.workflow.uid, resourceVersion: a.resourceVersion, verdict: a.verdict, cause: a.cause, mode: ctx.mode, action: result.action }),
     mode: ctx.mode,
     action: result.action,
     outcome: ctx.outcome ?? result.outcome,
@@ -37,16 +40,33 @@ export function decisionEntry(decision: Decision): BusEntry {
   };
 }
 
-/** Keeps the event small; the full lists stay derivable from the audited snapshot digest. */
+/** Keeps the event small: long lists are cut, with a reason saying how much was left out. */
 function fit(a: Assessment): Assessment {
-  if (a.pendingArtifacts.length <= MAX_LISTED_ARTIFACTS && a.reasons.length <= MAX_REASONS) return a;
+  const e = a.evidence;
+  const taskErrors = e.tasks.reduce((n, t) => n + t.errors.length, 0);
+  const big =
+    a.pendingArtifacts.length > MAX_LISTED_ARTIFACTS ||
+    a.reasons.length > MAX_REASONS ||
+    e.pods.length > MAX_EVIDENCE_ITEMS ||
+    e.conditions.length > MAX_EVIDENCE_ITEMS ||
+    e.tasks.length > MAX_EVIDENCE_ITEMS ||
+    taskErrors > MAX_EVIDENCE_ITEMS;
+  if (!big) return a;
   const hidden = a.pendingArtifacts.length - MAX_LISTED_ARTIFACTS;
+  let budget = MAX_EVIDENCE_ITEMS;
+  const tasks = e.tasks.slice(0, MAX_EVIDENCE_ITEMS).map((t) => {
+    const errors = t.errors.slice(0, Math.max(0, budget));
+    budget -= errors.length;
+    return { ...t, errors };
+  });
   return {
     ...a,
     pendingArtifacts: a.pendingArtifacts.slice(0, MAX_LISTED_ARTIFACTS),
     reasons: [
       ...a.reasons.slice(0, MAX_REASONS),
       ...(hidden > 0 ? [`${hidden} more pending artifacts not listed (${a.pendingArtifacts.length} in all)`] : []),
+      ...(taskErrors > MAX_EVIDENCE_ITEMS ? [`${taskErrors - MAX_EVIDENCE_ITEMS} more GC task errors not listed (${taskErrors} in all)`] : []),
     ],
+    evidence: { ...e, pods: e.pods.slice(0, MAX_EVIDENCE_ITEMS), conditions: e.conditions.slice(0, MAX_EVIDENCE_ITEMS), tasks },
   };
 }

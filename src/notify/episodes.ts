@@ -57,11 +57,13 @@ export function isLive(raw: unknown, now: number): boolean {
 
 /**
  * `notified/<cluster>/<uid>/<cause>.json`. Without a uid the namespace and name stand in, so two different
- * Workflows never share an episode.
+ * Workflows never share an episode. A removal that actually happened is its own episode
+ * (`<cause>.removed.json`): a dry-run or notify-only message must not silence the one that says it was done.
  */
-export function episodeKey(d: Pick<Decision, 'cluster' | 'workflow' | 'cause'>): string {
+export function episodeKey(d: Pick<Decision, 'cluster' | 'workflow' | 'cause'> & Partial<Pick<Decision, 'action'>>): string {
   const id = d.workflow.uid ?? `nouid_${d.workflow.namespace}_${d.workflow.name}`;
-  return `notified/${pathSegment(d.cluster)}/${pathSegment(id)}/${pathSegment(d.cause)}.json`;
+  const suffix = d.action === 'removed' ? '.removed' : '';
+  return `notified/${pathSegment(d.cluster)}/${pathSegment(id)}/${pathSegment(d.cause)}${suffix}.json`;
 }
 
 export function systemicEpisodeKey(a: Pick<SystemicAlert, 'cluster' | 'alertId'>): string {

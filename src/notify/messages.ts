@@ -127,7 +127,7 @@ function finalizerIndexRemoved(d: Decision): string {
 /** Orphans are listed for forced removals; for GC that did succeed they are listed as deleted, not orphaned. */
 function artifactsAfterRemoval(d: Decision): Block[] {
   if (d.pendingArtifacts.length === 0) return [];
-  const would = d.action === 'would-remove';
+  const would = d.action !== 'removed';
   const title =
     d.cause === 'gc-succeeded-unrecouped'
       ? `Artifacts the GC task reports as deleted (${d.pendingArtifacts.length})`
@@ -138,7 +138,9 @@ function artifactsAfterRemoval(d: Decision): Block[] {
 /** The remediator removed (or, in dry run, would remove) the finalizer and the operator should know. */
 export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessage {
   const x = explainCause(d.cause);
-  const would = d.action === 'would-remove';
+  // Not removed: a dry run (would-remove) or a notify-only namespace (notified), where a human decides.
+  const would = d.action !== 'removed';
+  const heading = d.action === 'notified' ? ':raising_hand: Safe to remove (notify-only)' : ':mag: Would remove (dry run)';
   const others = d.evidence.finalizers.filter((f) => f !== ARTIFACT_GC_FINALIZER);
   const what =
     `${would ? 'Would remove' : 'Removed'} ${code(ARTIFACT_GC_FINALIZER)}${finalizerIndexRemoved(d)} from ${workflowLabel(d, o)}` +
@@ -146,7 +148,7 @@ export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessag
     `.\n*Why*: ${esc(x.why)}`;
   const reasons = d.reasons.map((r) => `• ${esc(clip(r, VALUE_MAX))}`);
   const blocks: Block[] = [
-    header(`${would ? ':mag: Would remove (dry run)' : ':white_check_mark: Removed'} stuck finalizer: ${x.title}`),
+    header(`${would ? heading : ':white_check_mark: Removed'} stuck finalizer: ${x.title}`),
     identityFields(d, o),
     section(what),
   ];
@@ -223,12 +225,14 @@ export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): 
 }
 
 /**
- * Which decisions reach Slack at all: a notify verdict that was notified, and a removal (done or dry run) the
- * operator must hear about. Never wait or ignore, never a quiet removal.
+ * Which decisions reach Slack at all: a notify verdict that was notified; a removal a notify-only namespace
+ * hands to a human instead (action notified); and a removal (done or dry run) the operator must hear about.
+ * Never wait or ignore, never a quiet removal.
  */
 export function shouldNotify(d: Decision): boolean {
   if (d.verdict === 'wait' || d.verdict === 'ignore') return false;
-  if (d.verdict === 'notify') return d.action === 'notified';
+  if (d.action === 'notified') return true;
+  if (d.verdict === 'notify') return false;
   return (d.action === 'removed' || d.action === 'would-remove') && d.notifyOperator;
 }
 

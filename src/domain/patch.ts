@@ -18,29 +18,3 @@ export function planFinalizerRemoval(metadata: {
   for (const i of indices) ops.push({ op: 'remove', path: `/metadata/finalizers/${i}` });
   return ops;
 }
-
-/** Applies a planned patch to a finalizer list, as the API server would. Used to prove the invariants. */
-export function applyToFinalizers(finalizers: readonly string[], uid: string, patch: readonly JsonPatchOp[]): string[] {
-  const next = [...finalizers];
-  for (const op of patch) {
-    if (op.op === 'test') {
-      if (op.path === '/metadata/uid') {
-        if (op.value !== uid) throw new Error('test failed: uid');
-        continue;
-      }
-      const i = finalizerIndex(op.path);
-      if (next[i] !== op.value) throw new Error(`test failed: ${op.path}`);
-    } else {
-      const i = finalizerIndex(op.path);
-      if (i >= next.length) throw new Error(`remove failed: ${op.path}`);
-      next.splice(i, 1);
-    }
-  }
-  return next;
-}
-
-function finalizerIndex(path: string): number {
-  const m = /^\/metadata\/finalizers\/(\d+)$/.exec(path);
-  if (!m) throw new Error(`unexpected path ${path}`);
-  return Number(m[1]);
-}

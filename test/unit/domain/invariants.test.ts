@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACT_GC_FINALIZER } from '../../../src/domain/assessment.js';
-import { applyToFinalizers } from '../../../src/domain/patch.js';
+import { patchedFinalizers } from '../../helpers/patch.js';
 import { assessRaw } from '../../../src/domain/snapshot.js';
 import { NOW } from '../../fixtures/workflows.js';
 import { quietPeriodMs, workflowSnapshot } from './arbitraries.js';
@@ -32,7 +32,7 @@ describe('safety invariants on random Workflows', () => {
       fc.property(assessed, ({ snap, a }) => {
         if (!a.patch) return;
         const before = snap.workflow.metadata.finalizers;
-        const after = applyToFinalizers(before, snap.workflow.metadata.uid!, a.patch);
+        const after = patchedFinalizers(before, snap.workflow.metadata.uid!, a.patch);
         expect(after).toEqual(before.filter((f) => f !== ARTIFACT_GC_FINALIZER));
         expect(a.patch.filter((op) => op.op === 'remove').every((op) => op.path.startsWith('/metadata/finalizers/'))).toBe(true);
       }),
@@ -63,12 +63,12 @@ describe('safety invariants on random Workflows', () => {
           expect(tests).toContainEqual({ op: 'test', path: op.path, value: ARTIFACT_GC_FINALIZER });
         }
         // A recreated namesake (new uid) always fails.
-        if (otherUid !== uid) expect(() => applyToFinalizers(finalizers, otherUid, a.patch!)).toThrow(/test failed/);
+        if (otherUid !== uid) expect(() => patchedFinalizers(finalizers, otherUid, a.patch!)).toThrow(/testing value \/metadata\/uid failed/);
         // A finalizer added in front by someone else: the patch fails, or still removes only artifact-gc.
         const changed = [inserted, ...finalizers];
         let result: string[] | undefined;
         try {
-          result = applyToFinalizers(changed, uid, a.patch);
+          result = patchedFinalizers(changed, uid, a.patch);
         } catch {
           return;
         }

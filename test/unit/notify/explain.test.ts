@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACT_GC_FINALIZER, Cause } from '../../../src/domain/assessment.js';
 import { explainCause, inspectCommands, narrowPatchCommand } from '../../../src/domain/explain.js';
-import { applyToFinalizers } from '../../../src/domain/patch.js';
+import { patchedFinalizers } from '../../helpers/patch.js';
 import { gcFailedDecision, gcPodStuckDecision } from './fixtures.js';
 
 /** What a shell would pass to kubectl: run the command through bash with kubectl replaced by printf. */
@@ -52,7 +52,7 @@ describe('narrowPatchCommand', () => {
       { op: 'test', path: '/metadata/finalizers/1', value: ARTIFACT_GC_FINALIZER },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);
-    expect(applyToFinalizers(d.evidence.finalizers, d.workflow.uid!, ops)).toEqual(['example.com/keep-me']);
+    expect(patchedFinalizers(d.evidence.finalizers, d.workflow.uid!, ops)).toEqual(['example.com/keep-me']);
   });
 
   it('gives no command without the finalizer or without a uid to pin it to', () => {

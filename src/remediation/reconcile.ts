@@ -21,6 +21,7 @@ export const Outcome = {
   patchedAfterReassess: 'patched-after-reassess',
   alreadyGone: 'already-gone',
   changedReassessed: 'changed-reassessed',
+  goneOnReread: 'finalizer-gone-on-reread',
   dryRun: 'dry-run',
   notifyOnly: 'policy: notify-only',
   needsHuman: 'needs-human',
@@ -79,7 +80,10 @@ export async function reconcile(port: ClusterPort, key: WorkflowKey, opts: Recon
     return { ...resultOf(first), action: 'none', outcome: Outcome.alreadyGone, apiStatus: sent.outcome.status };
   }
   if (second.assessment.verdict !== 'remove') {
-    return { ...withoutPatch(second, opts.act), outcome: Outcome.changedReassessed };
+    // The finalizer already gone from the same object: the controller removed it meanwhile, or an earlier try of
+    // our own PATCH was applied and its answer lost (the retry then fails its test). Say so; never claim either.
+    const gone = second.assessment.cause === 'no-finalizer' && second.assessment.workflow.uid === first.assessment.workflow.uid;
+    return { ...withoutPatch(second, opts.act), outcome: gone ? Outcome.goneOnReread : Outcome.changedReassessed, apiStatus: sent.outcome.status };
   }
   const resent = await send(port, key, second, Outcome.patchedAfterReassess);
   if (resent.outcome?.kind === 'conflict') throw new ReconcileConflictError(resent.result, `HTTP ${resent.outcome.status}`);

@@ -125,6 +125,16 @@ describe('reconcile', () => {
     expect(server.store.get(wfRef)!.metadata.finalizers).toEqual([GC]);
   });
 
+  it('the finalizer gone between GET and PATCH (controller, or a lost reply to our own try) is said as such', async () => {
+    server.store.put(parentWorkflowA({ finalizers: ['example.com/keep', GC], deleting: false }));
+    server.faults.onBeforeWrite(({ store }) => void store.mutate(wfRef, (wf) => void (wf.metadata.finalizers = ['example.com/keep'])), { times: 1 });
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(result).toMatchObject({ action: 'none', outcome: 'finalizer-gone-on-reread', apiStatus: 422 });
+    expect(result.assessment).toMatchObject({ verdict: 'ignore', cause: 'no-finalizer' });
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/keep']);
+  });
+
   it('a Workflow deleted between the conflict and the re-read is already gone', async () => {
     server.store.put(parentWorkflowA({ deleting: false }));
     server.faults.onBeforeWrite(({ store }) => void store.mutate(wfRef, (wf) => void (wf.metadata.finalizers = ['example.com/late', GC])), { times: 1 });

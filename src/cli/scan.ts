@@ -10,7 +10,7 @@ import { KubeError } from '../kube/errors.js';
 import { assertNamespace, InvalidWorkflowKeyError } from '../kube/names.js';
 import type { Scope } from '../kube/port.js';
 import type { ReconcileResult } from '../remediation/reconcile.js';
-import { scanCluster } from '../remediation/scan.js';
+import { ScanAbortedError, scanCluster } from '../remediation/scan.js';
 import { outputFormat, parseNow, parseQuiet } from './input.js';
 import { type CliIO, type Command, RuntimeFailure, UsageError } from './io.js';
 import { type Cell, renderTable, verdictColour } from './table.js';
@@ -82,6 +82,14 @@ export const scanCommand: Command = async (args, io) => {
   const scope = scopeOf(values.namespace, values['all-namespaces'] === true, kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace);
   const port = new KubeClusterPort(kubeConfig);
 
+  // What --apply does is recorded like the Lambda pipeline records it: one write-once object per decision.
+  const auditDir = values['audit-dir'] ?? (values.apply ? DEFAULT_AUDIT_DIR : undefined);
+  const recordAndSay = async (results: ReconcileResult[], dir: string) => {
+    const cluster = kubeConfig.getCurrentCluster()?.name ?? kubeConfig.getCurrentContext();
+    const written = await recordScan(results, { dir: resolve(dir), cluster, mode: values.apply ? 'remediate' : 'dry-run' });
+    io.stderr.write(`audit: ${written.written} record(s) written, ${written.duplicate} already there, under ${resolve(dir)}/audit/\n`);
+  };
+
   const progress = progressLine(io);
   let report;
   try {
@@ -94,9 +102,12 @@ export const scanCommand: Command = async (args, io) => {
       onProgress: progress.update,
     });
   } catch (err) {
+    // Removals done before the failure are recorded before anything else is said.
+    if (err instanceof ScanAbortedError && auditDir) await recordAndSay(err.partial, auditDir);
+    const cause = err instanceof ScanAbortedError ? err.cause : err;
     // Forbidden, unauthorized, unreachable, bad TLS: one line naming the cause, exit 1.
-    if (err instanceof KubeError) throw new RuntimeFailure(err.message);
-    throw err;
+    if (cause instanceof KubeError) throw new RuntimeFailure(cause.message);
+    throw cause;
   } finally {
     progress.done();
   }
@@ -107,13 +118,7 @@ export const scanCommand: Command = async (args, io) => {
         'nothing was removed (a systemic cause is suspected; investigate before raising the cap)\n',
     );
   }
-  // What --apply did is recorded like the Lambda pipeline records it: one write-once object per decision.
-  const auditDir = values['audit-dir'] ?? (values.apply ? DEFAULT_AUDIT_DIR : undefined);
-  if (auditDir) {
-    const cluster = kubeConfig.getCurrentCluster()?.name ?? kubeConfig.getCurrentContext();
-    const written = await recordScan(report.results, { dir: resolve(auditDir), cluster, mode: values.apply ? 'remediate' : 'dry-run' });
-    io.stderr.write(`audit: ${written.written} record(s) written, ${written.duplicate} already there, under ${resolve(auditDir)}/audit/\n`);
-  }
+  if (auditDir) await recordAndSay(report.results, auditDir);
   io.stdout.write(format === 'json' ? `${JSON.stringify({ results: report.results.map(jsonResult) }, null, 2)}\n` : scanTable(report.results, io));
   return 0;
 };

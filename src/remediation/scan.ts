@@ -21,6 +21,17 @@ export interface ScanReport {
   capExceeded?: { removable: number; max: number };
 }
 
+/** A cluster-wide failure in the middle of applying: what was done so far travels with the error. */
+export class ScanAbortedError extends Error {
+  override readonly name = 'ScanAbortedError';
+  constructor(
+    override readonly cause: Error,
+    readonly partial: ReconcileResult[],
+  ) {
+    super(cause.message);
+  }
+}
+
 export const capExceededOutcome = (removable: number, max: number) =>
   `cap-exceeded: ${removable} removable > max ${max} (systemic cause suspected)`;
 
@@ -55,7 +66,13 @@ export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise
 
   if (opts.act === 'apply') {
     for (let i = 0; i < results.length; i++) {
-      if (results[i]!.action === 'would-remove') results[i] = await reconcileOne(port, keyOfResult(results[i]!), { ...opts, act: 'apply' });
+      if (results[i]!.action !== 'would-remove') continue;
+      try {
+        results[i] = await reconcileOne(port, keyOfResult(results[i]!), { ...opts, act: 'apply' });
+      } catch (err) {
+        // Removals already done must still be reported and audited by the caller.
+        throw new ScanAbortedError(err as Error, results.map(scanView));
+      }
     }
   }
   return { results: results.map(scanView) };

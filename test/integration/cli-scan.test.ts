@@ -91,6 +91,28 @@ describe('scan (real binary against the local API server)', () => {
     expect(patches[0]!.contentType).toBe('application/json-patch+json');
   });
 
+  it('--apply that fails half way still audits the removals already done, then exits 1 with one line', async () => {
+    const second = parentWorkflowA({ deleting: false }) as { metadata: Record<string, unknown> };
+    Object.assign(second.metadata, { name: 'zz-parent', namespace: 'zz', uid: '00000000-0000-4000-8000-0000000000zz' });
+    server.store.put(second);
+    const fault = server.faults.add({ kind: 'status', code: 500, match: { method: 'PATCH', pathRegex: '/workflows/zz-parent$' } });
+    const auditDir = mkdtempSync(join(tmpdir(), 'afr-scan-audit-'));
+    try {
+      const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--audit-dir', auditDir]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^audit: 4 record\(s\) written, 0 already there, under .*\n.*patch workflows\.argoproj\.io zz\/zz-parent failed/);
+      const removed = readdirSync(auditDir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => JSON.parse(readFileSync(join(e.parentPath, e.name), 'utf8')))
+        .filter((rec) => rec.decision.action === 'removed');
+      expect(removed.map((rec) => rec.decision.workflow.name)).toEqual(['parent-wf-7xk2p']);
+    } finally {
+      fault.remove();
+      server.store.remove({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'zz', name: 'zz-parent' });
+    }
+  });
+
   it('--apply with more removable Workflows than --max-removals removes nothing and warns', async () => {
     const auditDir = mkdtempSync(join(tmpdir(), 'afr-scan-audit-'));
     const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--max-removals', '0', '--audit-dir', auditDir]);

@@ -5,15 +5,31 @@ import middy from '@middy/core';
 import { EventEnvelope, InvalidEventError } from '../src/domain/alerts.js';
 import { type AuditDeps, type AuditOutcome, auditEvent } from '../src/audit/audit-event.js';
 import { auditSinkFromEnv } from '../src/audit/config.js';
+import { CONFIG_ENV, CONFIG_SSM_PARAM_ENV, loadConfigFromEnv } from '../src/config/load.js';
 import { lambdaLogger, lambdaMetrics } from '../src/observability/lambda.js';
 
 const logger = lambdaLogger('audit');
 const metrics = lambdaMetrics('audit');
 
 /** Built on the first event and kept while the Lambda is warm. */
-let deps: AuditDeps | undefined;
-function currentDeps(): AuditDeps {
-  return (deps ??= { sink: auditSinkFromEnv(process.env) });
+let deps: Promise<AuditDeps> | undefined;
+function currentDeps(): Promise<AuditDeps> {
+  return (deps ??= buildDeps().catch((err) => {
+    deps = undefined;
+    throw err;
+  }));
+}
+
+/** The configuration's `audit` section, when deployed with one, names the bucket and key; else the env alone. */
+async function buildDeps(): Promise<AuditDeps> {
+  if (!process.env[CONFIG_ENV] && !process.env[CONFIG_SSM_PARAM_ENV]) return { sink: auditSinkFromEnv(process.env) };
+  const { audit } = await loadConfigFromEnv(process.env);
+  const fromConfig = {
+    ...(audit.bucket ? { AUDIT_BUCKET: audit.bucket } : {}),
+    ...(audit.kmsKeyId ? { AUDIT_KMS_KEY_ID: audit.kmsKeyId } : {}),
+    ...(audit.localDir ? { AUDIT_DIR: audit.localDir } : {}),
+  };
+  return { sink: auditSinkFromEnv({ ...process.env, ...fromConfig }) };
 }
 
 /** For tests: forget the warm state so the next event reads the environment again. */
@@ -39,7 +55,7 @@ export const handler = middy()
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(async (event: unknown) => {
     try {
-      return await handleAudit(event, currentDeps());
+      return await handleAudit(event, await currentDeps());
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       if (e instanceof InvalidEventError) metrics.addMetric('AuditInvalidEvents', MetricUnit.Count, 1);

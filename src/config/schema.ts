@@ -83,7 +83,6 @@ export type SlackWebhookRef = z.infer<typeof SlackWebhookRef>;
 
 export const SlackConfig = z.strictObject({
   webhook: SlackWebhookRef,
-  channelHint: z.string().min(1).max(80).optional(),
 });
 
 export const AuditConfig = z

@@ -63,7 +63,7 @@ describe('RemediatorConfig defaults', () => {
           auth: { type: 'eks', clusterName: 'prod', region: 'eu-west-1', server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'LS0t' },
         },
       ],
-      slack: { webhook: { secretId: 'afr/slack' }, channelHint: '#argo' },
+      slack: { webhook: { secretId: 'afr/slack' } },
       audit: { bucket: 'afr-audit-123', kmsKeyId: 'alias/afr', localDir: '.demo/audit' },
       requeue: { maxAttempts: 0 },
     });

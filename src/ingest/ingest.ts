@@ -1,5 +1,5 @@
 import type { SignalQueue } from '../queue/signal-queue.js';
-import { buildSweepMessage, dedupe, normalize } from '../signals/index.js';
+import { buildForwardedMessage, dedupe, normalize } from '../signals/index.js';
 
 /**
  * Argo Events' awsLambda trigger calls this with the event (or the sensor's payload). It only normalizes
@@ -10,7 +10,7 @@ import { buildSweepMessage, dedupe, normalize } from '../signals/index.js';
 export async function ingest(payload: unknown, deps: { queue: SignalQueue; defaultCluster: string }): Promise<{ enqueued: number; ignored: string[] }> {
   const result = normalize(payload, { defaultCluster: deps.defaultCluster });
   const signals = dedupe(result.signals);
-  // A reference is all evaluate needs; the sweep message is the queue's plain reference format.
-  await deps.queue.send(signals.map((s) => ({ body: JSON.stringify(buildSweepMessage(s)) })));
+  // The signal itself, source and reason included, so the decision says it came from Argo Events.
+  await deps.queue.send(signals.map((s) => ({ body: JSON.stringify(buildForwardedMessage(s)) })));
   return { enqueued: signals.length, ignored: result.ignored.map((i) => i.reason) };
 }

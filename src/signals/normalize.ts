@@ -3,6 +3,7 @@ import { type JsonLimits, parseBoundedJson } from './bounded-json.js';
 import { fromEnhancedEvent } from './enhanced-event.js';
 import { unwrapEventBridge } from './eventbridge-envelope.js';
 import { quote, rejectedWithin, SignalRejected } from './rejected.js';
+import { fromForwardedMessage, FORWARDED_MESSAGE_KIND } from './forwarded-message.js';
 import { fromRequeueMessage, REQUEUE_MESSAGE_KIND } from './requeue-message.js';
 import { describeJson, isObject, type NormalizeResult, type Outcome, type Unwrapped } from './result.js';
 import type { SignalSource } from './signal.js';
@@ -43,8 +44,9 @@ function walk(input: unknown, at: Walk): NormalizeResult {
   const kind = input['kind'];
   if (kind === SWEEP_MESSAGE_KIND) return single({ signal: fromSweepMessage(input) });
   if (kind === REQUEUE_MESSAGE_KIND) return single({ signal: fromRequeueMessage(input) });
+  if (kind === FORWARDED_MESSAGE_KIND) return single({ signal: fromForwardedMessage(input) });
   if (typeof kind === 'string' && kind.startsWith('afr.')) {
-    throw new SignalRejected(`unsupported message kind ${quote(kind, 40)} (this build reads ${SWEEP_MESSAGE_KIND} and ${REQUEUE_MESSAGE_KIND})`);
+    throw new SignalRejected(`unsupported message kind ${quote(kind, 40)} (this build reads ${SWEEP_MESSAGE_KIND}, ${REQUEUE_MESSAGE_KIND} and ${FORWARDED_MESSAGE_KIND})`);
   }
   if (Object.hasOwn(input, 'detail-type') && Object.hasOwn(input, 'detail')) return descend(unwrapEventBridge(input), at);
   if (isObject(input['involvedObject'])) return single(fromEnhancedEvent(input, exporterSource(at), at));

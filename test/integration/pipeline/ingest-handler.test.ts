@@ -33,7 +33,10 @@ describe('ingest handler (Argo Events awsLambda target)', () => {
     async (name) => {
       const out = await handler(fixture(name), {});
       expect(out.enqueued).toBe(1);
-      expect(sent()).toEqual([expect.objectContaining({ kind: 'afr.sweep/v1', namespace: expect.any(String), name: expect.any(String) })]);
+      expect(sent()).toEqual([expect.objectContaining({ kind: 'afr.forwarded/v1', source: 'argo-events', namespace: expect.any(String), name: expect.any(String) })]);
+      // evaluate reads it back as the same signal, provenance kept.
+      const { normalize } = await import('../../../src/signals/index.js');
+      expect(normalize(sent()[0], { defaultCluster: 'x' }).signals[0]).toMatchObject({ source: 'argo-events' });
     },
   );
 

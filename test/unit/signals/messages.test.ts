@@ -51,7 +51,19 @@ describe('requeue message', () => {
 
   it('rejects a message kind from another build', () => {
     expect(rejection(() => normalize({ ...buildSweepMessage(ref), kind: 'afr.sweep/v2' }, ctx)).reason).toBe(
-      'unsupported message kind "afr.sweep/v2" (this build reads afr.sweep/v1 and afr.requeue/v1)',
+      'unsupported message kind "afr.sweep/v2" (this build reads afr.sweep/v1, afr.requeue/v1 and afr.forwarded/v1)',
     );
+  });
+});
+
+describe('forwarded message (what ingest enqueues)', () => {
+  it('round-trips a signal with its source and reason', async () => {
+    const { buildForwardedMessage } = await import('../../../src/signals/forwarded-message.js');
+    const { normalize } = await import('../../../src/signals/normalize.js');
+    const signal = { cluster: 'prod', namespace: 'argo', name: 'wf-1', uid: 'u1', source: 'argo-events' as const, reason: 'UPDATE', attempt: 3 };
+    const message = buildForwardedMessage(signal);
+    expect(message).toEqual({ kind: 'afr.forwarded/v1', cluster: 'prod', namespace: 'argo', name: 'wf-1', uid: 'u1', source: 'argo-events', reason: 'UPDATE' });
+    expect(normalize(JSON.parse(JSON.stringify(message)), { defaultCluster: 'x' }).signals).toEqual([{ cluster: 'prod', namespace: 'argo', name: 'wf-1', uid: 'u1', source: 'argo-events', reason: 'UPDATE' }]);
+    expect(() => buildForwardedMessage({ ...signal, name: 'Not Valid' })).toThrow(/DNS-1123/);
   });
 });

@@ -3,8 +3,9 @@ import * as z from 'zod';
 import { FileAuditSink } from './file-sink.js';
 import { S3AuditSink } from './s3-sink.js';
 import type { AuditSink } from './sink.js';
+import { optionalEnv } from '../config/env.js';
 
-const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const opt = optionalEnv;
 
 export const AuditEnv = z.object({
   AUDIT_BUCKET: opt(z.string().min(3)),

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type BusEntry, type EventPublisher, PublishError } from './entry.js';
+import { entryRetryDelayMs } from '../aws/retry-delay.js';
 
 /** PutEvents takes at most 10 entries and 256 KiB per entry. */
 const MAX_ENTRIES = 10;
@@ -32,7 +33,7 @@ export class EventBridgePublisher implements EventPublisher {
     let pending = chunk;
     let lastFailures: PublishError['failed'] = [];
     for (let attempt = 1; attempt <= this.attempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await this.sleep(Math.min(2_000, 100 * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2));
+      if (attempt > 1) await this.sleep(entryRetryDelayMs(attempt));
       // A partial failure answers 200 with FailedEntryCount > 0: only a per-entry check catches it.
       const out = await this.client.send(new PutEventsCommand({ Entries: pending.map((e) => this.toEntry(e)) }));
       if (!out.FailedEntryCount) return;

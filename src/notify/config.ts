@@ -7,9 +7,9 @@ import { S3EpisodeStore } from './episodes-s3.js';
 import type { NotifyDeps, NotifyLog } from './notify-decisions.js';
 import { lazyWebhookPoster } from './slack-client.js';
 import { WebhookConfigError, webhookSourceFromEnv, type WebhookSourceOptions } from './webhook-source.js';
+import { optionalEnv } from '../config/env.js';
 
-/** Serverless writes unset optional parameters as "": treat them as absent. */
-const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const opt = optionalEnv;
 
 export const NotifyEnv = z.object({
   AUDIT_BUCKET: opt(z.string().min(3)),

@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clampDelay, EnqueueError, type QueueMessage, type SignalQueue } from './signal-queue.js';
+import { entryRetryDelayMs } from '../aws/retry-delay.js';
 
 const MAX_BATCH = 10;
 
@@ -25,7 +26,7 @@ export class SqsSignalQueue implements SignalQueue {
     let pending = chunk.map((m, i) => ({ id: String(i), m }));
     let reasons: string[] = [];
     for (let attempt = 1; attempt <= this.attempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await this.sleep(Math.min(2_000, 100 * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2));
+      if (attempt > 1) await this.sleep(entryRetryDelayMs(attempt));
       const out = await this.client.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,

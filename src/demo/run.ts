@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { FileAuditSink } from '../audit/file-sink.js';
+import { auditHandler } from '../audit/handler.js';
 import { matches } from '../bus/event-pattern.js';
 import { parseConfig } from '../config/load.js';
 import { type Decision, DECISION_DETAIL_TYPE } from '../domain/decision.js';
@@ -15,7 +16,9 @@ import { drain, LocalQueue } from '../local/queue.js';
 import { type SlackReceiver, startSlackReceiver } from '../local/slack-receiver.js';
 import { readWiring } from '../local/wiring.js';
 import { FileEpisodeStore } from '../notify/episodes-file.js';
+import { notifyHandler } from '../notify/handler.js';
 import { SlackWebhookClient } from '../notify/slack-client.js';
+import { lambdaLogger, lambdaMetrics } from '../observability/lambda.js';
 import type { QueueMessage, SignalQueue } from '../queue/signal-queue.js';
 import { demoCluster, exporterEvent } from './seed.js';
 
@@ -85,15 +88,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
 
     // The handlers the Lambda functions run. Their logs and EMF metrics follow POWERTOOLS_LOG_LEVEL and
     // POWERTOOLS_METRICS_DISABLED, which the demo command sets so that only its own summary is printed.
-    const { handleNotify } = await import('../../functions/notify.js');
-    const { handleAudit } = await import('../../functions/audit.js');
     // Both stores use their S3 key layout (audit/..., notified/...) under the output folder.
     const notifyDeps = { slack: new SlackWebhookClient({ url: slack.url }), episodes: new FileEpisodeStore(opts.outDir) };
     const auditDeps = { sink: new FileAuditSink(opts.outDir) };
+    const notify = notifyHandler(async () => notifyDeps, lambdaLogger('notify'), lambdaMetrics('notify'));
+    const audit = auditHandler(async () => auditDeps, lambdaLogger('audit'), lambdaMetrics('audit'));
     const notifyQueue = new LocalQueue({ name: 'notify', visibilityTimeoutMs: 0 });
     const bus = new LocalBus([
       { name: 'notify', pattern: wiring.notify.pattern, maximumRetryAttempts: wiring.notify.maximumRetryAttempts, target: async (e) => void notifyQueue.send(JSON.stringify(e)) },
-      { name: 'audit', pattern: wiring.audit.pattern, maximumRetryAttempts: wiring.audit.maximumRetryAttempts, target: async (e) => void (await handleAudit(e, auditDeps)) },
+      { name: 'audit', pattern: wiring.audit.pattern, maximumRetryAttempts: wiring.audit.maximumRetryAttempts, target: async (e) => void (await audit(e, {})) },
     ]);
 
     const dlq = new LocalQueue({ name: 'signals-dlq' });
@@ -151,7 +154,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
     });
     await bus.settle();
     // notify consumes its queue in batches: decisions of one cluster and cause become one digest.
-    await drain(notifyQueue, async (event) => (await handleNotify(event, notifyDeps)) as { batchItemFailures: { itemIdentifier: string }[] }, {
+    await drain(notifyQueue, async (event) => (await notify(event, {})) as { batchItemFailures: { itemIdentifier: string }[] }, {
       batchSize: wiring.notify.batchSize,
       maxInvocations: 20,
     });

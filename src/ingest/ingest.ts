@@ -1,13 +1,23 @@
 import type { SignalQueue } from '../queue/signal-queue.js';
 import { buildForwardedMessage, dedupe, normalize } from '../signals/index.js';
 
+export interface IngestDeps {
+  queue: SignalQueue;
+  defaultCluster: string;
+}
+
+export interface IngestOutcome {
+  enqueued: number;
+  ignored: string[];
+}
+
 /**
  * Argo Events' awsLambda trigger calls this with the event (or the sensor's payload). It only normalizes
  * and enqueues references: the evaluate function does the reading and deciding, with the same batching,
  * caps and retries as for every other source. A payload that is not a Workflow event throws SignalRejected,
  * which the trigger reports as a failed invocation.
  */
-export async function ingest(payload: unknown, deps: { queue: SignalQueue; defaultCluster: string }): Promise<{ enqueued: number; ignored: string[] }> {
+export async function ingest(payload: unknown, deps: IngestDeps): Promise<IngestOutcome> {
   const result = normalize(payload, { defaultCluster: deps.defaultCluster });
   const signals = dedupe(result.signals);
   // The signal itself, source and reason included, so the decision says it came from Argo Events.

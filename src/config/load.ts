@@ -2,7 +2,7 @@
 // load, and a bundled import() costs more than it saves.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import { ConfigError, describeIssues } from './config-error.js';
 import { RemediatorConfig } from './schema.js';
 
@@ -118,25 +118,21 @@ function withDeploymentDefaults(document: unknown, env: Env): unknown {
 }
 
 /**
- * Parse errors report a position only: both JSON.parse and YAML quote the offending source line, which may
- * be the line holding a token.
+ * js-yaml, the parser client-node already brings, so the functions carry one YAML parser. CORE_SCHEMA: plain
+ * YAML 1.2 scalars (and JSON) only, no timestamps or merge keys. Errors report js-yaml's `reason` and a
+ * position, never its `message`: that quotes the offending source line, which may be the line holding a token.
  */
 function parseText(text: string, origin: string): unknown {
   try {
-    return parseYaml(text, { prettyErrors: false, logLevel: 'error' });
+    return loadYaml(text, { schema: CORE_SCHEMA });
   } catch (err) {
-    if (err instanceof YAMLParseError) {
-      const { line, col } = lineAndColumn(text, err.pos[0]);
-      throw new ConfigError(`configuration (${origin}) is not valid JSON or YAML: ${err.message} at line ${line}, column ${col}`);
+    if (err instanceof YAMLException && err.mark) {
+      throw new ConfigError(
+        `configuration (${origin}) is not valid JSON or YAML: ${err.reason} at line ${err.mark.line + 1}, column ${err.mark.column + 1}`,
+      );
     }
     throw new ConfigError(`configuration (${origin}) is not valid JSON or YAML`);
   }
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, col: offset - before.lastIndexOf('\n') };
 }
 
 async function ssmGetParameter(name: string): Promise<string> {

@@ -15,7 +15,7 @@ import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
 export interface InboundRecord {
   /** The SQS messageId: what a batch item failure names. */
   id: string;
-  /** The raw body, or the object middy's event-normalizer already parsed from it. */
+  /** The raw body, or the object a caller already parsed from it. */
   body: unknown;
 }
 

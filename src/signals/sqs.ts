@@ -6,7 +6,7 @@ import { parseOrReject } from './zod-reason.js';
 
 /**
  * One SQS record as Lambda delivers it (domain/forwarders-and-anchors.md 4.3). `body` is a string, or
- * already an object when @middy/event-normalizer parsed it.
+ * already an object when a caller parsed it.
  */
 export const SqsRecord = z.looseObject({
   messageId: z.string().optional(),

@@ -1,5 +1,3 @@
-import { generate } from 'selfsigned';
-
 /** A throwaway CA and a server certificate it signed, valid for 127.0.0.1 and localhost. */
 export interface ServerCertificates {
   caPem: string;
@@ -8,6 +6,8 @@ export interface ServerCertificates {
 }
 
 export async function generateCertificates(): Promise<ServerCertificates> {
+  // Loaded here, not at the top: only a TLS server (demo --keep-running, the kubectl tests) pays for it.
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(Date.now() + 7 * 24 * 3600_000);
   const ca = await generate([{ name: 'commonName', value: 'argo-finalizer-remediator-local-ca' }], {

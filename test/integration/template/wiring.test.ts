@@ -104,11 +104,11 @@ const decision = (overrides: Record<string, unknown>) =>
   });
 
 describe('functions', () => {
-  it('defines exactly the five functions, all on nodejs22.x / arm64 with explicit timeouts', () => {
+  it('defines exactly the five functions, all on nodejs24.x / arm64 with explicit timeouts', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
     expect(functions.map(([id]) => id).sort()).toEqual(FUNCTIONS.map(logicalId).sort());
     for (const [, fn] of functions) {
-      expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+      expect(fn.Properties['Runtime']).toBe('nodejs24.x');
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
       expect(fn.Properties['Timeout']).toBeGreaterThan(6);
     }
@@ -149,7 +149,7 @@ describe('functions', () => {
     for (const [, g] of groups) expect(g.Properties['RetentionInDays']).toBe(30);
   });
 
-  it('packages each function as its own bundle whose handler loads as CommonJS', async () => {
+  it('packages each function as its own bundle whose handler loads as CommonJS and runs on the runtime\'s Node major', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'afr-bundles-'));
     try {
       for (const fn of FUNCTIONS) {
@@ -165,6 +165,18 @@ describe('functions', () => {
         });
         expect(stdout, fn).toBe('function');
       }
+      // Run, not only load: evaluate on an empty SQS batch goes through middy, the configuration and the
+      // warm state. The child is the Node the suite runs on, which must be the runtime's major.
+      const runtimeMajor = String(resource(template, logicalId('evaluate')).Properties['Runtime']).match(/^nodejs(\d+)\.x$/)?.[1];
+      const script = `require('./functions/evaluate.js').handler({ Records: [] }, {}).then((out) => process.stdout.write(JSON.stringify({ node: process.versions.node, out })))`;
+      const { stdout } = await run(process.execPath, ['-e', script], {
+        cwd: join(dir, 'evaluate'),
+        env: { ...process.env, NODE_PATH: '', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AFR_CONFIG: JSON.stringify({ clusters: [{ name: 'prod', auth: { type: 'kubeconfig' } }] }) },
+      });
+      const ran = JSON.parse(stdout) as { node: string; out: unknown };
+      expect(ran.out).toEqual({ batchItemFailures: [] });
+      expect(ran.node.split('.')[0]).toBe(runtimeMajor);
+      expect(runtimeMajor).toBe('24');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

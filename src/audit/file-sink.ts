@@ -5,9 +5,25 @@ import { type AnyAuditRecord, auditKey } from './record.js';
 import type { AuditSink } from './sink.js';
 
 /**
- * The local default: the same key layout under a directory. The record is written to a temp file and then
- * hard-linked to its key: link() fails with EEXIST instead of replacing, and a reader never sees half a file.
+ * A file written at most once: the content goes to a temp file that is then hard-linked to its path. link()
+ * fails with EEXIST instead of replacing, and a reader never sees half a file. The local twin of putJsonOnce.
  */
+export async function writeFileOnce(target: string, content: string): Promise<'written' | 'duplicate'> {
+  await mkdir(dirname(target), { recursive: true });
+  const temp = `${target}.${randomUUID()}.tmp`;
+  await writeFile(temp, content, { flag: 'wx' });
+  try {
+    await link(temp, target);
+    return 'written';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'duplicate';
+    throw err;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** The local default: the same key layout under a directory, each record written once. */
 export class FileAuditSink implements AuditSink {
   constructor(readonly rootDir: string) {}
 
@@ -15,19 +31,7 @@ export class FileAuditSink implements AuditSink {
     return join(this.rootDir, ...auditKey(rec).split('/'));
   }
 
-  async record(rec: AnyAuditRecord): Promise<'written' | 'duplicate'> {
-    const target = this.pathOf(rec);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomUUID()}.tmp`;
-    await writeFile(temp, JSON.stringify(rec, null, 2) + '\n', { flag: 'wx' });
-    try {
-      await link(temp, target);
-      return 'written';
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'duplicate';
-      throw err;
-    } finally {
-      await unlink(temp).catch(() => undefined);
-    }
+  record(rec: AnyAuditRecord): Promise<'written' | 'duplicate'> {
+    return writeFileOnce(this.pathOf(rec), JSON.stringify(rec, null, 2) + '\n');
   }
 }

@@ -1,4 +1,5 @@
 import type { SignalRejected, SystemicAlert } from '../domain/alerts.js';
+import type { ApprovalEvent } from '../domain/approval.js';
 import type { Decision } from '../domain/decision.js';
 
 /**
@@ -36,4 +37,9 @@ export function rejectedAuditKey(r: Pick<SignalRejected, 'cluster' | 'at' | 'pay
 
 export function systemicAuditKey(a: Pick<SystemicAlert, 'cluster' | 'at' | 'alertId'>): string {
   return `${partition(a.cluster, a.at)}/_systemic/${pathSegment(a.alertId)}.json`;
+}
+
+/** Refusals of forged clicks have no trustworthy cluster: they land under `cluster=unknown`. */
+export function approvalAuditKey(a: Pick<ApprovalEvent, 'cluster' | 'at' | 'id'>): string {
+  return `${partition(a.cluster, a.at)}/_approvals/${pathSegment(a.id)}.json`;
 }

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import { ApprovalEvent } from '../domain/approval.js';
 import { JsonPatchOp } from '../domain/assessment.js';
 import { SignalRejected, SystemicAlert } from '../domain/alerts.js';
 import { Decision } from '../domain/decision.js';
 import { redact } from '../observability/redact.js';
-import { decisionAuditKey, rejectedAuditKey, systemicAuditKey } from './key.js';
+import { approvalAuditKey, decisionAuditKey, rejectedAuditKey, systemicAuditKey } from './key.js';
 
 const IsoTime = z.iso.datetime({ offset: true });
 
@@ -39,7 +40,16 @@ export const SystemicAlertRecord = z.object({
 });
 export type SystemicAlertRecord = z.infer<typeof SystemicAlertRecord>;
 
-export const AnyAuditRecord = z.discriminatedUnion('kind', [AuditRecord, RejectedSignalRecord, SystemicAlertRecord]);
+/** A click refused or recorded at the function URL, or an approval's outcome in evaluate (DESIGN.md 4.8). */
+export const ApprovalAuditRecord = z.object({
+  schemaVersion: z.literal(1),
+  kind: z.literal('approval'),
+  approval: ApprovalEvent,
+  recordedAt: IsoTime,
+});
+export type ApprovalAuditRecord = z.infer<typeof ApprovalAuditRecord>;
+
+export const AnyAuditRecord = z.discriminatedUnion('kind', [AuditRecord, RejectedSignalRecord, SystemicAlertRecord, ApprovalAuditRecord]);
 export type AnyAuditRecord = z.infer<typeof AnyAuditRecord>;
 
 /**
@@ -74,6 +84,10 @@ export function systemicRecord(alert: SystemicAlert, recordedAt: string): System
   return SystemicAlertRecord.parse(redact({ schemaVersion: 1, kind: 'systemic-alert', alert, recordedAt }));
 }
 
+export function approvalRecord(approval: ApprovalEvent, recordedAt: string): ApprovalAuditRecord {
+  return ApprovalAuditRecord.parse(redact({ schemaVersion: 1, kind: 'approval', approval, recordedAt }));
+}
+
 export function auditKey(record: AnyAuditRecord): string {
   switch (record.kind) {
     case 'decision':
@@ -82,5 +96,7 @@ export function auditKey(record: AnyAuditRecord): string {
       return rejectedAuditKey(record.rejected);
     case 'systemic-alert':
       return systemicAuditKey(record.alert);
+    case 'approval':
+      return approvalAuditKey(record.approval);
   }
 }

@@ -11,6 +11,8 @@ export const CONFIG_ENV = 'AFR_CONFIG';
 export const CONFIG_SSM_PARAM_ENV = 'AFR_CONFIG_SSM_PARAM';
 export const AUDIT_BUCKET_ENV = 'AUDIT_BUCKET';
 export const SLACK_WEBHOOK_SSM_PARAM_ENV = 'SLACK_WEBHOOK_SSM_PARAM';
+export const SLACK_SIGNING_SECRET_SSM_PARAM_ENV = 'SLACK_SIGNING_SECRET_SSM_PARAM';
+export const SLACK_BUTTON_KEY_SSM_PARAM_ENV = 'SLACK_BUTTON_KEY_SSM_PARAM';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,6 +28,13 @@ export function parseConfig(document: unknown, origin: string, warn?: (message: 
   const result = RemediatorConfig.safeParse(document);
   if (!result.success) {
     throw new ConfigError(`invalid configuration (${origin}): ${describeIssues(result.error)}`);
+  }
+  const app = result.data.slack?.app;
+  if (app && ((app.signingSecret && 'value' in app.signingSecret) || (app.buttonKey && 'value' in app.buttonKey))) {
+    warn?.(
+      `configuration (${origin}) holds a Slack signing secret or button key itself (value): fine for local runs, ` +
+        'but deployments should use ssmParameter',
+    );
   }
   if (result.data.slack && 'url' in result.data.slack.webhook) {
     warn?.(
@@ -62,6 +71,8 @@ export function loadConfigFromEnv(env: Env, deps: ConfigDeps = {}): Promise<Reme
     inline === undefined ? parameter : undefined,
     env[AUDIT_BUCKET_ENV],
     env[SLACK_WEBHOOK_SSM_PARAM_ENV],
+    env[SLACK_SIGNING_SECRET_SSM_PARAM_ENV],
+    env[SLACK_BUTTON_KEY_SSM_PARAM_ENV],
   ]);
   const cached = cache.get(key);
   if (cached) return cached;
@@ -114,6 +125,16 @@ function withDeploymentDefaults(document: unknown, env: Env): unknown {
   if (webhookParameter !== undefined && result['slack'] === undefined) {
     result['slack'] = { webhook: { ssmParameter: webhookParameter } };
   }
+  // The Slack app's secrets default to the parameters serverless.yml created and granted, like the webhook.
+  const slack = result['slack'];
+  if (isRecord(slack) && isRecord(slack['app'])) {
+    const app: Record<string, unknown> = { ...slack['app'] };
+    const signing = nonEmpty(env[SLACK_SIGNING_SECRET_SSM_PARAM_ENV]);
+    const key = nonEmpty(env[SLACK_BUTTON_KEY_SSM_PARAM_ENV]);
+    if (signing !== undefined && app['signingSecret'] === undefined) app['signingSecret'] = { ssmParameter: signing };
+    if (key !== undefined && app['buttonKey'] === undefined) app['buttonKey'] = { ssmParameter: key };
+    result['slack'] = { ...slack, app };
+  }
   return result;
 }
 
@@ -134,6 +155,9 @@ function parseText(text: string, origin: string): unknown {
     throw new ConfigError(`configuration (${origin}) is not valid JSON or YAML`);
   }
 }
+
+/** Reads one SecureString parameter, decrypted. Errors name the parameter, never its value. */
+export const readSsmParameter = (name: string): Promise<string> => ssmGetParameter(name);
 
 async function ssmGetParameter(name: string): Promise<string> {
   client ??= new SSMClient({});

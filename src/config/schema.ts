@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ApprovalAction, TwoPersonRule } from '../domain/approval.js';
 import { Mode } from '../domain/decision.js';
 import { parseDuration } from '../domain/duration.js';
 import { ClusterAuth } from '../kube/auth/config.js';
@@ -81,8 +82,43 @@ export const SlackWebhookRef = z.union(
 );
 export type SlackWebhookRef = z.infer<typeof SlackWebhookRef>;
 
+/**
+ * A secret the functions read at cold start: an SSM SecureString (deployments), or the value itself (local runs
+ * and the demo only; the loader warns). A value may hold two secrets, one per line: the current one first, the
+ * previous one second while a rotation is under way.
+ */
+export const SecretRef = z.union(
+  [z.strictObject({ ssmParameter: SsmParameterName }), z.strictObject({ value: z.string().min(1).max(4096) })],
+  { error: 'must be exactly one of {ssmParameter} or {value}' },
+);
+export type SecretRef = z.infer<typeof SecretRef>;
+
+/**
+ * The Slack app that makes notify messages interactive (DESIGN.md 4.8). Without it messages have no buttons and
+ * the interact function refuses every request. Ids are Slack's own: users are authorised by id, never by name.
+ */
+export const SlackAppConfig = z.strictObject({
+  teamId: z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'must be a Slack team id such as T0123ABCD'),
+  appId: z.string().regex(/^A[A-Z0-9]{2,20}$/, 'must be a Slack app id such as A0123ABCD'),
+  approvers: z.array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id such as U0123ABCD')).min(1).max(200),
+  /** Filled from SLACK_SIGNING_SECRET_SSM_PARAM (serverless.yml) when left out. */
+  signingSecret: SecretRef.optional(),
+  /** The key that signs button values; filled from SLACK_BUTTON_KEY_SSM_PARAM when left out. */
+  buttonKey: SecretRef.optional(),
+  /** `remove-with-orphans`: a removal that leaves artifacts in storage needs two distinct approvers. */
+  requireTwoApproversFor: z.array(TwoPersonRule).default([]),
+  /** How long a button can be clicked (at most 7d). */
+  approvalTtl: DurationText.default('24h'),
+  /** Which buttons may be offered at all; the finishing policy narrows it per cluster and namespace. */
+  actions: z.array(ApprovalAction).default(['rearm', 'complete', 'remove', 'snooze', 'deny']),
+  /** Where a click's response_url may point; anything else is never posted to. */
+  responseUrlOrigins: z.array(z.url({ protocol: /^https?$/ })).min(1).default(['https://hooks.slack.com']),
+});
+export type SlackAppConfig = z.output<typeof SlackAppConfig>;
+
 export const SlackConfig = z.strictObject({
   webhook: SlackWebhookRef,
+  app: SlackAppConfig.optional(),
 });
 
 export const AuditConfig = z

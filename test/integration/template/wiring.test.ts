@@ -23,7 +23,7 @@ import {
 } from './template.js';
 
 const run = promisify(execFile);
-const FUNCTIONS = ['evaluate', 'sweep', 'ingest', 'notify', 'audit'] as const;
+const FUNCTIONS = ['evaluate', 'sweep', 'ingest', 'notify', 'audit', 'interact'] as const;
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
 let template: Template;
@@ -104,7 +104,7 @@ const decision = (overrides: Record<string, unknown>) =>
   });
 
 describe('functions', () => {
-  it('defines exactly the five functions, all on nodejs24.x / arm64 with explicit timeouts', () => {
+  it('defines exactly the six functions, all on nodejs24.x / arm64 with explicit timeouts', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
     expect(functions.map(([id]) => id).sort()).toEqual(FUNCTIONS.map(logicalId).sort());
     for (const [, fn] of functions) {
@@ -245,6 +245,42 @@ describe('ingest (Argo Events awsLambda target)', () => {
     expect(isGetAtt(destination, 'TargetsDLQ', 'Arn')).toBe(true);
     const targets = ofType(template, 'AWS::Events::Rule').flatMap(([, r]) => asArray(r.Properties['Targets'] as Record<string, unknown>[]));
     expect(targets.some((t) => isGetAtt(t['Arn'], 'IngestLambdaFunction', 'Arn'))).toBe(false);
+  });
+});
+
+describe('interact <- Slack (function URL)', () => {
+  const policies = () => JSON.stringify(resource(template, 'InteractRole').Properties['Policies']);
+
+  it('is a public function URL (Slack cannot sign SigV4) with both invoke permissions and capped concurrency', () => {
+    expect(resource(template, 'InteractLambdaFunctionUrl').Properties).toMatchObject({ AuthType: 'NONE' });
+    const perms = ofType(template, 'AWS::Lambda::Permission').filter(([, p]) => isGetAtt(p.Properties['FunctionName'], 'InteractLambdaFunction', 'Arn'));
+    expect(perms.map(([, p]) => p.Properties['Action']).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+    expect(perms.find(([, p]) => p.Properties['Action'] === 'lambda:InvokeFunction')![1].Properties['InvokedViaFunctionUrl']).toBe(true);
+    const fn = resource(template, 'InteractLambdaFunction').Properties;
+    expect(fn['ReservedConcurrentExecutions']).toBe(5);
+    expect((fn['Environment'] as { Variables: Record<string, unknown> }).Variables['SLACK_SIGNING_SECRET_SSM_PARAM']).toBe(`/argo-finalizer-remediator/${STAGE}/slack-signing-secret`);
+    expect(isGetAtt(template.Outputs['InteractLambdaFunctionUrl']!.Value, 'InteractLambdaFunctionUrl', 'FunctionUrl')).toBe(true);
+  });
+
+  it('reads exactly the configuration, the signing secret and the button key, and writes only approvals and their audit', () => {
+    const p = policies();
+    const params = [...p.matchAll(/parameter(\/[^"]+)/g)].map((m) => m[1]).sort();
+    expect(params).toEqual([`/argo-finalizer-remediator/${STAGE}/config`, `/argo-finalizer-remediator/${STAGE}/slack-button-key`, `/argo-finalizer-remediator/${STAGE}/slack-signing-secret`]);
+    expect(p).toContain('${AuditBucket.Arn}/approvals/*');
+    expect(p).toContain('${AuditBucket.Arn}/audit/*/_approvals/*');
+    expect(p).toContain('"s3:prefix":"approvals/*"');
+    expect(p).not.toMatch(/s3:DeleteObject|events:PutEvents|sqs:ReceiveMessage/);
+    // Nobody else may read the signing secret.
+    for (const fn of FUNCTIONS.filter((f) => f !== 'interact')) {
+      expect(JSON.stringify(resource(template, `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`).Properties['Policies']), fn).not.toContain('slack-signing-secret');
+    }
+  });
+
+  it('loads without @kubernetes/client-node', async () => {
+    const files = unzip(await readFile(join(PACKAGE_DIR, 'interact.zip')));
+    const js = files.get('functions/interact.js')!.toString('utf8');
+    expect(js).not.toContain('@kubernetes/client-node');
+    expect(js).not.toContain('KubeConfig');
   });
 });
 

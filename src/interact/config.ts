@@ -1,0 +1,38 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { FileApprovalStore } from '../approvals/file-store.js';
+import { S3ApprovalStore } from '../approvals/s3-store.js';
+import { approvalSettings } from '../approvals/settings.js';
+import type { ApprovalStore } from '../approvals/store.js';
+import { auditSinkFromEnv } from '../audit/config.js';
+import { type ConfigDeps, loadConfigFromEnv } from '../config/load.js';
+import { SqsSignalQueue } from '../queue/sqs-queue.js';
+import type { InteractDeps } from './interact.js';
+
+/**
+ * interact's dependencies from the deployed environment: the configuration (slack.app), both secrets from SSM,
+ * approvals and refusals in the audit bucket (AUDIT_DIR locally), the signals queue. Built once per container.
+ */
+export async function interactDepsFromEnv(
+  env: NodeJS.ProcessEnv,
+  o: { s3?: () => S3Client; getParameter?: ConfigDeps['getParameter'] } = {},
+): Promise<Omit<InteractDeps, 'log' | 'metrics'>> {
+  const config = await loadConfigFromEnv(env, o.getParameter ? { getParameter: o.getParameter } : {});
+  const settings = await approvalSettings(config, { ...(o.getParameter ? { getParameter: o.getParameter } : {}), need: { signingSecrets: true, buttonKeys: true } });
+  let client: S3Client | undefined;
+  const s3 = () => (client ??= o.s3?.() ?? new S3Client({}));
+  const bucket = config.audit.bucket ?? env['AUDIT_BUCKET'];
+  const dir = config.audit.localDir ?? env['AUDIT_DIR'];
+  const kmsKeyId = config.audit.kmsKeyId ?? env['AUDIT_KMS_KEY_ID'];
+  let store: ApprovalStore;
+  if (bucket) store = new S3ApprovalStore({ client: s3(), bucket, kmsKeyId });
+  else if (dir) store = new FileApprovalStore(dir);
+  else throw new Error('interact configuration: set AUDIT_BUCKET (or AUDIT_DIR locally) for the approval store');
+  const queueUrl = env['SIGNALS_QUEUE_URL'];
+  if (!queueUrl) throw new Error('environment variable SIGNALS_QUEUE_URL is not set (serverless.yml sets it)');
+  return {
+    settings,
+    store,
+    audit: auditSinkFromEnv({ ...env, ...(bucket ? { AUDIT_BUCKET: bucket } : {}), ...(dir ? { AUDIT_DIR: dir } : {}), ...(kmsKeyId ? { AUDIT_KMS_KEY_ID: kmsKeyId } : {}) }, s3),
+    queue: new SqsSignalQueue(queueUrl),
+  };
+}

@@ -1,0 +1,67 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ButtonClaim } from '../../../src/domain/approval.js';
+import { BUTTON_VALUE_MAX, ButtonKeyError, signButtonValue, verifyButtonValue } from '../../../src/domain/button-value.js';
+
+const KEY = 'k'.repeat(16) + 'button-signing-key-0123456789';
+const OLD = 'o'.repeat(16) + 'old-button-signing-key-987654';
+const NOW = Date.parse('2026-12-01T10:00:00Z');
+const claim: ButtonClaim = {
+  v: 1,
+  c: 'prod-eu',
+  ns: 'data',
+  n: 'etl-run-q8h2d',
+  uid: '00000000-0000-4000-8000-000000000003',
+  cause: 'gc-failed',
+  pend: '0123456789abcdef0123456789abcdef',
+  pc: 2,
+  act: 'rearm',
+  exp: NOW / 1000 + 86_400,
+  d: 'a'.repeat(32),
+};
+
+describe('signed button values', () => {
+  it('round-trips, stays under Slack\'s 2000 characters with the longest names, and holds no key', () => {
+    const value = signButtonValue(claim, [KEY]);
+    expect(verifyButtonValue(value, [KEY], NOW)).toEqual({ ok: true, claim });
+    expect(value).not.toContain(KEY);
+    const long = signButtonValue({ ...claim, ns: 'n'.repeat(63), n: 'w'.repeat(253), c: 'c'.repeat(100) }, [KEY]);
+    expect(long.length).toBeLessThan(BUTTON_VALUE_MAX);
+  });
+
+  it('is an HMAC-SHA256 anyone holding the key can recompute (checked by hand here)', () => {
+    const value = signButtonValue(claim, [KEY]);
+    const [prefix, payload, sig] = value.split('.');
+    expect(prefix).toBe('afr1');
+    expect(sig).toBe(createHmac('sha256', KEY).update(`afr1.${payload}`).digest('base64url'));
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toEqual(claim);
+  });
+
+  it('refuses a value re-pointed at another Workflow, action or expiry', () => {
+    const [, , sig] = signButtonValue(claim, [KEY]).split('.');
+    for (const changed of [{ ...claim, n: 'other-wf' }, { ...claim, act: 'remove' as const }, { ...claim, exp: claim.exp + 3600 }]) {
+      const forged = `afr1.${Buffer.from(JSON.stringify(changed)).toString('base64url')}.${sig}`;
+      expect(verifyButtonValue(forged, [KEY], NOW)).toMatchObject({ ok: false, code: 'tampered' });
+    }
+  });
+
+  it('tells expired from tampered, and keeps the claim of an expired one for the audit', () => {
+    const value = signButtonValue(claim, [KEY]);
+    expect(verifyButtonValue(value, [KEY], claim.exp * 1000 + 1)).toMatchObject({ ok: false, code: 'expired', claim });
+    expect(verifyButtonValue(value, ['x'.repeat(40)], NOW)).toMatchObject({ ok: false, code: 'tampered' });
+    expect(verifyButtonValue('not-a-value', [KEY], NOW)).toMatchObject({ ok: false, code: 'malformed' });
+    expect(verifyButtonValue(value, [], NOW)).toMatchObject({ ok: false, code: 'tampered' });
+  });
+
+  it('accepts the previous key during a rotation; signs only with the current one', () => {
+    const old = signButtonValue(claim, [OLD]);
+    expect(verifyButtonValue(old, [KEY, OLD], NOW)).toMatchObject({ ok: true });
+    expect(verifyButtonValue(old, [KEY], NOW)).toMatchObject({ ok: false, code: 'tampered' });
+    expect(signButtonValue(claim, [KEY, OLD])).toBe(signButtonValue(claim, [KEY]));
+  });
+
+  it('refuses short keys and no key', () => {
+    expect(() => signButtonValue(claim, ['short'])).toThrow(ButtonKeyError);
+    expect(() => signButtonValue(claim, [])).toThrow(ButtonKeyError);
+  });
+});

@@ -1,21 +1,24 @@
 import { parseArgs } from 'node:util';
 import type { Assessment } from '../domain/assessment.js';
 import { assessRaw, InvalidSnapshotError, snapshotsFromObjects } from '../domain/snapshot.js';
-import { objectsOf, outputFormat, parseDocuments, parseNow, parseQuiet, readInput } from './input.js';
+import { qualifyBySupplied, type SuppliedEvidence } from '../domain/supplied.js';
+import { isList, objectsOf, parseDocuments, parseNow, parseQuiet, readInput } from './input.js';
 import { type CliIO, type Command, UsageError } from './io.js';
+import { colourOn, OUTPUT_HELP, outputFormat, writeDocument } from './output.js';
 import { renderTable, verdictColour } from './table.js';
 
-const HELP = `Usage: argo-finalizer-remediator assess [FILE|-] [--now ISO] [--quiet-period DUR] [-o json|table]
+const HELP = `Usage: argo-finalizer-remediator assess [FILE|-] [--now ISO] [--quiet-period DUR] [-o json|yaml|wide|table]
 
 Assess Workflows read from FILE or stdin (JSON or YAML): one Workflow, or a List holding Workflows with
 their artifact-GC pods, WorkflowArtifactGCTasks and child Workflows, as printed by
   kubectl get wf,pods,wfat -n NS -o json
-No cluster is contacted.
+No cluster is contacted. Without pods and tasks in the input, the reasons say which conclusions could not
+be checked. An empty List is a valid answer: no assessments, exit 0.
 
 Options:
   --now ISO             judge as of this time (default: now)
   --quiet-period DUR    how long nothing may happen before a Workflow counts as stuck (default 30m)
-  -o, --output FORMAT   json or table (default: table on a terminal, json otherwise)
+  ${OUTPUT_HELP}
 `;
 
 export const assessCommand: Command = async (args, io) => {
@@ -34,35 +37,49 @@ export const assessCommand: Command = async (args, io) => {
     return 0;
   }
   if (positionals.length > 1) throw new UsageError('assess takes at most one FILE');
-  const format = outputFormat(values.output, io);
+  const format = outputFormat(values.output);
   const now = parseNow(values.now);
   const quietPeriodMs = parseQuiet(values['quiet-period']!);
 
   const { text, origin } = await readInput(positionals[0], io);
-  const objects = objectsOf(parseDocuments(text, origin));
+  const documents = parseDocuments(text, origin);
+  const objects = objectsOf(documents);
   const snapshots = asUsage(origin, () => snapshotsFromObjects(objects));
-  if (snapshots.length === 0) {
+  if (snapshots.length === 0 && !(documents.length === 1 && isList(documents[0]))) {
+    // A List with no Workflow in it is an answer ("none here"); a lone Pod or ConfigMap is the wrong file.
     const kinds = [...new Set(objects.map((o) => (o as { kind?: unknown })?.kind).filter((k) => typeof k === 'string'))];
-    throw new UsageError(
-      objects.length === 0 ? `${origin}: the List is empty` : `${origin}: holds no Workflow (found ${kinds.join(', ') || 'objects without kind'})`,
-    );
+    throw new UsageError(`${origin}: holds no Workflow (found ${kinds.join(', ') || 'objects without kind'})`);
   }
-  const assessments = asUsage(origin, () => snapshots.map((s) => assessRaw(s, { now, quietPeriodMs })));
-  io.stdout.write(format === 'json' ? `${JSON.stringify({ assessments }, null, 2)}\n` : assessmentTable(assessments, io));
+  const kinds = new Set(objects.map((o) => (o as { kind?: unknown })?.kind));
+  const supplied: SuppliedEvidence = { pods: kinds.has('Pod'), tasks: kinds.has('WorkflowArtifactGCTask') };
+  const assessments = asUsage(origin, () =>
+    snapshots.map((s) => qualifyBySupplied(assessRaw(s, { now, quietPeriodMs }), supplied)),
+  );
+  if (!writeDocument({ assessments, supplied }, format, io)) {
+    io.stdout.write(assessments.length === 0 ? `no Workflows in ${origin}\n` : assessmentTable(assessments, io, format === 'wide'));
+    if (assessments.length > 0 && (!supplied.pods || !supplied.tasks)) io.stderr.write(missingNote(supplied));
+  }
   return 0;
 };
 
-export function assessmentTable(assessments: Assessment[], io: CliIO): string {
-  const color = !!io.stdout.isTTY && !io.env['NO_COLOR'];
+function missingNote(supplied: SuppliedEvidence): string {
+  const missing = [supplied.pods ? '' : 'pods', supplied.tasks ? '' : 'WorkflowArtifactGCTasks'].filter(Boolean).join(' and ');
+  return `note: the input holds no ${missing}; causes that rest on them could not be checked (kubectl get wf,pods,wfat -o json)\n`;
+}
+
+export function assessmentTable(assessments: Assessment[], io: CliIO, wide = false): string {
   const columns = (io.stdout as { columns?: number }).columns;
+  const headers = ['WORKFLOW', 'VERDICT', 'CAUSE', 'PENDING', ...(wide ? ['UID', 'QUIET UNTIL'] : []), 'WHY'];
   const rows = assessments.map((a) => [
     `${a.workflow.namespace}/${a.workflow.name}`,
     { text: a.verdict, colour: verdictColour(a.verdict) },
     a.cause + (a.notifyOperator ? ' (!)' : ''),
     String(a.pendingArtifacts.length),
+    ...(wide ? [a.workflow.uid ?? '-', a.quietUntil ?? '-'] : []),
     a.reasons.slice(1).join('; '),
   ]);
-  const table = renderTable(['WORKFLOW', 'VERDICT', 'CAUSE', 'PENDING', 'WHY'], rows, { color, ...(columns ? { maxWidth: columns } : {}) });
+  // -o wide shows the reasons whole, as kubectl's wide output does not truncate.
+  const table = renderTable(headers, rows, { color: colourOn(io), ...(columns && !wide ? { maxWidth: columns } : {}) });
   const flagged = assessments.some((a) => a.notifyOperator) ? '(!) the operator is notified as well\n' : '';
   return table + flagged;
 }
@@ -76,3 +93,4 @@ function asUsage<T>(origin: string, fn: () => T): T {
     throw err;
   }
 }
+

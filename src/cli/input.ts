@@ -26,12 +26,13 @@ export async function readInput(file: string | undefined, io: CliIO): Promise<{ 
 export function parseDocuments(text: string, origin: string): unknown[] {
   if (text.trim().length === 0) throw new UsageError(`${origin}: input is empty`);
   let json: unknown;
+  let jsonError: Error | undefined;
   try {
     json = JSON.parse(text);
-  } catch {
-    json = undefined; // not JSON: try YAML below
+  } catch (err) {
+    jsonError = err as Error; // not JSON: try YAML below
   }
-  if (json !== undefined) {
+  if (jsonError === undefined) {
     if (json === null || typeof json !== 'object') throw new UsageError(`${origin}: neither JSON nor YAML objects`);
     return [json];
   }
@@ -39,7 +40,11 @@ export function parseDocuments(text: string, origin: string): unknown[] {
   const list = Array.isArray(docs) ? docs : [docs];
   const values: unknown[] = [];
   for (const doc of list) {
-    if (doc.errors.length > 0) throw new UsageError(`${origin}: neither JSON nor YAML (${doc.errors[0]!.message.split('\n')[0]})`);
+    if (doc.errors.length > 0) {
+      // Text that opens like JSON was meant as JSON: a YAML complaint about it would only mislead.
+      if (/^\s*[[{]/.test(text)) throw new UsageError(`${origin}: not valid JSON: ${jsonProblem(jsonError, text)}`);
+      throw new UsageError(`${origin}: neither JSON nor YAML (${doc.errors[0]!.message.split('\n')[0]})`);
+    }
     const value = doc.toJS({ maxAliasCount: 100 });
     if (value !== null && value !== undefined) values.push(value);
   }
@@ -48,20 +53,34 @@ export function parseDocuments(text: string, origin: string): unknown[] {
   return values;
 }
 
+/**
+ * Where JSON.parse gave up, as a line and column. Its own message is not reused: newer V8 versions quote
+ * the surrounding source, which may be a token.
+ */
+function jsonProblem(err: Error, text: string): string {
+  const truncated = 'it ends before the document is complete (a truncated file?)';
+  const position = /position (\d+)/.exec(err.message)?.[1];
+  if (position === undefined) return /end of (JSON|data)/i.test(err.message) ? truncated : 'malformed JSON';
+  const offset = Number(position);
+  if (offset >= text.trimEnd().length) return truncated;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `unexpected character at line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
 /** Flattens `v1 List`s and arrays into Kubernetes objects. */
 export function objectsOf(docs: unknown[]): unknown[] {
   return docs.flatMap((d) => {
     if (Array.isArray(d)) return objectsOf(d);
-    const o = d as { kind?: unknown; items?: unknown };
-    if (o && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return objectsOf(o.items);
+    if (isList(d)) return objectsOf(d.items);
     return [d];
   });
 }
 
-export function outputFormat(value: string | undefined, io: CliIO): 'json' | 'table' {
-  if (value === undefined) return io.stdout.isTTY ? 'table' : 'json';
-  if (value === 'json' || value === 'table') return value;
-  throw new UsageError(`-o must be json or table, not '${value}'`);
+/** A `v1 List`, a `WorkflowList`... (`kubectl get -o json` prints one even when nothing matched). */
+export function isList(doc: unknown): doc is { kind: string; items: unknown[] } {
+  const o = doc as { kind?: unknown; items?: unknown } | null;
+  return !!o && typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items);
 }
 
 /** `--now`: an ISO-8601 time (default: the clock). */

@@ -9,6 +9,8 @@ export interface CliIO {
 export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;
+/** `scan --apply` found more removable Workflows than its cap and removed none: a human must look. */
+export const EXIT_CAP_EXCEEDED = 3;
 
 /** A failure the user can fix: printed as one line on stderr, exit code 2, no stack trace. */
 export class UsageError extends Error {

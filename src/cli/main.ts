@@ -7,7 +7,12 @@ Commands:
   assess [FILE|-]     assess Workflows from a JSON/YAML file or stdin (no cluster needed)
   scan                find and assess stuck Workflows on a live cluster (dry run unless --apply)
   explain-event [FILE|-]  show the Workflow references a forwarder payload yields
+  config check FILE   validate a configuration as the deployed functions will, every problem listed
   demo                run the whole pipeline locally on an embedded cluster (npm start)
+
+Output: a table by default; -o wide, -o json or -o yaml as kubectl has them.
+Exit codes: 0 done (whatever the verdicts), 1 runtime failure, 2 bad usage, input or configuration,
+3 scan --apply refused because more Workflows were removable than --max-removals.
 
 Run 'argo-finalizer-remediator <command> --help' for a command's options.
 `;
@@ -17,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   assess: async () => (await import('./assess.js')).assessCommand,
   scan: async () => (await import('./scan.js')).scanCommand,
   'explain-event': async () => (await import('./explain-event.js')).explainEventCommand,
+  config: async () => (await import('./config.js')).configCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
 };
 

@@ -3,7 +3,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
-import { ConfigError, describeIssues } from './config-error.js';
+import { ConfigError, type ConfigProblem, configProblems, describeIssues } from './config-error.js';
 import { RemediatorConfig } from './schema.js';
 
 /** Environment variables the Lambda functions read (serverless.yml sets them). */
@@ -47,14 +47,33 @@ export function parseConfig(document: unknown, origin: string, warn?: (message: 
 
 /** The CLI's `--config FILE`: JSON or YAML (YAML 1.2 reads JSON too). */
 export async function loadConfigFile(path: string, deps: Pick<ConfigDeps, 'warn'> = {}): Promise<RemediatorConfig> {
-  let text: string;
+  return parseConfig(parseText(await readConfigFile(path), `file ${path}`), `file ${path}`, deps.warn);
+}
+
+export async function readConfigFile(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'read error';
     throw new ConfigError(`cannot read configuration file ${path} (${code})`);
   }
-  return parseConfig(parseText(text, `file ${path}`), `file ${path}`, deps.warn);
+}
+
+export type ConfigCheck = { ok: true; config: RemediatorConfig } | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * What a cold start would make of this text, every problem listed rather than the first: the same parser
+ * and the same schema the functions use, so a document that passes here loads in Lambda.
+ */
+export function checkConfigText(text: string, origin: string): ConfigCheck {
+  let document: unknown;
+  try {
+    document = parseText(text, origin);
+  } catch (err) {
+    return { ok: false, problems: [{ path: '(syntax)', message: (err as Error).message }] };
+  }
+  const result = RemediatorConfig.safeParse(document);
+  return result.success ? { ok: true, config: result.data } : { ok: false, problems: configProblems(result.error) };
 }
 
 /**

@@ -135,7 +135,9 @@ export function toKubeError(failure: Failure, op: KubeOp): KubeError {
     case 'unauthorized':
       return new KubeUnauthorizedError(failure, op);
     default: {
-      const status = failure.status ? ` (HTTP ${failure.status}${failure.reason ? ` ${failure.reason}` : ''})` : '';
+      // A body that was no Status leaves the message as bare "HTTP 404": do not say it twice.
+      const bare = failure.message === `HTTP ${failure.status}`;
+      const status = failure.status && !bare ? ` (HTTP ${failure.status}${failure.reason ? ` ${failure.reason}` : ''})` : '';
       return new KubeError(`${describeOp(op)}: ${failure.message}${status}`, failure, op);
     }
   }

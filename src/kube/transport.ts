@@ -13,7 +13,7 @@ import { DEFAULT_RETRY, realRetryDeps, type RetryDeps, type RetryPolicy, withRet
 export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
   rateLimit?: RateLimit;
-  /** Per attempt, enforced with an AbortSignal handed to the HTTP client. */
+  /** Per attempt, enforced with an AbortSignal handed to the HTTP client; 0 waits as long as the socket does. */
   timeoutMs?: number;
   deps?: Partial<RetryDeps>;
   /**
@@ -50,7 +50,7 @@ export class KubeTransport {
       async () => {
         await this.bucket.take();
         const abort = new AbortController();
-        const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+        const timer = this.timeoutMs > 0 ? setTimeout(() => abort.abort(), this.timeoutMs) : undefined;
         try {
           let options: ConfigurationOptions = { middleware: [signalMiddleware(abort.signal)], middlewareMergeStrategy: 'append' };
           if (extra.contentType) options = setHeaderOptions('Content-Type', extra.contentType, options);

@@ -13,10 +13,19 @@ export interface ScanOptions {
   pageSize?: number;
   /** Called after each Workflow is assessed, with the running count. */
   onProgress?: (scanned: number) => void;
+  /** Namespaces the configuration leaves out are not read or touched (default: every namespace). */
+  inScope?: (namespace: string) => boolean;
+  /** With `apply`: why removals in this namespace stay a dry run (its configured mode), or undefined. */
+  dryRunReason?: (namespace: string) => string | undefined;
+}
+
+export interface ScanResult extends ReconcileResult {
+  /** `held`: this Workflow would have been removed, but the cap stopped every removal of the scan. */
+  cap?: 'held';
 }
 
 export interface ScanReport {
-  results: ReconcileResult[];
+  results: ScanResult[];
   /** Set when the cap stopped all removals. */
   capExceeded?: { removable: number; max: number };
 }
@@ -46,7 +55,7 @@ export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise
   const keys: WorkflowKey[] = [];
   for await (const wf of port.candidates(opts.scope, opts.pageSize ? { pageSize: opts.pageSize } : {})) {
     const key = keyOf(wf);
-    if (key) keys.push(key);
+    if (key && (opts.inScope?.(key.namespace) ?? true)) keys.push(key);
   }
 
   const results: ReconcileResult[] = [];
@@ -58,8 +67,9 @@ export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise
   const removable = results.filter((r) => r.action === 'would-remove').length;
   if (removable > opts.maxRemovals) {
     const outcome = capExceededOutcome(removable, opts.maxRemovals);
+    // Only the rows the cap held back change: every other row keeps its own action and outcome.
     return {
-      results: results.map((r) => ({ ...r, action: 'none', outcome })),
+      results: results.map((r) => (r.action === 'would-remove' ? { ...r, action: 'none', outcome, cap: 'held' as const } : scanView(r))),
       capExceeded: { removable, max: opts.maxRemovals },
     };
   }
@@ -67,6 +77,11 @@ export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise
   if (opts.act === 'apply') {
     for (let i = 0; i < results.length; i++) {
       if (results[i]!.action !== 'would-remove') continue;
+      const held = opts.dryRunReason?.(results[i]!.workflow.namespace);
+      if (held !== undefined) {
+        results[i] = { ...results[i]!, outcome: `dry-run (${held})` };
+        continue;
+      }
       try {
         results[i] = await reconcileOne(port, keyOfResult(results[i]!), { ...opts, act: 'apply' });
       } catch (err) {

@@ -1,6 +1,6 @@
 // End to end: the demo pipeline, as `npm start` runs it, and then once more over the same cluster state.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,20 @@ describe('demo (npm start)', () => {
     expect(r.stderr).toContain('› evaluate: batch of 10');
   });
 
+  it('leaves nothing behind without --out: its temporary folder is removed and auditDir is null', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'afr-e2e-tmp-'));
+    const r = spawnSync(process.execPath, ['bin/argo-finalizer-remediator.mjs', 'demo', '-o', 'json'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, TMPDIR: scratch },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).auditDir).toBeNull();
+    // tsx keeps its compile cache there on purpose (reused by the next run, one folder per user): not a leftover.
+    expect(readdirSync(scratch).filter((name) => !name.startsWith('tsx-'))).toEqual([]);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
   it.skipIf(spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0)(
     '--keep-running leaves the API server up for kubectl and scan, and stops on Ctrl-C',
     async () => {
@@ -38,10 +52,11 @@ describe('demo (npm start)', () => {
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      let kubeconfig = '';
       try {
         for (let i = 0; i < 300 && !stderr.includes('Press Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 100));
-        const kubeconfig = join(out, 'kubeconfig');
-        expect(stderr).toContain(`kubectl --kubeconfig ${kubeconfig} get workflows -A`);
+        kubeconfig = /kubectl --kubeconfig (\S+) get workflows -A/.exec(stderr)?.[1] ?? '';
+        expect(kubeconfig).not.toBe('');
         const listed = execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'workflows', '-A', '-o', 'name'], { encoding: 'utf8' });
         expect(listed).toContain('workflow.argoproj.io/etl-run-q8h2d');
         expect(listed).not.toContain('parent-wf-7xk2p'); // removed by the demo, so gone
@@ -49,6 +64,8 @@ describe('demo (npm start)', () => {
         child.kill('SIGINT');
       }
       expect(await exited).toBe(0);
+      // The kubeconfig held the admin token: it must not outlive the demo, even with --out.
+      expect(existsSync(kubeconfig)).toBe(false);
     },
   );
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { Assessment } from '../../src/domain/assessment.js';
 
 const BIN = join(import.meta.dirname, '../../bin/argo-finalizer-remediator.mjs');
@@ -58,17 +59,52 @@ describe('assess CLI', () => {
     expect(r.stdout).not.toContain('\u001b[');
   });
 
+  it('an empty List is a valid empty answer: exit 0, no assessments, in every format', () => {
+    const empty = '{"apiVersion":"v1","kind":"List","items":[]}';
+    const json = cli(['assess', '-', '-o', 'json'], empty);
+    expect([json.code, json.stderr]).toEqual([0, '']);
+    expect(JSON.parse(json.stdout)).toEqual({ assessments: [], supplied: { pods: false, tasks: false } });
+    const table = cli(['assess', '-'], empty);
+    expect([table.code, table.stdout]).toEqual([0, 'no Workflows in stdin\n']);
+  });
+
+  it('a Workflow given without its pods and tasks: the reasons say what was not supplied, -o json says which evidence was', () => {
+    const yaml = cli(['assess', 'examples/cluster-snapshot.yaml', '--now', '2026-08-20T06:30:20Z', '-o', 'json']);
+    expect(JSON.parse(yaml.stdout).supplied).toEqual({ pods: true, tasks: true });
+    // What `kubectl get wf -o yaml` gives: the same List with only the Workflows.
+    const list = parseYaml(readFileSync('examples/cluster-snapshot.yaml', 'utf8')) as { items: { kind: string }[] };
+    const wfOnly = JSON.stringify({ ...list, items: list.items.filter((item) => item.kind === 'Workflow') });
+    const r = cli(['assess', '-', '--now', '2026-08-20T06:30:20Z', '-o', 'json'], wfOnly);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.supplied).toEqual({ pods: false, tasks: false });
+    const etl = doc.assessments.find((a: Assessment) => a.workflow.name === 'etl-run-q8h2d');
+    expect(etl.reasons.at(-1)).toMatch(/^not supplied: GC pods and WorkflowArtifactGCTasks \(the input holds none\); '.+' could not be checked/);
+    expect(etl.reasons.join(' ')).not.toMatch(/no GC pod or task exists/);
+    const table = cli(['assess', '-', '--now', '2026-08-20T06:30:20Z'], wfOnly);
+    expect(table.stderr).toContain('note: the input holds no pods and WorkflowArtifactGCTasks');
+  });
+
+  it('-o yaml prints one YAML document; -o wide adds the uid and the end of the quiet period', () => {
+    const yaml = cli(['assess', 'examples/nested-parent.json', '-o', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(yaml.stdout).toMatch(/^assessments:\n {2}- workflow:\n/);
+    const wide = cli(['assess', 'examples/cluster-snapshot.yaml', '--now', '2026-08-20T06:30:20Z', '-o', 'wide']);
+    expect(wide.stdout.split('\n')[0]).toMatch(/^WORKFLOW\s+VERDICT\s+CAUSE\s+PENDING\s+UID\s+QUIET UNTIL\s+WHY$/);
+  });
+
   it.each([
     ['a file that does not exist', ['assess', join(tmp, 'missing.json')], undefined, /missing\.json: no such file/],
     ['neither JSON nor YAML', ['assess', file('bad.txt', 'key: [unclosed')], undefined, /neither JSON nor YAML/],
     ['a scalar document', ['assess', '-'], '42', /neither JSON nor YAML objects/],
     ['empty input', ['assess', '-'], '   \n', /input is empty/],
-    ['an empty List', ['assess', '-'], '{"apiVersion":"v1","kind":"List","items":[]}', /the List is empty/],
+    ['truncated JSON', ['assess', '-'], '{"apiVersion": "v1", "kind": "List", "items": [{"kind": "Workfl', /stdin: not valid JSON: it ends before the document is complete/],
+    ['malformed JSON', ['assess', '-'], '{"kind": "Workflow",\n "metadata": {"name" "x"}}', /stdin: not valid JSON: unexpected character at line 2, column 22/],
     ['not a Workflow', ['assess', '-'], '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}', /holds no Workflow \(found Pod\)/],
     ['a Workflow without a name', ['assess', '-'], '{"kind":"Workflow","metadata":{}}', /is not valid at metadata\.name/],
     ['a bad --now', ['assess', 'examples/nested-parent.json', '--now', 'yesterday'], undefined, /--now must be an ISO-8601 time/],
     ['a bad --quiet-period', ['assess', 'examples/nested-parent.json', '--quiet-period', 'soon'], undefined, /--quiet-period: invalid duration 'soon'/],
-    ['a bad -o', ['assess', 'examples/nested-parent.json', '-o', 'xml'], undefined, /-o must be json or table/],
+    ['a bad -o', ['assess', 'examples/nested-parent.json', '-o', 'xml'], undefined, /-o must be one of json, yaml, wide or table/],
     ['an unknown option', ['assess', '--frobnicate'], undefined, /Unknown option '--frobnicate'/],
     ['an unknown command', ['frobnicate'], undefined, /unknown command 'frobnicate'/],
   ])('exits 2 with one line and no stack trace for %s', (_what, args, input, message) => {

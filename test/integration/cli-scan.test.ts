@@ -29,7 +29,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 }
 
 interface ScanJson {
-  results: { workflow: { namespace: string; name: string }; verdict?: string; cause?: string; action: string; outcome: string }[];
+  results: { workflow: { namespace: string; name: string }; verdict?: string; cause?: string; action: string; outcome: string; cap?: string }[];
 }
 
 const byName = (doc: ScanJson) => Object.fromEntries(doc.results.map((r) => [r.workflow.name, r]));
@@ -113,18 +113,20 @@ describe('scan (real binary against the local API server)', () => {
     }
   });
 
-  it('--apply with more removable Workflows than --max-removals removes nothing and warns', async () => {
+  it('--apply with more removable Workflows than --max-removals removes nothing, warns and exits 3', async () => {
     const auditDir = mkdtempSync(join(tmpdir(), 'afr-scan-audit-'));
     const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--max-removals', '0', '--audit-dir', auditDir]);
-    expect(code).toBe(0);
+    expect(code).toBe(3);
     expect(stderr).toMatch(/warning: 1 Workflows assess as removable, more than --max-removals 0: nothing was removed/);
     const doc = JSON.parse(stdout) as ScanJson;
     expect(doc.results).toHaveLength(3);
-    for (const r of doc.results) {
-      expect(r.action).toBe('none');
-      expect(r.outcome).toBe('cap-exceeded: 1 removable > max 0 (systemic cause suspected)');
-    }
-    expect(byName(doc)['parent-wf-7xk2p']).toMatchObject({ verdict: 'remove' });
+    expect(byName(doc)['parent-wf-7xk2p']).toMatchObject({
+      verdict: 'remove',
+      action: 'none',
+      cap: 'held',
+      outcome: 'cap-exceeded: 1 removable > max 0 (systemic cause suspected)',
+    });
+    expect(byName(doc)['nightly-report-5jz7c']).toMatchObject({ verdict: 'wait', action: 'none', outcome: 'waiting' });
     expect(server.requests.filter((q) => q.method === 'PATCH')).toHaveLength(0);
     expect(server.store.get(wf('argo-workflows', 'parent-wf-7xk2p'))!.metadata.finalizers).toEqual(['example.com/keep', GC]);
   });

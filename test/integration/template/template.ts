@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
@@ -24,15 +25,19 @@ export interface Template {
 
 const run = promisify(execFile);
 
-/** `osls package` works offline and without AWS credentials (domain/toolchain.md section 4). */
+/** `osls package` works offline and without AWS credentials: it reads no account until a deploy. */
 export async function packageService(): Promise<Template> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+  // osls and esbuild leave several folders (~17 MB) in the temp dir per package: give them one to lose.
+  const scratch = await mkdtemp(join(tmpdir(), 'afr-osls-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: scratch, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
   for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete env[name];
   try {
     await run('npx', ['osls', 'package', '--stage', STAGE], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
     throw new Error(`osls package failed:\n${stdout}\n${stderr}`);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
   return JSON.parse(await readFile(join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }

@@ -178,7 +178,7 @@ describe('scan (real binary against the local API server)', () => {
       expect(code, args.join(' ')).toBe(2);
       expect(stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
     }
-  });
+  }, 120_000); // six cold starts of the binary on a shared 2-core machine
 
   it('honours KUBECONFIG when --kubeconfig is not given', async () => {
     const { code, stdout } = await run(['scan', '-n', 'reports', '-o', 'json', '--now', NOW], { KUBECONFIG: `/nonexistent:${kubeconfig}` });

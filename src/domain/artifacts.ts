@@ -1,4 +1,5 @@
-import type { GcStrategy, PendingArtifact } from './assessment.js';
+import type { GcStrategy, PendingArtifact, SuspectedDirectoryOrphan } from './assessment.js';
+import { displayLocation, indexTemplates, resolveArtifact, storageOf, type TemplateIndex } from './locations.js';
 import type { Artifact, Nodes, Workflow } from './objects.js';
 
 /**
@@ -26,74 +27,56 @@ function nonEmpty(s: GcStrategy | '' | undefined): GcStrategy | undefined {
   return s === '' || s === undefined ? undefined : s;
 }
 
+export interface NodeArtifacts {
+  pending: PendingArtifact[];
+  suspectedDirectoryOrphans: SuspectedDirectoryOrphan[];
+}
+
 /**
  * Artifacts the controller still owes a delete: on Pod nodes (the only ones Argo collects from), with a
- * strategy other than Never, and not marked deleted. Archived logs (main-logs) count like any other.
+ * strategy other than Never, and not marked deleted. Archived logs (main-logs) count like any other. Each is
+ * located as Argo's GC pod would locate it (locations.ts).
+ *
+ * Also the artifacts GC may have "deleted" without deleting (argo #14387): `archive: none` on S3 with a key
+ * that does not end in `/`, so the driver removes one object named like the directory, and reports success.
+ * `gcReportedSuccess` says whether a GC task holds `success: true` for a node's artifact.
  */
-export function pendingArtifacts(nodes: Nodes, workflow: Workflow): PendingArtifact[] {
-  const repository = workflow.status?.artifactRepositoryRef?.artifactRepository ?? undefined;
+export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSuccess: (node: string, artifact: string) => boolean): NodeArtifacts {
   const pending: PendingArtifact[] = [];
+  const suspectedDirectoryOrphans: SuspectedDirectoryOrphan[] = [];
+  let templates: TemplateIndex | undefined;
   for (const nodeId of Object.keys(nodes).sort()) {
     const node = nodes[nodeId]!;
     if (node.type !== 'Pod') continue;
     for (const artifact of node.outputs?.artifacts ?? []) {
       const strategy = effectiveStrategy(artifact, workflow);
-      if (strategy === 'Never' || artifact.deleted === true) continue;
-      const location = artifactLocation(artifact, repository);
-      pending.push({ node: nodeId, name: artifact.name, strategy, ...(location ? { location } : {}) });
+      if (strategy === 'Never') continue;
+      const deleted = artifact.deleted === true;
+      const dirSuspect = isArchiveNone(artifact) && (deleted || gcReportedSuccess(nodeId, artifact.name));
+      if (deleted && !dirSuspect) continue;
+      const r = resolveArtifact(artifact, node, workflow, (templates ??= indexTemplates(workflow)));
+      const storage = r.kind === 'resolved' ? storageOf(r.location) : undefined;
+      const location = storage ? displayLocation(storage) : undefined;
+      if (dirSuspect && storage?.driver === 's3' && !(storage.key ?? '').endsWith('/')) {
+        suspectedDirectoryOrphans.push({ node: nodeId, name: artifact.name, location: location!, storage });
+      }
+      if (deleted) continue;
+      pending.push({
+        node: nodeId,
+        name: artifact.name,
+        strategy,
+        ...(location ? { location } : {}),
+        ...(storage ? { storage } : {}),
+        ...(r.kind === 'never-uploaded' ? { neverUploaded: true as const } : {}),
+        ...(r.kind === 'unresolved' ? { unresolved: r.reason } : {}),
+      });
     }
   }
-  return pending;
+  return { pending, suspectedDirectoryOrphans };
 }
 
-type Repository = Record<string, unknown> | undefined;
-
-/**
- * A URL a person can paste into their storage console. Key-only entries (archived logs) borrow the bucket
- * from the artifact repository the Workflow ran with. Credentials in URLs are never echoed.
- */
-export function artifactLocation(artifact: Artifact, repository: Repository): string | undefined {
-  const a = artifact as Record<string, unknown>;
-  const s3 = obj(a.s3);
-  if (s3) return bucketUrl('s3', str(s3.bucket) ?? str(obj(repository?.s3)?.bucket), str(s3.key));
-  const gcs = obj(a.gcs);
-  if (gcs) return bucketUrl('gs', str(gcs.bucket) ?? str(obj(repository?.gcs)?.bucket), str(gcs.key));
-  const oss = obj(a.oss);
-  if (oss) return bucketUrl('oss', str(oss.bucket) ?? str(obj(repository?.oss)?.bucket), str(oss.key));
-  const azure = obj(a.azure);
-  if (azure) {
-    const repo = obj(repository?.azure);
-    const container = str(azure.container) ?? str(repo?.container);
-    const blob = str(azure.blob);
-    const endpoint = str(azure.endpoint) ?? str(repo?.endpoint);
-    if (!container || !blob) return undefined;
-    return endpoint ? `${stripCredentials(endpoint).replace(/\/+$/, '')}/${container}/${blob}` : `azblob://${container}/${blob}`;
-  }
-  const hdfs = obj(a.hdfs);
-  if (hdfs && str(hdfs.path)) return `hdfs://${str(hdfs.path)!.replace(/^\/+/, '/')}`;
-  for (const kind of ['artifactory', 'http'] as const) {
-    const loc = obj(a[kind]);
-    if (loc && str(loc.url)) return stripCredentials(str(loc.url)!);
-  }
-  const git = obj(a.git);
-  if (git && str(git.repo)) return stripCredentials(str(git.repo)!);
-  if (obj(a.raw)) return 'raw (inline in the Workflow)';
-  return undefined;
-}
-
-function bucketUrl(scheme: string, bucket: string | undefined, key: string | undefined): string | undefined {
-  if (!key) return undefined;
-  return `${scheme}://${bucket ?? '<default bucket>'}/${key.replace(/^\/+/, '')}`;
-}
-
-function stripCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
+function isArchiveNone(artifact: Artifact): boolean {
+  const archive = (artifact as { archive?: unknown }).archive;
+  const none = archive !== null && typeof archive === 'object' ? (archive as { none?: unknown }).none : undefined;
+  return none !== undefined && none !== null;
 }

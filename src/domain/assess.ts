@@ -5,11 +5,12 @@ import {
   type GcStrategy,
   type PendingArtifact,
   SKIP_ANNOTATION,
+  type SuspectedDirectoryOrphan,
   type Verdict,
 } from './assessment.js';
-import { forceFinalizerRemoval, pendingArtifacts } from './artifacts.js';
+import { forceFinalizerRemoval, nodeArtifacts } from './artifacts.js';
 import { formatDuration } from './duration.js';
-import { evidenceOf, failureSignals, type GcMachinery, readMachinery, tasksConfirmDeletion } from './gc-machinery.js';
+import { evidenceOf, failureSignals, type GcMachinery, readMachinery, taskReportsSuccess, tasksConfirmDeletion } from './gc-machinery.js';
 import { readNodes } from './nodes.js';
 import type { Snapshot } from './objects.js';
 import { planFinalizerRemoval } from './patch.js';
@@ -34,6 +35,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
   const force = forceFinalizerRemoval(wf);
   const reasons: string[] = [];
   let pending: PendingArtifact[] = [];
+  let suspectedDirectoryOrphans: SuspectedDirectoryOrphan[] = [];
   let quietUntil: string | undefined;
 
   const verdict = (v: Verdict, cause: Cause, notifyOperator = false): Assessment => {
@@ -46,6 +48,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
       cause,
       reasons,
       pendingArtifacts: pending,
+      suspectedDirectoryOrphans,
       notifyOperator,
       ...(patch ? { patch } : {}),
       ...(v === 'wait' && quietUntil ? { quietUntil } : {}),
@@ -74,7 +77,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
     return verdict('notify', 'nodes-unavailable', true);
   }
 
-  pending = pendingArtifacts(nodes.nodes, wf);
+  ({ pending, suspectedDirectoryOrphans } = nodeArtifacts(nodes.nodes, wf, (node, name) => taskReportsSuccess(machinery, node, name)));
   const deleting = !!meta.deletionTimestamp;
   const due = (s: GcStrategy) => s === 'OnWorkflowCompletion' || (s === 'OnWorkflowDeletion' && deleting);
   const duePending = pending.filter((a) => due(a.strategy));

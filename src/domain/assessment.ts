@@ -45,14 +45,53 @@ export const WorkflowRef = z.object({
 });
 export type WorkflowRef = z.infer<typeof WorkflowRef>;
 
+/** Every storage driver Argo has (ArtifactLocation, workflow_types.go L1386-1418 at v4.1.2). */
+export const StorageDriver = z.enum(['s3', 'gcs', 'azure', 'oss', 'hdfs', 'http', 'artifactory', 'git', 'raw', 'plugin']);
+export type StorageDriver = z.infer<typeof StorageDriver>;
+
+/**
+ * An artifact's location as Argo's driver uses it when it deletes (DESIGN.md 4.2 "Locations"). Addresses only:
+ * no secret selector, no credential, no query string ever appears here.
+ */
+export const ArtifactStorage = z.object({
+  driver: StorageDriver,
+  /** S3/OSS host, Azure account URL, HTTP/Artifactory origin, HDFS namenodes (comma-joined), git repository. */
+  endpoint: z.string().optional(),
+  /** The bucket; the container for Azure. Absent for drivers without one. */
+  bucket: z.string().optional(),
+  /** Object key, Azure blob, HDFS path, URL path (HTTP, Artifactory), plugin key. Absent for git and raw. */
+  key: z.string().optional(),
+  region: z.string().optional(),
+  /** S3 `addressingStyle` (Argo 4.x): `path` or `virtual-hosted`. */
+  addressingStyle: z.string().optional(),
+  /** The artifact driver plugin's name (Argo 4.x `plugin:` locations). */
+  plugin: z.string().optional(),
+});
+export type ArtifactStorage = z.infer<typeof ArtifactStorage>;
+
 export const PendingArtifact = z.object({
   node: z.string(),
   name: z.string(),
   strategy: GcStrategy,
-  /** Full URL such as s3://bucket/key; absent when the location cannot be resolved. */
+  /** Display URL such as s3://bucket/key; absent when the location cannot be resolved. */
   location: z.string().optional(),
+  /** The resolved location (see ArtifactStorage); absent when never uploaded or unresolved. */
+  storage: ArtifactStorage.optional(),
+  /** No key and no location: the node failed before uploading it (argo #13161). Never an orphan. */
+  neverUploaded: z.literal(true).optional(),
+  /** Why an uploaded artifact has no `storage`: Argo's GC could not resolve it either. */
+  unresolved: z.string().optional(),
 });
 export type PendingArtifact = z.infer<typeof PendingArtifact>;
+
+/** An `archive: none` S3 artifact whose key lacks the trailing `/` and whose GC reported success (argo #14387). */
+export const SuspectedDirectoryOrphan = z.object({
+  node: z.string(),
+  name: z.string(),
+  location: z.string(),
+  storage: ArtifactStorage,
+});
+export type SuspectedDirectoryOrphan = z.infer<typeof SuspectedDirectoryOrphan>;
 
 /** What the GC machinery showed at assessment time: the evidence a human needs to act on a notify. */
 export const GcEvidence = z.object({
@@ -78,6 +117,8 @@ export const Assessment = z.object({
   cause: Cause,
   reasons: z.array(z.string()),
   pendingArtifacts: z.array(PendingArtifact),
+  /** Always listed by assess (possibly empty); optional so decisions written before it still parse. */
+  suspectedDirectoryOrphans: z.array(SuspectedDirectoryOrphan).optional(),
   notifyOperator: z.boolean(),
   patch: z.array(JsonPatchOp).optional(),
   /** For a `wait` inside the quiet period: when the quiet period ends and a re-check can conclude. */

@@ -105,6 +105,12 @@ export function failureSignals(m: GcMachinery): string[] {
   return signals;
 }
 
+/** Whether any GC task holds `success: true` for this node's artifact. */
+export function taskReportsSuccess(m: GcMachinery, node: string, artifact: string): boolean {
+  const key = `${node}/${artifact}`;
+  return m.tasks.some((t) => t.results.get(key)?.success === true);
+}
+
 /**
  * True when task results prove every pending artifact deleted: at least one success and no failure for each.
  * This is the evidence the controller would have copied into `deleted` had it recouped the pod.

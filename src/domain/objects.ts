@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { GcStrategy } from './assessment.js';
+import { ArtifactStorage, GcStrategy } from './assessment.js';
 
 // Kubernetes and Argo objects as far as the rules read them. Every schema is loose: unknown fields are kept,
 // because a snapshot is audited as it was read and Argo adds fields between versions.
@@ -51,6 +51,10 @@ export const NodeStatus = z.looseObject({
   displayName: z.string().optional(),
   type: z.string().optional(),
   templateName: z.string().optional(),
+  /** A step calling a (Cluster)WorkflowTemplate's template; Argo finds the template by `templateRef.template`. */
+  templateRef: z
+    .looseObject({ name: z.string().optional(), template: z.string().optional(), clusterScope: z.boolean().optional() })
+    .nullish(),
   phase: z.string().optional(),
   outputs: z
     .looseObject({ artifacts: z.array(Artifact).nullish() })
@@ -147,6 +151,19 @@ export const GcTask = z.looseObject({
 });
 export type GcTask = z.infer<typeof GcTask>;
 
+/**
+ * What the verify action (DESIGN.md 4.6) found at one resolved location: plain data the shell fills in, so the
+ * rules stay pure. `exists: false` means HeadObject said 404 and, for a key ending in `/`, the listing was empty;
+ * anything the shell could not tell (403, timeouts) is left out rather than recorded as absent.
+ */
+export const BucketFact = z.object({
+  /** The location checked, exactly as the pending artifact's `storage`. */
+  storage: ArtifactStorage,
+  exists: z.boolean(),
+  checkedAt: z.iso.datetime({ offset: true }),
+});
+export type BucketFact = z.infer<typeof BucketFact>;
+
 /** Everything one assessment reads: the Workflow and the artifact-GC machinery that serves it. */
 export interface Snapshot {
   workflow: Workflow;
@@ -154,6 +171,8 @@ export interface Snapshot {
   tasks: GcTask[];
   /** Child Workflows (ownerReference to this one). Reported, never judged with the parent. */
   children?: Workflow[];
+  /** Set only once verify ran (an empty list: it had nothing to check); row 11 reads it. */
+  bucketFacts?: BucketFact[];
 }
 
 export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Assessment } from './assessment.js';
 import { assess, type AssessOptions } from './assess.js';
-import { GcTask, LABEL_COMPONENT, LABEL_WORKFLOW, Pod, type Snapshot, Workflow } from './objects.js';
+import { BucketFact, GcTask, LABEL_COMPONENT, LABEL_WORKFLOW, Pod, type Snapshot, Workflow } from './objects.js';
 
 /** Raised when input is not the kind of object the rules can read. Always a permanent, user-facing error. */
 export class InvalidSnapshotError extends Error {
@@ -13,6 +13,8 @@ export interface RawSnapshotInput {
   pods?: unknown[];
   tasks?: unknown[];
   children?: unknown[];
+  /** What verify found in the buckets (DESIGN.md 4.6); absent until it ran. */
+  bucketFacts?: unknown[];
 }
 
 /** Validates live or file objects at the boundary; the message names the field that is wrong. */
@@ -24,7 +26,8 @@ export function parseSnapshot(raw: RawSnapshotInput): Snapshot {
     .filter((p) => isGcPodOf(p, name));
   const tasks = (raw.tasks ?? []).map((t, i) => parseOrThrow(GcTask, t, `WorkflowArtifactGCTask #${i + 1}`));
   const children = (raw.children ?? []).map((c, i) => parseOrThrow(Workflow, c, `child Workflow #${i + 1}`));
-  return { workflow, pods, tasks, ...(children.length > 0 ? { children } : {}) };
+  const bucketFacts = raw.bucketFacts?.map((f, i) => parseOrThrow(BucketFact, f, `bucket fact #${i + 1}`));
+  return { workflow, pods, tasks, ...(children.length > 0 ? { children } : {}), ...(bucketFacts ? { bucketFacts } : {}) };
 }
 
 export function assessRaw(raw: RawSnapshotInput, opts: AssessOptions): Assessment {

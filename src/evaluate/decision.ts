@@ -9,6 +9,8 @@ import type { ReconcileResult } from '../remediation/reconcile.js';
 const MAX_LISTED_ARTIFACTS = 200;
 const MAX_REASONS = 40;
 const MAX_EVIDENCE_ITEMS = 50;
+/** Room left in a 256 KiB entry for the decision's own fields, the signal and the envelope. */
+const DETAIL_BUDGET_BYTES = 192 * 1024;
 
 /** The decision event for one reconciled Workflow (DESIGN.md 4.4). */
 export function toDecision(
@@ -40,19 +42,34 @@ export function decisionEntry(decision: Decision): BusEntry {
   };
 }
 
-/** Keeps the event small: long lists are cut, with a reason saying how much was left out. */
+/**
+ * Keeps the event small: long lists are cut, with a reason saying how much was left out. Each artifact carries
+ * its key twice (display URL and storage) and keys run to 1 KiB, so the artifact list is also halved until the
+ * whole assessment is within DETAIL_BUDGET_BYTES.
+ */
 function fit(a: Assessment): Assessment {
+  let fitted = fitCounts(a, MAX_LISTED_ARTIFACTS);
+  for (let listed = MAX_LISTED_ARTIFACTS; listed > 1 && Buffer.byteLength(JSON.stringify(fitted)) > DETAIL_BUDGET_BYTES; ) {
+    listed = Math.floor(listed / 2);
+    fitted = fitCounts(a, listed);
+  }
+  return fitted;
+}
+
+function fitCounts(a: Assessment, maxArtifacts: number): Assessment {
   const e = a.evidence;
   const taskErrors = e.tasks.reduce((n, t) => n + t.errors.length, 0);
+  const orphans = a.suspectedDirectoryOrphans ?? [];
   const big =
-    a.pendingArtifacts.length > MAX_LISTED_ARTIFACTS ||
+    a.pendingArtifacts.length > maxArtifacts ||
+    orphans.length > MAX_EVIDENCE_ITEMS ||
     a.reasons.length > MAX_REASONS ||
     e.pods.length > MAX_EVIDENCE_ITEMS ||
     e.conditions.length > MAX_EVIDENCE_ITEMS ||
     e.tasks.length > MAX_EVIDENCE_ITEMS ||
     taskErrors > MAX_EVIDENCE_ITEMS;
   if (!big) return a;
-  const hidden = a.pendingArtifacts.length - MAX_LISTED_ARTIFACTS;
+  const hidden = a.pendingArtifacts.length - maxArtifacts;
   let budget = MAX_EVIDENCE_ITEMS;
   const tasks = e.tasks.slice(0, MAX_EVIDENCE_ITEMS).map((t) => {
     const errors = t.errors.slice(0, Math.max(0, budget));
@@ -61,10 +78,12 @@ function fit(a: Assessment): Assessment {
   });
   return {
     ...a,
-    pendingArtifacts: a.pendingArtifacts.slice(0, MAX_LISTED_ARTIFACTS),
+    pendingArtifacts: a.pendingArtifacts.slice(0, maxArtifacts),
+    ...(a.suspectedDirectoryOrphans ? { suspectedDirectoryOrphans: orphans.slice(0, MAX_EVIDENCE_ITEMS) } : {}),
     reasons: [
       ...a.reasons.slice(0, MAX_REASONS),
       ...(hidden > 0 ? [`${hidden} more pending artifacts not listed (${a.pendingArtifacts.length} in all)`] : []),
+      ...(orphans.length > MAX_EVIDENCE_ITEMS ? [`${orphans.length - MAX_EVIDENCE_ITEMS} more suspected directory orphans not listed (${orphans.length} in all)`] : []),
       ...(taskErrors > MAX_EVIDENCE_ITEMS ? [`${taskErrors - MAX_EVIDENCE_ITEMS} more GC task errors not listed (${taskErrors} in all)`] : []),
     ],
     evidence: { ...e, pods: e.pods.slice(0, MAX_EVIDENCE_ITEMS), conditions: e.conditions.slice(0, MAX_EVIDENCE_ITEMS), tasks },

@@ -49,8 +49,20 @@ describe('assess: the contract output', () => {
   it('lists pending artifacts with full locations, resolving key-only archived logs against the repository', () => {
     const a = run({ workflow: etlWorkflow() });
     expect(a.pendingArtifacts).toEqual([
-      { node: 'etl-run-q8h2d', name: 'report', strategy: 'OnWorkflowDeletion', location: 's3://data-artifacts/etl/0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21/report.csv' },
-      { node: 'etl-run-q8h2d', name: 'main-logs', strategy: 'OnWorkflowDeletion', location: 's3://data-artifacts/etl-run-q8h2d/etl-run-q8h2d/main.log' },
+      {
+        node: 'etl-run-q8h2d',
+        name: 'report',
+        strategy: 'OnWorkflowDeletion',
+        location: 's3://data-artifacts/etl/0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21/report.csv',
+        storage: { driver: 's3', endpoint: 's3.amazonaws.com', bucket: 'data-artifacts', key: 'etl/0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21/report.csv' },
+      },
+      {
+        node: 'etl-run-q8h2d',
+        name: 'main-logs',
+        strategy: 'OnWorkflowDeletion',
+        location: 's3://data-artifacts/etl-run-q8h2d/etl-run-q8h2d/main.log',
+        storage: { driver: 's3', endpoint: 's3.amazonaws.com', bucket: 'data-artifacts', key: 'etl-run-q8h2d/etl-run-q8h2d/main.log' },
+      },
     ]);
   });
 

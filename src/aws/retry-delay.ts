@@ -1,7 +1,7 @@
+import type { Backoff } from '../retry/backoff.js';
+
 /**
- * The wait before attempt `attempt` (2, 3, ...) of a call whose failed entries are retried alone
- * (PutEvents, SendMessageBatch): exponential from 100 ms, capped at 2 s, with half of it jittered.
+ * Entries a batch call reports as failed (PutEvents, SendMessageBatch) are retried alone, soon: the call
+ * itself succeeded, so only a short throttle or an internal error is in the way.
  */
-export function entryRetryDelayMs(attempt: number, random: () => number = Math.random): number {
-  return Math.min(2_000, 100 * 2 ** (attempt - 2)) * (0.5 + random() / 2);
-}
+export const ENTRY_RETRY_BACKOFF: Backoff = { baseMs: 100, capMs: 2_000 };

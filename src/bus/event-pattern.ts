@@ -1,3 +1,4 @@
+import { isRecord } from '../domain/json.js';
 /**
  * An EventBridge event-pattern matcher, enough to check the rules this project writes against real event
  * shapes without an AWS account. Semantics follow the EventBridge user guide ("Event patterns",
@@ -96,6 +97,3 @@ function equalScalar(expected: unknown, actual: unknown): boolean {
   return expected === actual;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type BusEntry, type EventPublisher, PublishError } from './entry.js';
-import { entryRetryDelayMs } from '../aws/retry-delay.js';
+import { ENTRY_RETRY_BACKOFF } from '../aws/retry-delay.js';
+import { backoffDelay } from '../retry/backoff.js';
 
 /** PutEvents takes at most 10 entries and 256 KiB per entry. */
 const MAX_ENTRIES = 10;
@@ -22,7 +24,7 @@ export class EventBridgePublisher implements EventPublisher {
   constructor(private readonly opts: EventBridgePublisherOptions) {
     this.client = opts.client ?? new EventBridgeClient({});
     this.attempts = opts.attempts ?? 4;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = opts.sleep ?? sleep;
   }
 
   async publish(entries: BusEntry[]): Promise<void> {
@@ -33,7 +35,7 @@ export class EventBridgePublisher implements EventPublisher {
     let pending = chunk;
     let lastFailures: PublishError['failed'] = [];
     for (let attempt = 1; attempt <= this.attempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await this.sleep(entryRetryDelayMs(attempt));
+      if (attempt > 1) await this.sleep(backoffDelay(attempt - 2, ENTRY_RETRY_BACKOFF));
       // A partial failure answers 200 with FailedEntryCount > 0: only a per-entry check catches it.
       const out = await this.client.send(new PutEventsCommand({ Entries: pending.map((e) => this.toEntry(e)) }));
       if (!out.FailedEntryCount) return;

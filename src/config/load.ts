@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import { ConfigError, type ConfigProblem, configProblems, describeIssues } from './config-error.js';
 import { RemediatorConfig } from './schema.js';
+import { isRecord } from '../domain/json.js';
 
 /** Environment variables the Lambda functions read (serverless.yml sets them). */
 export const CONFIG_ENV = 'AFR_CONFIG';
@@ -198,6 +199,3 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

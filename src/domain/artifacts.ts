@@ -1,4 +1,5 @@
 import type { GcStrategy, PendingArtifact, SuspectedDirectoryOrphan } from './assessment.js';
+import { isRecord } from './json.js';
 import { displayLocation, indexTemplates, resolveArtifact, storageOf, type TemplateIndex } from './locations.js';
 import type { Artifact, Nodes, Workflow } from './objects.js';
 
@@ -77,6 +78,6 @@ export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSucces
 
 function isArchiveNone(artifact: Artifact): boolean {
   const archive = (artifact as { archive?: unknown }).archive;
-  const none = archive !== null && typeof archive === 'object' ? (archive as { none?: unknown }).none : undefined;
+  const none = isRecord(archive) ? archive['none'] : undefined;
   return none !== undefined && none !== null;
 }

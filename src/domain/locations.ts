@@ -1,4 +1,5 @@
 import type { ArtifactStorage, StorageDriver } from './assessment.js';
+import { isRecord } from './json.js';
 import type { Workflow } from './objects.js';
 
 // Where Argo's GC pod deletes an artifact, ported rule by rule from argoproj/argo-workflows at f016ad89eb
@@ -307,7 +308,7 @@ function stripUserinfo(url: string | undefined): string | undefined {
 }
 
 function obj(v: unknown): Fields | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Fields) : undefined;
+  return isRecord(v) ? v : undefined;
 }
 
 function str(v: unknown): string | undefined {

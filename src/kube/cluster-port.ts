@@ -5,6 +5,7 @@ import { KubeError, type KubeOp, KubeTransientError } from './errors.js';
 import { assertScope, assertWorkflowKey } from './names.js';
 import type { ClusterPort, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey } from './port.js';
 import { KubeTransport, type TransportOptions } from './transport.js';
+import { isRecord } from '../domain/json.js';
 
 const ARGO = { group: 'argoproj.io', version: 'v1alpha1' } as const;
 const WORKFLOWS = { ...ARGO, plural: 'workflows' } as const;
@@ -137,7 +138,7 @@ export class KubeClusterPort implements ClusterPort {
       ),
     )) {
       const owners = metadataOf(task)['ownerReferences'];
-      if (Array.isArray(owners) && owners.some((o) => isObject(o) && o['uid'] === uid)) tasks.push(task);
+      if (Array.isArray(owners) && owners.some((o) => isRecord(o) && o['uid'] === uid)) tasks.push(task);
     }
     return tasks;
   }
@@ -153,7 +154,7 @@ export class KubeClusterPort implements ClusterPort {
         how.raw ? this.transport.callRaw(op, (options) => list(token, options)) : this.transport.call(op, (options) => list(token, options)),
       );
       const parsed = KubeList.parse(body);
-      for (const item of parsed.items ?? []) if (isObject(item)) yield item;
+      for (const item of parsed.items ?? []) if (isRecord(item)) yield item;
       const next = parsed.metadata?.continue || undefined;
       if (!next) return;
       if (next === token) throw new Error(`${op.verb} ${op.resource}: the server returned the same continue token twice`);
@@ -176,17 +177,13 @@ async function expiredAsTransient<T>(op: KubeOp, run: () => Promise<T>): Promise
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function metadataOf(obj: Record<string, unknown>): Record<string, unknown> {
   const meta = obj['metadata'];
-  return isObject(meta) ? meta : {};
+  return isRecord(meta) ? meta : {};
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     throw new Error('the API server returned something other than an object');
   }
   return value as Record<string, unknown>;

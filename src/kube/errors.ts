@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { parseRetryAfter } from '../retry/retry-after.js';
 
 export type KubeVerb = 'get' | 'list' | 'patch';
 
@@ -250,16 +251,6 @@ function headerValue(headers: Record<string, string> | undefined, name: string):
   if (!headers) return undefined;
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
   return undefined;
-}
-
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3). */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
 }
 
 function isTlsCode(code: string): boolean {

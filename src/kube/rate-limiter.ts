@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface RateLimit {
   /** Sustained requests per second. */
   qps: number;
@@ -21,7 +23,7 @@ export class TokenBucket {
     private readonly limit: RateLimit,
     private readonly deps: { now: () => number; sleep: (ms: number) => Promise<void> } = {
       now: Date.now,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep,
     },
   ) {
     if (!(limit.qps > 0) || !(limit.burst >= 1)) throw new Error('rate limit needs qps > 0 and burst >= 1');

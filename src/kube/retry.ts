@@ -1,10 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Backoff, backoffDelay } from '../retry/backoff.js';
 import { type Failure, type KubeError, type KubeOp, KubeTransientError, RETRYABLE_KINDS, toKubeError } from './errors.js';
 
-export interface RetryPolicy {
+export interface RetryPolicy extends Backoff {
   /** Total attempts including the first. */
   attempts: number;
-  baseMs: number;
-  capMs: number;
   /**
    * Longest Retry-After we are willing to sleep through inside one invocation; a longer one ends the
    * attempt with a transient error so the queue redelivers later instead of burning Lambda time.
@@ -22,16 +22,10 @@ export interface RetryDeps {
 }
 
 export const realRetryDeps: RetryDeps = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
   random: Math.random,
   now: Date.now,
 };
-
-/** Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"): uniform in [0, min(cap, base*2^n)). */
-export function backoffDelay(retryIndex: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** retryIndex);
-  return Math.floor(random() * ceiling);
-}
 
 /**
  * Runs `attempt` until it succeeds, fails with a non-retryable failure (thrown as the mapped KubeError), or

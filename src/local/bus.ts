@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BusEntry, EventPublisher } from '../bus/entry.js';
 import { matches, type Pattern } from '../bus/event-pattern.js';
+import { cloneJson } from '../domain/json.js';
 
 /** The EventBridge envelope a rule target receives. */
 export interface BusEvent<T = unknown> {
@@ -49,7 +50,7 @@ export class LocalBus implements EventPublisher {
         time: this.clock().toISOString().replace(/\.\d{3}Z$/, 'Z'),
         region: 'local',
         resources: e.resources ?? [],
-        detail: JSON.parse(JSON.stringify(e.detail)),
+        detail: cloneJson(e.detail),
       };
       for (const rule of this.rules) if (matches(rule.pattern, event)) this.inflight.push(this.deliver(rule, event));
     }

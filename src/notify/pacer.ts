@@ -1,8 +1,9 @@
+import * as timers from 'node:timers/promises';
+
 export type Clock = () => number;
 export type Sleep = (ms: number) => Promise<void>;
 
 export const systemClock: Clock = () => Date.now();
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Spaces calls at least `intervalMs` apart, in arrival order, however many callers share it. Slack allows
@@ -15,7 +16,7 @@ export class Pacer {
   constructor(
     private readonly intervalMs: number,
     private readonly clock: Clock = systemClock,
-    private readonly sleep: Sleep = realSleep,
+    private readonly sleep: Sleep = timers.setTimeout,
   ) {}
 
   /** Resolves when the caller may send; the next caller waits a full interval after that moment. */

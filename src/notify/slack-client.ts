@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { redact, redactString, registerSecret } from '../observability/redact.js';
-import { type Clock, Pacer, type Sleep, realSleep, sharedPacer, systemClock } from './pacer.js';
+import { type Backoff, backoffDelay } from '../retry/backoff.js';
+import { parseRetryAfter } from '../retry/retry-after.js';
+import { type Clock, Pacer, type Sleep, sharedPacer, systemClock } from './pacer.js';
 import type { SlackMessage } from './slack-message.js';
 
 /** Anything that can deliver a message: the webhook client in production, a recorder in the demo. */
@@ -60,6 +63,8 @@ export interface SlackWebhookClientOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Uniform in [0, 1): the backoff's jitter. */
+  random?: () => number;
   /** A Retry-After longer than this ends the invocation instead of sleeping through it (Lambda time costs money). */
   maxRetryAfterMs?: number;
   timeoutMs?: number;
@@ -71,8 +76,8 @@ export class SlackWebhookClient implements SlackPoster {
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
+  private readonly backoffPolicy: Backoff;
+  private readonly random: () => number;
   private readonly maxRetryAfterMs: number;
   private readonly timeoutMs: number;
 
@@ -80,13 +85,13 @@ export class SlackWebhookClient implements SlackPoster {
     this.url = o.url;
     registerSecret(o.url);
     this.clock = o.clock ?? systemClock;
-    this.sleep = o.sleep ?? realSleep;
+    this.sleep = o.sleep ?? sleep;
     this.pacer =
       o.pacer ??
       (o.clock || o.sleep ? new Pacer(1000, this.clock, this.sleep) : sharedPacer(createHash('sha256').update(o.url).digest('hex').slice(0, 16)));
     this.maxAttempts = Math.max(1, o.maxAttempts ?? 4);
-    this.baseDelayMs = o.baseDelayMs ?? 1000;
-    this.maxDelayMs = o.maxDelayMs ?? 8000;
+    this.backoffPolicy = { baseMs: o.baseDelayMs ?? 1000, capMs: o.maxDelayMs ?? 8000 };
+    this.random = o.random ?? Math.random;
     this.maxRetryAfterMs = o.maxRetryAfterMs ?? 30_000;
     this.timeoutMs = o.timeoutMs ?? 10_000;
   }
@@ -118,7 +123,7 @@ export class SlackWebhookClient implements SlackPoster {
       if (status >= 200 && status < 300) return;
       const code = slackCode(text);
       if (status === 429) {
-        const waitMs = parseRetryAfter(retryAfter) ?? this.backoff(attempt);
+        const waitMs = parseRetryAfter(retryAfter, this.clock()) ?? this.backoff(attempt);
         last = `HTTP 429 rate limited (Retry-After ${Math.ceil(waitMs / 1000)}s)`;
         if (waitMs > this.maxRetryAfterMs) {
           throw new SlackTransientError(`Slack webhook rate limited: Retry-After ${Math.ceil(waitMs / 1000)}s is longer than this invocation waits`, waitMs);
@@ -139,7 +144,7 @@ export class SlackWebhookClient implements SlackPoster {
   }
 
   private backoff(attempt: number): number {
-    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+    return backoffDelay(attempt - 1, this.backoffPolicy, this.random);
   }
 }
 
@@ -149,15 +154,6 @@ function slackCode(body: string): string {
   if (/^[a-z][a-z0-9_]{0,63}$/.test(t)) return t;
   if (t === '') return 'empty_response';
   return `unexpected response "${redactString(t).replace(/https?:\/\/\S+/g, '[url]').slice(0, 80)}"`;
-}
-
-/** Seconds (Slack's form) or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function errorCode(err: unknown): string {

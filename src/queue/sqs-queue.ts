@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clampDelay, EnqueueError, type QueueMessage, type SignalQueue } from './signal-queue.js';
-import { entryRetryDelayMs } from '../aws/retry-delay.js';
+import { ENTRY_RETRY_BACKOFF } from '../aws/retry-delay.js';
+import { backoffDelay } from '../retry/backoff.js';
 
 const MAX_BATCH = 10;
 
@@ -13,7 +15,7 @@ export class SqsSignalQueue implements SignalQueue {
   ) {
     this.client = opts.client ?? new SQSClient({});
     this.attempts = opts.attempts ?? 4;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = opts.sleep ?? sleep;
   }
   private readonly attempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -26,7 +28,7 @@ export class SqsSignalQueue implements SignalQueue {
     let pending = chunk.map((m, i) => ({ id: String(i), m }));
     let reasons: string[] = [];
     for (let attempt = 1; attempt <= this.attempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await this.sleep(entryRetryDelayMs(attempt));
+      if (attempt > 1) await this.sleep(backoffDelay(attempt - 2, ENTRY_RETRY_BACKOFF));
       const out = await this.client.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { parseBoundedJson } from './bounded-json.js';
 import { classifyObject, WORKFLOW_GROUP, WORKFLOW_RESOURCE } from './object-kind.js';
 import { quote, SignalRejected } from './rejected.js';
-import { describeJson, isObject, type Outcome } from './result.js';
+import { describeJson, type Outcome } from './result.js';
+import { isRecord } from '../domain/json.js';
 import { blank, type SignalContext, toSignal } from './workflow-ref.js';
 import { parseOrReject } from './zod-reason.js';
 
@@ -54,7 +55,7 @@ export function isResourceEventData(input: Record<string, unknown>): boolean {
 
 export function isArgoEventsEvent(input: Record<string, unknown>): boolean {
   return (
-    (isObject(input['context']) && Object.hasOwn(input, 'data')) ||
+    (isRecord(input['context']) && Object.hasOwn(input, 'data')) ||
     (typeof input['specversion'] === 'string' && (Object.hasOwn(input, 'data') || Object.hasOwn(input, 'data_base64')))
   );
 }
@@ -106,7 +107,7 @@ export function argoEventsData(input: Record<string, unknown>): unknown {
     [type, raw] = [blank(event.type), event.data_base64 ?? event.data];
   }
   const data = decode(raw);
-  if (!isObject(data) || !isResourceEventData(data)) {
+  if (!isRecord(data) || !isResourceEventData(data)) {
     throw new SignalRejected(
       `Argo Events event${type === undefined ? '' : ` of type ${quote(type, 40)}`} carries no resource event data (expected data.type ADD, UPDATE or DELETE, and data.body)`,
     );
@@ -117,7 +118,7 @@ export function argoEventsData(input: Record<string, unknown>): unknown {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function decode(raw: unknown): unknown {
-  if (isObject(raw)) return raw;
+  if (isRecord(raw)) return raw;
   if (typeof raw !== 'string') throw new SignalRejected(`Argo Events event data is ${describeJson(raw)}, expected an object or base64 JSON`);
   const compact = raw.replace(/\s+/g, '');
   if (compact !== '' && BASE64.test(compact)) {

@@ -5,7 +5,8 @@ import { unwrapEventBridge } from './eventbridge-envelope.js';
 import { quote, rejectedWithin, SignalRejected } from './rejected.js';
 import { fromForwardedMessage, FORWARDED_MESSAGE_KIND } from './forwarded-message.js';
 import { fromRequeueMessage, REQUEUE_MESSAGE_KIND } from './requeue-message.js';
-import { describeJson, isObject, type NormalizeResult, type Outcome, type Unwrapped } from './result.js';
+import { describeJson, type NormalizeResult, type Outcome, type Unwrapped } from './result.js';
+import { isRecord } from '../domain/json.js';
 import type { SignalSource } from './signal.js';
 import { isSqsRecord, unwrapSqsEvent, unwrapSqsRecord } from './sqs.js';
 import { fromSweepMessage, SWEEP_MESSAGE_KIND } from './sweep-message.js';
@@ -40,7 +41,7 @@ export function normalizeText(text: string, ctx: NormalizeContext, limits?: Json
 }
 
 function walk(input: unknown, at: Walk): NormalizeResult {
-  if (!isObject(input)) throw new SignalRejected(`payload is ${describeJson(input)}, expected a JSON object`);
+  if (!isRecord(input)) throw new SignalRejected(`payload is ${describeJson(input)}, expected a JSON object`);
   const kind = input['kind'];
   if (kind === SWEEP_MESSAGE_KIND) return single({ signal: fromSweepMessage(input) });
   if (kind === REQUEUE_MESSAGE_KIND) return single({ signal: fromRequeueMessage(input) });
@@ -49,7 +50,7 @@ function walk(input: unknown, at: Walk): NormalizeResult {
     throw new SignalRejected(`unsupported message kind ${quote(kind, 40)} (this build reads ${SWEEP_MESSAGE_KIND}, ${REQUEUE_MESSAGE_KIND} and ${FORWARDED_MESSAGE_KIND})`);
   }
   if (Object.hasOwn(input, 'detail-type') && Object.hasOwn(input, 'detail')) return descend(unwrapEventBridge(input), at);
-  if (isObject(input['involvedObject'])) return single(fromEnhancedEvent(input, exporterSource(at), at));
+  if (isRecord(input['involvedObject'])) return single(fromEnhancedEvent(input, exporterSource(at), at));
   if (isArgoEventsEvent(input)) return single(fromResourceEventData(argoEventsData(input), at));
   if (isResourceEventData(input)) return single(fromResourceEventData(input, at));
   if (Object.hasOwn(input, 'Records')) return descend(unwrapSqsEvent(input), at);

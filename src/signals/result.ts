@@ -18,10 +18,6 @@ export interface Unwrapped {
   items: { where: string; payload: unknown }[];
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** "a JSON array", "a JSON string"...: for reasons about a value that is not the object expected. */
 export function describeJson(value: unknown): string {
   if (value === null) return 'JSON null';

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { parseBoundedJson } from './bounded-json.js';
 import { quote } from './rejected.js';
-import { isObject, type Unwrapped } from './result.js';
+import { type Unwrapped } from './result.js';
+import { isRecord } from '../domain/json.js';
 import { parseOrReject } from './zod-reason.js';
 
 /**
@@ -33,7 +34,7 @@ export function unwrapSqsRecord(input: unknown): Unwrapped {
 }
 
 function recordBody(input: unknown, fallbackLabel: string): { where: string; payload: unknown } {
-  const id = isObject(input) && typeof input['messageId'] === 'string' ? quote(input['messageId'], 64) : fallbackLabel;
+  const id = isRecord(input) && typeof input['messageId'] === 'string' ? quote(input['messageId'], 64) : fallbackLabel;
   const record = `SQS record${id === '' ? '' : ` ${id}`}`;
   const { body } = parseOrReject(SqsRecord, input, record);
   const where = `${record} body`;

@@ -3,6 +3,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ARTIFACT_GC_FINALIZER } from '../../src/domain/assessment.js';
 import { Decision } from '../../src/domain/decision.js';
@@ -54,7 +55,7 @@ describe('demo (npm start)', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       let kubeconfig = '';
       try {
-        for (let i = 0; i < 300 && !stderr.includes('Press Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 300 && !stderr.includes('Press Ctrl-C'); i++) await sleep(100);
         kubeconfig = /kubectl --kubeconfig (\S+) get workflows -A/.exec(stderr)?.[1] ?? '';
         expect(kubeconfig).not.toBe('');
         const listed = execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'workflows', '-A', '-o', 'name'], { encoding: 'utf8' });

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll } from 'vitest';
 
 /**
@@ -59,7 +60,7 @@ async function waitReady(endpoint: string, child: ChildProcess, deadlineMs: numb
     } catch (err) {
       lastError = err;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`moto_server at ${endpoint} not ready after ${deadlineMs} ms: ${String(lastError)}`);
 }

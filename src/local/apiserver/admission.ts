@@ -6,7 +6,8 @@ import {
   requiredField,
   type FieldError,
 } from './status.js';
-import { finalizersOf, isRecord, isTerminating, nameProblem, type KubeObject } from './meta.js';
+import { finalizersOf, isTerminating, nameProblem, type KubeObject } from './meta.js';
+import { isRecord } from '../../domain/json.js';
 import { NAMESPACES, apiVersionOf, type ResourceType } from './resources.js';
 
 /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStore } from './store.js';
 
 /**
@@ -117,7 +118,7 @@ export class FaultInjector {
       fired.push(spec.kind === 'status' ? `status:${spec.code}` : spec.kind);
       switch (spec.kind) {
         case 'latency':
-          await new Promise((r) => setTimeout(r, spec.ms));
+          await sleep(spec.ms);
           break;
         case 'hook':
           await spec.run(ctx);

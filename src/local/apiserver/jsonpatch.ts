@@ -1,3 +1,4 @@
+import { cloneJson, isRecord } from '../../domain/json.js';
 /**
  * RFC 6902 JSON patch with the behaviour of gopkg.in/evanphx/json-patch.v4, the library the Kubernetes API
  * server applies `application/json-patch+json` with. Its quirks are kept on purpose, since code tested here
@@ -46,10 +47,6 @@ const wrap = (msg: string, cause: string): string => `${msg}: ${cause}`;
 const MISSING = 'missing value';
 const INVALID_INDEX = 'invalid index referenced';
 
-function isObject(v: unknown): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function decodeKey(k: string): string {
   return k.replace(/~1/g, '/').replace(/~0/g, '~');
 }
@@ -61,7 +58,7 @@ function atoi(key: string): number {
 
 function containerOf(v: Json): Container | null {
   if (Array.isArray(v)) return { kind: 'arr', v };
-  if (isObject(v)) return { kind: 'obj', v };
+  if (isRecord(v)) return { kind: 'obj', v };
   return null;
 }
 
@@ -179,10 +176,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
-}
-
 function applyOne(root: Container, op: JsonPatchOperation): void {
   const kind = typeof op.op === 'string' ? op.op : 'unknown';
   switch (kind) {
@@ -192,7 +185,7 @@ function applyOne(root: Container, op: JsonPatchOperation): void {
       const found = findObject(root, path);
       if (!found) throw new JsonPatchApplyError(wrap(`add operation does not apply: doc is missing path: "${path}"`, MISSING));
       try {
-        add(found.con, found.key, clone(opValue(op)) ?? null);
+        add(found.con, found.key, cloneJson(opValue(op)) ?? null);
       } catch (e) {
         throw new JsonPatchApplyError(wrap(`error in add for path: '${path}'`, (e as Error).message));
       }
@@ -220,7 +213,7 @@ function applyOne(root: Container, op: JsonPatchOperation): void {
       } catch {
         throw new JsonPatchApplyError(wrap(`replace operation does not apply: doc is missing key: ${path}`, MISSING));
       }
-      set(found.con, found.key, clone(opValue(op)) ?? null);
+      set(found.con, found.key, cloneJson(opValue(op)) ?? null);
       return;
     }
     case 'move': {
@@ -268,7 +261,7 @@ function applyOne(root: Container, op: JsonPatchOperation): void {
       const dst = findObject(root, path);
       if (!dst) throw new JsonPatchApplyError(wrap(`copy operation does not apply: doc is missing destination path: ${path}`, MISSING));
       try {
-        add(dst.con, dst.key, clone(val) ?? null);
+        add(dst.con, dst.key, cloneJson(val) ?? null);
       } catch (e) {
         throw new JsonPatchApplyError(wrap('error while adding value during copy', (e as Error).message));
       }
@@ -302,7 +295,7 @@ function applyOne(root: Container, op: JsonPatchOperation): void {
 
 /** Applies the operations to a copy of `doc`, all or nothing. */
 export function applyJsonPatch<T>(doc: T, ops: readonly JsonPatchOperation[]): T {
-  const copy = clone(doc);
+  const copy = cloneJson(doc);
   const root = containerOf(copy);
   if (root === null) throw new JsonPatchApplyError('unexpected end of JSON input');
   for (const op of ops) applyOne(root, op);

@@ -1,19 +1,12 @@
+import { cloneJson, isRecord } from '../../domain/json.js';
 /**
  * RFC 7386 JSON merge patch: objects merge recursively, `null` deletes a member, anything else (arrays
  * included) replaces the target wholesale. Pure; returns a new document.
  */
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
-}
-
 function merge(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return patch;
-  const out: Record<string, unknown> = isObject(target) ? target : {};
+  if (!isRecord(patch)) return patch;
+  const out: Record<string, unknown> = isRecord(target) ? target : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) {
       delete out[key];
@@ -26,5 +19,5 @@ function merge(target: unknown, patch: unknown): unknown {
 
 /** Never shares structure with its inputs, so stored objects cannot be changed through the result. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  return merge(target === undefined ? undefined : clone(target), patch === undefined ? undefined : clone(patch));
+  return merge(cloneJson(target), cloneJson(patch));
 }

@@ -3,12 +3,12 @@ import { AUTHORIZATION_GROUP, SERVER_VERSION, coreVersions, group, groupList, re
 import { headerValue, json, mediaType, type HandlerContext, type Incoming, type Reply } from './http-types.js';
 import { PROTOBUF_MEDIA_TYPE, decodeSelfSubjectAccessReview } from './protobuf.js';
 import { getOne, listObjects } from './list.js';
-import { isRecord } from './meta.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
 import { NAMESPACES, findByPlural, groupVersions } from './resources.js';
 import { badRequest, methodNotSupported, resourceNotFound } from './status.js';
 import { watchObjects, type WatchHub } from './watch.js';
 import { createObject, decodeBody, deleteObject, groupResource, patchObject, requireObject, updateObject } from './writes.js';
+import { isRecord } from '../../domain/json.js';
 
 /** Dispatches an authenticated, authorized request to discovery or to a resource handler. */
 

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { cloneJson, isRecord } from '../../domain/json.js';
 import { deepEqual } from './jsonpatch.js';
 import { KeyIndex } from './keyindex.js';
 import {
   FOREGROUND_FINALIZER,
   ORPHAN_FINALIZER,
-  clone,
   finalizersOf,
-  isRecord,
   isTerminating,
   randomSuffix,
   timestamp,
@@ -154,7 +153,7 @@ export class ObjectStore {
     const ref = refOf(target);
     const rt = this.typeOf(ref);
     const found = this.peek(rt, ref.namespace, ref.name);
-    return found ? clone(found) : undefined;
+    return found ? cloneJson(found) : undefined;
   }
 
   list(ref: KindRef, opts: { labelSelector?: string; fieldSelector?: string } = {}): KubeObject[] {
@@ -164,7 +163,7 @@ export class ObjectStore {
       labels: parseLabelSelector(opts.labelSelector),
       fields: parseFieldSelector(opts.fieldSelector),
     });
-    return page.items.map((o) => clone(o));
+    return page.items.map((o) => cloneJson(o));
   }
 
   count(ref: KindRef): number {
@@ -179,7 +178,7 @@ export class ObjectStore {
    */
   put(input: Record<string, unknown>): KubeObject {
     const rt = this.typeOfObject(input);
-    const obj = clone(input) as KubeObject;
+    const obj = cloneJson(input) as KubeObject;
     obj.apiVersion = apiVersionOf(rt);
     obj.kind = rt.kind;
     const meta = obj.metadata;
@@ -195,16 +194,16 @@ export class ObjectStore {
       meta.creationTimestamp ??= prev.metadata.creationTimestamp;
       meta.resourceVersion = prev.metadata.resourceVersion;
       const stored = this.replace(rt, prev, obj);
-      return clone(stored);
+      return cloneJson(stored);
     }
     delete meta.resourceVersion;
-    return clone(this.create(rt, obj, { keepSystemFields: true }));
+    return cloneJson(this.create(rt, obj, { keepSystemFields: true }));
   }
 
   /** Replaces an existing object unconditionally, as a controller would; system fields are kept. */
   update(input: Record<string, unknown>): KubeObject {
     const rt = this.typeOfObject(input);
-    const obj = clone(input) as KubeObject;
+    const obj = cloneJson(input) as KubeObject;
     const prev = this.peek(rt, obj.metadata.namespace, obj.metadata.name ?? '');
     if (!prev) throw new Error(`${rt.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''} does not exist`);
     obj.apiVersion = apiVersionOf(rt);
@@ -217,7 +216,7 @@ export class ObjectStore {
       obj.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
       obj.metadata.deletionGracePeriodSeconds = prev.metadata.deletionGracePeriodSeconds;
     }
-    return clone(this.replace(rt, prev, obj));
+    return cloneJson(this.replace(rt, prev, obj));
   }
 
   /** Reads, lets `change` edit a copy, and writes it back with `update`. */
@@ -236,7 +235,7 @@ export class ObjectStore {
     const obj = this.peek(rt, ref.namespace, ref.name);
     if (!obj) return undefined;
     const result = this.deleteObject(rt, obj, opts.propagationPolicy);
-    return { outcome: result.outcome, object: clone(result.object) };
+    return { outcome: result.outcome, object: cloneJson(result.object) };
   }
 
   /** Removes an object at once, ignoring finalizers (as if etcd lost it). */
@@ -344,7 +343,7 @@ export class ObjectStore {
     const finalizers = finalizersOf(obj);
     if (isTerminating(obj)) {
       if (gcFinalizer === undefined || finalizers.includes(gcFinalizer)) return { outcome: 'terminating', object: obj };
-      const next = clone(obj);
+      const next = cloneJson(obj);
       next.metadata.finalizers = [...finalizers, gcFinalizer];
       return { outcome: 'terminating', object: this.replace(rt, obj, next, opts) };
     }
@@ -355,7 +354,7 @@ export class ObjectStore {
       }
       return { outcome: 'removed', object: obj };
     }
-    const next = clone(obj);
+    const next = cloneJson(obj);
     next.metadata.deletionTimestamp = timestamp(this.clock());
     next.metadata.deletionGracePeriodSeconds = 0;
     if (gcFinalizer !== undefined && !finalizers.includes(gcFinalizer)) next.metadata.finalizers = [...finalizers, gcFinalizer];
@@ -467,7 +466,7 @@ export class ObjectStore {
     if (uid) this.byUid.delete(uid);
     this.unindexOwners(rt, stored);
     if (last === stored) {
-      last = clone(stored);
+      last = cloneJson(stored);
       last.metadata.resourceVersion = this.nextResourceVersion();
     }
     this.emit('DELETED', rt, last);
@@ -559,7 +558,7 @@ export class ObjectStore {
     const finalizers = finalizersOf(owner);
     if (finalizers.includes(ORPHAN_FINALIZER)) {
       for (const { rt, obj } of this.dependentsOf(work.uid)) {
-        const next = clone(obj);
+        const next = cloneJson(obj);
         next.metadata.ownerReferences = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== work.uid);
         if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
         this.replace(rt, obj, next);
@@ -580,7 +579,7 @@ export class ObjectStore {
   }
 
   private dropFinalizer(rt: ResourceType, obj: KubeObject, finalizer: string): void {
-    const next = clone(obj);
+    const next = cloneJson(obj);
     next.metadata.finalizers = finalizersOf(obj).filter((f) => f !== finalizer);
     this.replace(rt, obj, next);
   }

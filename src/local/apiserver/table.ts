@@ -1,4 +1,5 @@
-import { isRecord, isTerminating, type KubeObject } from './meta.js';
+import { isTerminating, type KubeObject } from './meta.js';
+import { isRecord } from '../../domain/json.js';
 import { NAMESPACES, PODS, WORKFLOWS, type ResourceType } from './resources.js';
 
 /**

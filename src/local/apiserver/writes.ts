@@ -3,7 +3,8 @@ import { admitUpdate, asObject, checkName, ensureNamespace, validateNewName } fr
 import { headerValue, json, mediaType, type HandlerContext, type Incoming, type Reply } from './http-types.js';
 import { JsonPatchApplyError, JsonPatchDecodeError, applyJsonPatch, decodeJsonPatch } from './jsonpatch.js';
 import { applyMergePatch } from './mergepatch.js';
-import { isRecord, isTerminating, type KubeObject } from './meta.js';
+import { isTerminating, type KubeObject } from './meta.js';
+import { isRecord } from '../../domain/json.js';
 import type { ResourceType } from './resources.js';
 import {
   alreadyExists,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfigFor, withApiServer } from '../../helpers/apiserver.js';
@@ -618,7 +619,7 @@ describe('fault injection', () => {
     const ctrl = new AbortController();
     const pending = fetch(`${api.server.url}/version`, { headers: { authorization: `Bearer ${api.server.token}` }, signal: ctrl.signal });
     for (let i = 0; i < 200 && !api.server.requests.slice(before).some((r) => r.faults?.includes('hang')); i++) {
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     }
     ctrl.abort();
     await expect(pending).rejects.toThrow(/abort/i);

@@ -5,8 +5,8 @@ import type { SlackMessage } from '../../../src/notify/slack-message.js';
 import { RECEIVER_SECRET, type Reply, type SlackReceiver, replies, startSlackReceiver } from '../../helpers/slack-receiver.js';
 import { fakeTime } from '../../unit/notify/fake-time.js';
 
-// Real HTTP to a Slack stand-in on 127.0.0.1. Time is fake: sleeps advance the clock and return at once, so
-// pacing and backoff are asserted exactly without waiting.
+// Real HTTP to a Slack stand-in on 127.0.0.1. Time is fake: sleeps advance the clock and return at once, and
+// the backoff's jitter is fixed at random() = 0.5, so pacing and backoff are asserted exactly without waiting.
 
 let t: ReturnType<typeof fakeTime>;
 let slack: SlackReceiver;
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const msg = (n: number): SlackMessage => ({ text: `message ${n}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*message* ${n}` } }] });
 const client = (o: Partial<ConstructorParameters<typeof SlackWebhookClient>[0]> = {}) =>
-  new SlackWebhookClient({ url: slack.url, clock: t.clock, sleep: t.sleep, ...o });
+  new SlackWebhookClient({ url: slack.url, clock: t.clock, sleep: t.sleep, random: () => 0.5, ...o });
 
 async function failure(p: Promise<unknown>): Promise<Error> {
   try {
@@ -64,6 +64,17 @@ describe('SlackWebhookClient over HTTP', () => {
     expect(t.sleeps).toContain(3000);
   });
 
+  it.each([
+    ['fractional seconds', '1.5', 1500],
+    ['an HTTP date', 'Thu, 01 Jan 2026 00:00:04 GMT', 4000],
+  ])('reads a Retry-After of %s', async (_, header, waitMs) => {
+    t = fakeTime(Date.parse('2026-01-01T00:00:00Z'));
+    slack.script({ status: 429, body: 'rate_limited', headers: { 'retry-after': header } });
+    await client().post(msg(1));
+    expect(slack.posts.map((p) => p.reply.status)).toEqual([429, 200]);
+    expect(t.sleeps).toEqual([waitMs]);
+  });
+
   it('does not sit out a Retry-After longer than the invocation can wait', async () => {
     slack.script(replies.rateLimited(120));
     const err = await failure(client().post(msg(1)));
@@ -77,7 +88,8 @@ describe('SlackWebhookClient over HTTP', () => {
     slack.script(replies.serverError(), replies.serverError());
     await client().post(msg(1));
     expect(slack.posts.map((p) => p.reply.status)).toEqual([500, 500, 200]);
-    expect(t.sleeps).toEqual([1000, 2000]);
+    // Full jitter at 0.5 of 1 s then 2 s; the pacer tops the first wait up to its 1 s spacing.
+    expect(t.sleeps).toEqual([500, 500, 1000]);
   });
 
   it('gives up after 4 attempts on a persistent 5xx with a retryable error', async () => {
@@ -86,7 +98,7 @@ describe('SlackWebhookClient over HTTP', () => {
     expect(err).toBeInstanceOf(SlackTransientError);
     expect(err.message).toBe('Slack webhook failed after 4 attempts: HTTP 500 internal_error');
     expect(slack.posts).toHaveLength(4);
-    expect(t.sleeps).toEqual([1000, 2000, 4000]);
+    expect(t.sleeps).toEqual([500, 500, 1000, 2000]);
   });
 
   it.each<[string, Reply, number, string, RegExp]>([

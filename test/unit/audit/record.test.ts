@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cloneJson } from '../../../src/domain/json.js';
 import { AuditRecord, auditKey, decisionRecord, rejectedRecord, systemicRecord } from '../../../src/audit/record.js';
 import { signalRejected } from '../../../src/domain/alerts.js';
 import { forceRemovalDecision, gcFailedDecision, noPendingRemovalDecision, systemicAlert } from '../notify/fixtures.js';
@@ -18,7 +19,7 @@ describe('AuditRecord', () => {
       snapshotDigest: null,
       recordedAt: AT,
     });
-    expect(AuditRecord.parse(JSON.parse(JSON.stringify(rec)))).toEqual(rec);
+    expect(AuditRecord.parse(cloneJson(rec))).toEqual(rec);
   });
 
   it('records no patch for a notification, even though one could be planned', () => {

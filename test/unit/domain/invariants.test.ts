@@ -1,6 +1,7 @@
 // Safety invariants 1-4 of DESIGN.md section 5, proven on random Workflows.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cloneJson } from '../../../src/domain/json.js';
 import { ARTIFACT_GC_FINALIZER } from '../../../src/domain/assessment.js';
 import { patchedFinalizers } from '../../helpers/patch.js';
 import { assessRaw } from '../../../src/domain/snapshot.js';
@@ -116,7 +117,7 @@ describe('safety invariants on random Workflows', () => {
 
   it('is deterministic: the same snapshot and clock give the same assessment', () => {
     fc.assert(fc.property(workflowSnapshot, (snap) => {
-      expect(assessRaw(structuredClone(snap), { now: NOW, quietPeriodMs: 1_800_000 })).toEqual(assessRaw(snap, { now: NOW, quietPeriodMs: 1_800_000 }));
+      expect(assessRaw(cloneJson(snap), { now: NOW, quietPeriodMs: 1_800_000 })).toEqual(assessRaw(snap, { now: NOW, quietPeriodMs: 1_800_000 }));
     }), { numRuns: 500 });
   });
 });

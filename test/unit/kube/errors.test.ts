@@ -5,7 +5,6 @@ import {
   KubeForbiddenError,
   type KubeOp,
   parseForbidden,
-  parseRetryAfter,
   toKubeError,
 } from '../../../src/kube/errors.js';
 
@@ -104,16 +103,5 @@ describe('403 names the missing permission', () => {
     const err = toKubeError({ kind: 'forbidden', status: 403, message: 'denied by webhook' }, patchOp) as KubeForbiddenError;
     expect(err.message).toMatch(/cannot patch workflows\.argoproj\.io in namespace "argo"/);
     expect(err.statusMessage).toBe('denied by webhook');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2026-01-01T00:00:00Z');
-  it('reads delta-seconds and HTTP dates', () => {
-    expect(parseRetryAfter('7', now)).toBe(7000);
-    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
-    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Failure, KubeError, type KubeOp, KubeTransientError } from '../../../src/kube/errors.js';
-import { backoffDelay, DEFAULT_RETRY, withRetry } from '../../../src/kube/retry.js';
+import { DEFAULT_RETRY, withRetry } from '../../../src/kube/retry.js';
 
 const op: KubeOp = { verb: 'get', resource: 'workflows.argoproj.io', namespace: 'argo', name: 'wf' };
 
@@ -98,16 +98,5 @@ describe('withRetry', () => {
       classify: () => undefined,
     }).catch((e: unknown) => e);
     expect(outcome).toBe(boom);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('stays within [0, min(cap, base * 2^n))', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 30 }), fc.double({ min: 0, max: 0.9999999, noNaN: true }), (n, r) => {
-        const d = backoffDelay(n, DEFAULT_RETRY, () => r);
-        return d >= 0 && d < Math.max(1, Math.min(DEFAULT_RETRY.capMs, DEFAULT_RETRY.baseMs * 2 ** n));
-      }),
-    );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cloneJson } from '../../../src/domain/json.js';
 import { normalize } from '../../../src/signals/normalize.js';
 import { buildRequeueMessage, RequeueMessage } from '../../../src/signals/requeue-message.js';
 import { buildSweepMessage, SweepMessage } from '../../../src/signals/sweep-message.js';
@@ -12,7 +13,7 @@ describe('sweep message', () => {
     const message = buildSweepMessage(ref);
     expect(message).toEqual({ kind: 'afr.sweep/v1', ...ref });
     expect(SweepMessage.parse(message)).toEqual(message);
-    expect(normalize(JSON.parse(JSON.stringify(message)), ctx)).toEqual({ signals: [{ ...ref, source: 'sweep' }], ignored: [] });
+    expect(normalize(cloneJson(message), ctx)).toEqual({ signals: [{ ...ref, source: 'sweep' }], ignored: [] });
     expect(normalize(fixture('sweep-message.json'), ctx).signals).toEqual([{ ...ref, source: 'sweep' }]);
   });
 
@@ -36,7 +37,7 @@ describe('requeue message', () => {
     const first = buildRequeueMessage(signal);
     expect(first).toEqual({ kind: 'afr.requeue/v1', ...ref, reason: 'ArtifactGCFailed', attempt: 1 });
     expect(RequeueMessage.parse(first)).toEqual(first);
-    const [again] = normalize(JSON.parse(JSON.stringify(first)), ctx).signals;
+    const [again] = normalize(cloneJson(first), ctx).signals;
     expect(again).toEqual({ ...ref, reason: 'ArtifactGCFailed', source: 'requeue', attempt: 1 });
     expect(buildRequeueMessage(again!).attempt).toBe(2);
     expect(buildRequeueMessage(signal, 7).attempt).toBe(7);
@@ -63,7 +64,7 @@ describe('forwarded message (what ingest enqueues)', () => {
     const signal = { cluster: 'prod', namespace: 'argo', name: 'wf-1', uid: 'u1', source: 'argo-events' as const, reason: 'UPDATE', attempt: 3 };
     const message = buildForwardedMessage(signal);
     expect(message).toEqual({ kind: 'afr.forwarded/v1', cluster: 'prod', namespace: 'argo', name: 'wf-1', uid: 'u1', source: 'argo-events', reason: 'UPDATE' });
-    expect(normalize(JSON.parse(JSON.stringify(message)), { defaultCluster: 'x' }).signals).toEqual([{ cluster: 'prod', namespace: 'argo', name: 'wf-1', uid: 'u1', source: 'argo-events', reason: 'UPDATE' }]);
+    expect(normalize(cloneJson(message), { defaultCluster: 'x' }).signals).toEqual([{ cluster: 'prod', namespace: 'argo', name: 'wf-1', uid: 'u1', source: 'argo-events', reason: 'UPDATE' }]);
     expect(() => buildForwardedMessage({ ...signal, name: 'Not Valid' })).toThrow(/DNS-1123/);
   });
 });

@@ -1,19 +1,42 @@
-import { PutObjectCommand, type S3Client, type ServerSideEncryption } from '@aws-sdk/client-s3';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PutObjectCommand, type PutObjectCommandInput, type S3Client, type ServerSideEncryption } from '@aws-sdk/client-s3';
+import { type Backoff, backoffDelay } from '../retry/backoff.js';
+
+interface S3Failure {
+  name?: unknown;
+  Code?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+function errorCode(err: unknown): unknown {
+  const e = err as S3Failure | null;
+  return e?.name ?? e?.Code;
+}
+
+function httpStatus(err: unknown): unknown {
+  return (err as S3Failure | null)?.$metadata?.httpStatusCode;
+}
 
 /**
- * A conditional write lost: 412 PreconditionFailed (the object exists, or its ETag moved on) or 409
- * ConditionalRequestConflict (another conditional write of the same key is in flight).
+ * 412 PreconditionFailed: the condition was judged and did not hold (If-None-Match: the key exists; If-Match:
+ * its ETag moved on). The only answer that means another write of the key won.
  */
-export function isConditionalWriteFailure(err: unknown): boolean {
-  const e = err as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
-  const name = e?.name ?? e?.Code;
-  const status = e?.$metadata?.httpStatusCode;
-  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || status === 412 || status === 409;
+export function isPreconditionFailed(err: unknown): boolean {
+  return errorCode(err) === 'PreconditionFailed' || httpStatus(err) === 412;
+}
+
+/**
+ * 409 ConditionalRequestConflict (a conflicting write or delete of the key was in flight) or OperationAborted
+ * (a conflicting conditional operation is in progress): nothing was judged, and S3's PutObject reference
+ * says to retry. Not "already written": the write in flight may itself fail.
+ */
+export function isConditionalConflict(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === 'ConditionalRequestConflict' || code === 'OperationAborted';
 }
 
 export function isNotFound(err: unknown): boolean {
-  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+  return errorCode(err) === 'NoSuchKey' || errorCode(err) === 'NotFound' || httpStatus(err) === 404;
 }
 
 /** SSE-KMS with the configured key, else SSE-S3: records are encrypted at rest either way. */
@@ -24,29 +47,51 @@ export function encryptionParams(kmsKeyId: string | undefined): {
   return kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId } : { ServerSideEncryption: 'AES256' };
 }
 
+export interface ConflictRetry {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  backoff: Backoff;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** A conflict clears when the other request finishes, usually within one round trip. */
+export const DEFAULT_CONFLICT_RETRY: ConflictRetry = { attempts: 4, backoff: { baseMs: 100, capMs: 1_000 }, sleep };
+
 /**
- * PutObject with `If-None-Match: *`: S3 refuses to replace an existing key. 412 means the object is already
- * there; 409 means a concurrent write of the same key is in flight, and if that one fails its own caller
- * retries. Both are 'duplicate'; any other failure propagates.
+ * PutObject with its condition (If-None-Match, If-Match, or none). `precondition-failed` is the 412; a 409
+ * conflict is retried with backoff and, if it persists, thrown like any other failure, so the caller's
+ * event is retried and then dead-lettered rather than counted as done.
+ */
+export async function conditionalPut(
+  client: S3Client,
+  input: PutObjectCommandInput,
+  retry: ConflictRetry = DEFAULT_CONFLICT_RETRY,
+): Promise<'written' | 'precondition-failed'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new PutObjectCommand(input));
+      return 'written';
+    } catch (err) {
+      if (isPreconditionFailed(err)) return 'precondition-failed';
+      if (!isConditionalConflict(err) || attempt >= retry.attempts) throw err;
+      await retry.sleep(backoffDelay(attempt - 1, retry.backoff));
+    }
+  }
+}
+
+/**
+ * A write-once JSON object: PutObject with `If-None-Match: *`, so S3 refuses to replace an existing key.
+ * `duplicate` is the 412 (the object is already there); a 409 is retried, never a duplicate.
  */
 export async function putJsonOnce(
   client: S3Client,
   o: { bucket: string; key: string; body: string; kmsKeyId?: string | undefined },
+  retry?: ConflictRetry,
 ): Promise<'written' | 'duplicate'> {
-  try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: o.bucket,
-        Key: o.key,
-        Body: o.body,
-        ContentType: 'application/json',
-        IfNoneMatch: '*',
-        ...encryptionParams(o.kmsKeyId),
-      }),
-    );
-    return 'written';
-  } catch (err) {
-    if (isConditionalWriteFailure(err)) return 'duplicate';
-    throw err;
-  }
+  const outcome = await conditionalPut(
+    client,
+    { Bucket: o.bucket, Key: o.key, Body: o.body, ContentType: 'application/json', IfNoneMatch: '*', ...encryptionParams(o.kmsKeyId) },
+    retry,
+  );
+  return outcome === 'written' ? 'written' : 'duplicate';
 }

@@ -1,23 +1,24 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AnyAuditRecord, auditKey } from './record.js';
-import { putJsonOnce } from './s3-conditional.js';
+import { type ConflictRetry, putJsonOnce } from './s3-conditional.js';
 import type { AuditSink } from './sink.js';
 
 export interface S3AuditSinkOptions {
   client: S3Client;
   bucket: string;
   kmsKeyId?: string | undefined;
+  conflictRetry?: ConflictRetry;
 }
 
 /**
  * Write-once records: a retried event cannot overwrite the first record. A 412 means the record is already
- * there (success); a 409 means a concurrent write of the same key (same decisionId, same content) is in flight,
- * and if that one fails its own invocation retries, so this one can stand down.
+ * there (success). A 409 means a concurrent write of the key is in flight and may yet fail: it is retried,
+ * and never taken for "already written".
  */
 export class S3AuditSink implements AuditSink {
   constructor(private readonly o: S3AuditSinkOptions) {}
 
   record(rec: AnyAuditRecord): Promise<'written' | 'duplicate'> {
-    return putJsonOnce(this.o.client, { bucket: this.o.bucket, key: auditKey(rec), body: JSON.stringify(rec), kmsKeyId: this.o.kmsKeyId });
+    return putJsonOnce(this.o.client, { bucket: this.o.bucket, key: auditKey(rec), body: JSON.stringify(rec), kmsKeyId: this.o.kmsKeyId }, this.o.conflictRetry);
   }
 }

@@ -1,5 +1,5 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { encryptionParams, isConditionalWriteFailure, isNotFound } from '../audit/s3-conditional.js';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type ConflictRetry, conditionalPut, encryptionParams, isNotFound } from '../audit/s3-conditional.js';
 import { type Clock, systemClock } from './pacer.js';
 import { DEFAULT_LEASE_SECONDS, type EpisodeStore, isLive, pendingMarker, postedMarker } from './episodes.js';
 
@@ -9,13 +9,14 @@ export interface S3EpisodeStoreOptions {
   kmsKeyId?: string | undefined;
   clock?: Clock;
   leaseSeconds?: number;
+  conflictRetry?: ConflictRetry;
 }
 
 /**
  * Marker objects `notified/<cluster>/<uid>/<cause>.json`. The first claim is `If-None-Match: *`, so of two
- * concurrent invocations exactly one gets 200 and the other 412. Taking over an expired marker is
- * `If-Match: <etag>`, so again only one invocation wins. Old markers are removed by a bucket lifecycle rule on
- * the `notified/` prefix.
+ * concurrent invocations exactly one gets 200 and the other 412 (a 409, a conflict still in flight, is retried
+ * until one of those answers). Taking over an expired marker is `If-Match: <etag>`, so again only one
+ * invocation wins. Old markers are removed by a bucket lifecycle rule on the `notified/` prefix.
  */
 export class S3EpisodeStore implements EpisodeStore {
   private readonly clock: Clock;
@@ -44,24 +45,10 @@ export class S3EpisodeStore implements EpisodeStore {
     await this.o.client.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: key }));
   }
 
-  /** False when the condition failed; any other error propagates. */
+  /** False when the condition failed (412); a 409 is retried; any other error propagates. */
   private async put(key: string, body: string, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<boolean> {
-    try {
-      await this.o.client.send(
-        new PutObjectCommand({
-          Bucket: this.o.bucket,
-          Key: key,
-          Body: body,
-          ContentType: 'application/json',
-          ...condition,
-          ...encryptionParams(this.o.kmsKeyId),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalWriteFailure(err)) return false;
-      throw err;
-    }
+    const input = { Bucket: this.o.bucket, Key: key, Body: body, ContentType: 'application/json', ...condition, ...encryptionParams(this.o.kmsKeyId) };
+    return (await conditionalPut(this.o.client, input, this.o.conflictRetry)) === 'written';
   }
 
   private async read(key: string): Promise<{ marker: unknown; etag: string | undefined } | undefined> {

@@ -6,7 +6,8 @@ import { S3AuditSink } from '../../../src/audit/s3-sink.js';
 import { gcFailedDecision } from '../notify/fixtures.js';
 
 // Mocked because s3rver ignores If-None-Match (shared/domain/toolchain.md section 6): the only way to see S3's
-// 412 and 409 answers here. The real wire path is test/integration/audit/s3-audit-sink.test.ts.
+// 412 and 409 answers here. The real wire path is test/integration/audit/s3-audit-sink.test.ts, and for the
+// conditional answers test/integration/aws/s3-conditional-writes.test.ts (moto and a loopback 409).
 
 const s3Mock = mockClient(S3Client);
 beforeEach(() => s3Mock.reset());
@@ -42,9 +43,27 @@ describe('S3AuditSink', () => {
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { IfNoneMatch: '*' });
   });
 
-  it('treats 409 ConditionalRequestConflict as a duplicate', async () => {
-    s3Mock.on(PutObjectCommand).rejects(conditionalError('ConditionalRequestConflict', 409));
-    expect(await new S3AuditSink({ client: new S3Client({}), bucket: 'b' }).record(rec)).toBe('duplicate');
+  // A 409 means a write of the key was in flight and may yet fail: never "already written". The wire path
+  // (real XML error bodies, then moto) is test/integration/aws/s3-conditional-writes.test.ts.
+  it.each(['ConditionalRequestConflict', 'OperationAborted'])('never counts a 409 %s as a duplicate: retried, then thrown', async (code) => {
+    s3Mock.on(PutObjectCommand).rejects(conditionalError(code, 409));
+    const waits: number[] = [];
+    const conflictRetry = { attempts: 3, backoff: { baseMs: 100, capMs: 1000 }, sleep: async (ms: number) => void waits.push(ms) };
+    await expect(new S3AuditSink({ client: new S3Client({}), bucket: 'b', conflictRetry }).record(rec)).rejects.toThrow(code);
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(waits).toHaveLength(2);
+  });
+
+  it('a 409 followed by a 412 is a duplicate: the write that was in flight stored the record', async () => {
+    s3Mock.on(PutObjectCommand).rejectsOnce(conditionalError('ConditionalRequestConflict', 409)).rejects(conditionalError('PreconditionFailed', 412));
+    const conflictRetry = { attempts: 3, backoff: { baseMs: 100, capMs: 1000 }, sleep: async () => {} };
+    expect(await new S3AuditSink({ client: new S3Client({}), bucket: 'b', conflictRetry }).record(rec)).toBe('duplicate');
+  });
+
+  it('any other 409 is a plain failure, not retried here', async () => {
+    s3Mock.on(PutObjectCommand).rejects(conditionalError('InvalidBucketState', 409));
+    await expect(new S3AuditSink({ client: new S3Client({}), bucket: 'b' }).record(rec)).rejects.toThrow('InvalidBucketState');
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 1);
   });
 
   it('lets any other failure through, so the event is retried', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import * as z from 'zod';
+import { isRecord } from '../../domain/json.js';
 
 /**
  * RBAC objects (ClusterRole, Role, ClusterRoleBinding, RoleBinding) as the real authorizer reads them, and
@@ -75,7 +76,7 @@ export function readRbacFiles(paths: string[]): RbacPolicy {
 export function fromObjects(objects: unknown[]): RbacPolicy {
   const policy: RbacPolicy = { roles: [], bindings: [] };
   for (const o of objects) {
-    const kind = typeof o === 'object' && o !== null ? (o as { kind?: unknown }).kind : undefined;
+    const kind = isRecord(o) ? o['kind'] : undefined;
     if (kind === 'ClusterRole' || kind === 'Role') policy.roles.push(parseOrThrow(Role, o, String(kind)));
     else if (kind === 'ClusterRoleBinding' || kind === 'RoleBinding') policy.bindings.push(parseOrThrow(Binding, o, String(kind)));
   }

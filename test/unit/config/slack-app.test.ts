@@ -22,7 +22,7 @@ describe('slack.app', () => {
     ['an unknown action', { ...app, actions: ['delete-bucket'] }, 'slack.app.actions[0]'],
     ['a TTL over 7 days', { ...app, approvalTtl: '8d' }, 'slack.app.approvalTtl: must be at most 7d'],
     ['a secret given two ways', { ...app, signingSecret: { ssmParameter: '/a', value: 'x' } }, 'slack.app.signingSecret: must be exactly one of'],
-    ['a typo', { ...app, approver: ['U0123ABCD'] }, 'slack.app: Unrecognized key: "approver"'],
+    ['a typo', { ...app, approver: ['U0123ABCD'] }, 'slack.app.approver: unknown key'],
   ])('rejects %s', (_what, a, expected) => {
     expect(() => parseConfig({ clusters: [cluster], slack: { webhook, app: a } }, 'test')).toThrow(ConfigError);
     try {

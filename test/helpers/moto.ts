@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll } from 'vitest';
@@ -8,9 +9,21 @@ import { afterAll, beforeAll } from 'vitest';
  * free loopback port: the real AWS protocols for S3 (412 on If-None-Match), SQS, EventBridge (rules routed to
  * SQS by moto's own pattern matcher), SSM and Secrets Manager. `.ci/run` checks that it is installed; a test
  * that needs it fails, rather than skips, when it is not.
+ *
+ * Clients talk to moto through a pass-through proxy on another loopback port, which records every call (what
+ * the code under test sent, on the wire) and can answer chosen calls the way AWS does when it fails: a whole
+ * request refused (throttling, 5xx, S3's 409), or some entries of a PutEvents / SendMessageBatch failed while
+ * the others are delivered for real. moto itself never fails a valid entry, so this is the one way to reach
+ * those paths over the real protocol.
  */
 export interface Moto {
   readonly endpoint: string;
+  /** Every call made through `endpoint` since the last reset, in order. */
+  readonly calls: AwsCall[];
+  /** Calls whose operation is `operation` (`AWSEvents.PutEvents`, `AmazonSQS.SendMessageBatch`, `S3.PUT`...). */
+  callsTo(operation: string): AwsCall[];
+  /** Faults the proxy applies, first match wins; each is used up after `times` matching calls. */
+  readonly faults: AwsFault[];
   readonly region: string;
   /** Client options every AWS SDK v3 client accepts: endpoint, region, dummy credentials, path-style S3. */
   readonly clientConfig: {
@@ -21,10 +34,38 @@ export interface Moto {
   };
   /** Environment for code that builds its own SDK clients (handlers, child processes). */
   readonly env: Record<string, string>;
-  /** Drops every resource in every service (moto's reset API): tests in one file stay independent. */
+  /** Drops every resource in every service (moto's reset API), the recorded calls and the faults. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface AwsCall {
+  /** X-Amz-Target for the JSON protocols (EventBridge, SQS, SSM, Secrets Manager), `S3.<METHOD>` for S3. */
+  readonly operation: string;
+  readonly method: string;
+  /** Path and query, as sent. */
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+interface FaultBase {
+  operation: string;
+  /** Only calls whose path (and query) matches; S3 calls are told apart by it. */
+  path?: RegExp;
+  /** Matching calls this fault answers before it is used up; default: all. */
+  times?: number;
+}
+/** The whole call fails with an AWS error (JSON `__type` for JSON protocols, an `<Error>` document for S3). */
+export interface RequestFault extends FaultBase {
+  error: { status: number; code: string; message: string };
+}
+/** Entries of a PutEvents or SendMessageBatch that fail; the rest go on to moto and are delivered. */
+export interface EntryFault extends FaultBase {
+  operation: 'AWSEvents.PutEvents' | 'AmazonSQS.SendMessageBatch';
+  failEntries: { pick: (entry: Record<string, unknown>, index: number) => boolean; code: string; message: string; senderFault?: boolean };
+}
+export type AwsFault = RequestFault | EntryFault;
 
 const REGION = 'us-east-1';
 
@@ -65,6 +106,103 @@ async function waitReady(endpoint: string, child: ChildProcess, deadlineMs: numb
   throw new Error(`moto_server at ${endpoint} not ready after ${deadlineMs} ms: ${String(lastError)}`);
 }
 
+interface Upstream {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function forward(target: URL, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Upstream> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: target.hostname, port: target.port, method, path, headers: { ...headers, 'content-length': String(body.length) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function operationOf(headers: IncomingHttpHeaders, method: string): string {
+  const target = headers['x-amz-target'];
+  return typeof target === 'string' ? target : `S3.${method}`;
+}
+
+function errorResponse(call: AwsCall, error: RequestFault['error']): Upstream {
+  if (call.operation.startsWith('S3.')) {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${error.message}</Message><RequestId>moto-proxy</RequestId></Error>`;
+    return { status: error.status, headers: { 'content-type': 'application/xml' }, body: Buffer.from(xml) };
+  }
+  const json = JSON.stringify({ __type: error.code, message: error.message });
+  return { status: error.status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': error.code }, body: Buffer.from(json) };
+}
+
+/** Sends the entries not picked on to moto and answers as AWS does: the failed ones in place, marked. */
+async function failSomeEntries(fault: EntryFault, call: AwsCall, send: (body: Buffer) => Promise<Upstream>): Promise<Upstream> {
+  const request = JSON.parse(call.body) as { Entries: Record<string, unknown>[] } & Record<string, unknown>;
+  const picked = request.Entries.map((e, i) => fault.failEntries.pick(e, i));
+  const rest = request.Entries.filter((_, i) => !picked[i]);
+  const { code, message, senderFault = false } = fault.failEntries;
+  const upstream = rest.length > 0 ? await send(Buffer.from(JSON.stringify({ ...request, Entries: rest }))) : undefined;
+  if (upstream && upstream.status !== 200) return upstream;
+  const answered = upstream ? (JSON.parse(upstream.body.toString('utf8')) as Record<string, unknown>) : {};
+  let out: Record<string, unknown>;
+  if (fault.operation === 'AWSEvents.PutEvents') {
+    const delivered = [...((answered['Entries'] as Record<string, unknown>[] | undefined) ?? [])];
+    const entries = picked.map((p) => (p ? { ErrorCode: code, ErrorMessage: message } : delivered.shift()!));
+    out = { FailedEntryCount: entries.filter((e) => e['ErrorCode'] !== undefined).length, Entries: entries };
+  } else {
+    const failed = request.Entries.filter((_, i) => picked[i]).map((e) => ({ Id: e['Id'], Code: code, Message: message, SenderFault: senderFault }));
+    out = { Successful: answered['Successful'] ?? [], Failed: [...((answered['Failed'] as unknown[] | undefined) ?? []), ...failed] };
+  }
+  const headers = { ...(upstream?.headers ?? { 'content-type': 'application/x-amz-json-1.1' }) };
+  delete headers['content-length'];
+  delete headers['x-amz-crc32'];
+  return { status: 200, headers, body: Buffer.from(JSON.stringify(out)) };
+}
+
+async function startProxy(target: string, calls: AwsCall[], faults: AwsFault[]): Promise<{ endpoint: string; server: Server }> {
+  const upstream = new URL(target);
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const method = req.method ?? 'GET';
+      const path = req.url ?? '/';
+      const call: AwsCall = { operation: operationOf(req.headers, method), method, path, headers: req.headers, body: raw.toString('utf8') };
+      calls.push(call);
+      const at = faults.findIndex((f) => f.operation === call.operation && (!f.path || f.path.test(path)));
+      const fault = at >= 0 ? faults[at] : undefined;
+      if (fault) {
+        fault.times = (fault.times ?? Infinity) - 1;
+        if (fault.times <= 0) faults.splice(at, 1);
+      }
+      const send = (body: Buffer) => forward(upstream, method, path, req.headers, body);
+      const answer = !fault ? send(raw) : 'error' in fault ? Promise.resolve(errorResponse(call, fault.error)) : failSomeEntries(fault, call, send);
+      answer.then(
+        (out) => {
+          res.writeHead(out.status, { ...out.headers, 'content-length': String(out.body.length) });
+          res.end(out.body);
+        },
+        (err: unknown) => {
+          res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end(`moto proxy: ${String(err)}`);
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  return { endpoint: `http://127.0.0.1:${port}`, server };
+}
+
 export async function startMoto(): Promise<Moto> {
   const bin = motoServerPath();
   const port = await freePort();
@@ -80,13 +218,20 @@ export async function startMoto(): Promise<Moto> {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n${stderr.slice(0, 2000)}`);
   }
+  const calls: AwsCall[] = [];
+  const faults: AwsFault[] = [];
+  const proxy = await startProxy(endpoint, calls, faults);
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  const via = proxy.endpoint;
   return {
-    endpoint,
+    endpoint: via,
+    calls,
+    callsTo: (operation) => calls.filter((c) => c.operation === operation),
+    faults,
     region: REGION,
-    clientConfig: { endpoint, region: REGION, credentials, forcePathStyle: true },
+    clientConfig: { endpoint: via, region: REGION, credentials, forcePathStyle: true },
     env: {
-      AWS_ENDPOINT_URL: endpoint,
+      AWS_ENDPOINT_URL: via,
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -96,8 +241,12 @@ export async function startMoto(): Promise<Moto> {
     reset: async () => {
       const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!res.ok) throw new Error(`moto reset answered ${res.status}`);
+      calls.length = 0;
+      faults.length = 0;
     },
     close: async () => {
+      proxy.server.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as auditHandler, resetAuditFunction } from '../../../functions/audit.js';
@@ -13,18 +13,19 @@ import {
 } from '../../../src/domain/decision.js';
 import { clearRegisteredSecrets } from '../../../src/observability/redact.js';
 import { clearWebhookCache } from '../../../src/notify/webhook-source.js';
-import { type LocalS3, s3rverEnv, startS3rver } from '../../helpers/s3rver.js';
+import { withMoto } from '../../helpers/moto.js';
 import { RECEIVER_SECRET, type SlackReceiver, replies, startSlackReceiver } from '../../helpers/slack-receiver.js';
 import { forceRemovalDecision, gcFailedDecision, systemicAlert } from '../../unit/notify/fixtures.js';
 
 // Both Lambda handlers, as deployed (middy, Powertools Logger and Metrics, config from the environment), on
-// realistic events that carry secrets. Every byte they write anywhere is captured and searched.
+// realistic events that carry secrets, S3 on moto. Every byte they write anywhere is captured and searched.
 
 const TOKEN_BODY = 'eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YXJnbyJ9.c2lnbmF0dXJl';
 const BEARER = `Bearer ${TOKEN_BODY}`;
 const EKS_TOKEN_BODY = 'aHR0cHM6Ly9zdHMuZXUtd2VzdC0xLmFtYXpvbmF3cy5jb20vP0FjdGlvbj1HZXRDYWxsZXJJZGVudGl0eQ';
 
-let s3: LocalS3;
+const fx = withMoto();
+let s3: S3Client;
 let slack: SlackReceiver;
 const savedEnv = { ...process.env };
 const captured: string[] = [];
@@ -67,9 +68,10 @@ async function attempt(p: Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  s3 = await startS3rver(['afr-audit']);
+  s3 = new S3Client(fx.moto.clientConfig);
+  await s3.send(new CreateBucketCommand({ Bucket: 'afr-audit' }));
   slack = await startSlackReceiver();
-  Object.assign(process.env, s3rverEnv(s3.endpoint), {
+  Object.assign(process.env, fx.moto.env, {
     SLACK_WEBHOOK_URL: slack.url,
     AUDIT_BUCKET: 'afr-audit',
     ARGO_UI_URL: 'https://argo.example.com',
@@ -97,7 +99,7 @@ afterAll(async () => {
   resetAuditFunction();
   clearRegisteredSecrets();
   await slack?.close();
-  await s3?.close();
+  s3?.destroy();
 });
 
 describe('notify and audit handlers with secrets configured', () => {
@@ -159,14 +161,14 @@ describe('notify and audit handlers with secrets configured', () => {
     expect(okPosts).toHaveLength(3);
 
     // What the bucket holds: four records, each valid, the secrets scrubbed out of them.
-    const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: 'afr-audit', Prefix: 'audit/' }));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'afr-audit', Prefix: 'audit/' }));
     const objects = await Promise.all(
-      (listed.Contents ?? []).map(async (o) => (await (await s3.client.send(new GetObjectCommand({ Bucket: 'afr-audit', Key: o.Key! }))).Body!.transformToString())),
+      (listed.Contents ?? []).map(async (o) => (await (await s3.send(new GetObjectCommand({ Bucket: 'afr-audit', Key: o.Key! }))).Body!.transformToString())),
     );
     expect(objects).toHaveLength(4);
     for (const o of objects) AnyAuditRecord.parse(JSON.parse(o));
     expect(objects.join('\n')).toContain('[REDACTED]');
-    const markers = await s3.client.send(new ListObjectsV2Command({ Bucket: 'afr-audit', Prefix: 'notified/' }));
+    const markers = await s3.send(new ListObjectsV2Command({ Bucket: 'afr-audit', Prefix: 'notified/' }));
     expect(markers.KeyCount).toBe(3);
 
     // The logs: structured JSON from both functions, the failures explained.

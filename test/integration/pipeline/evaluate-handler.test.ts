@@ -1,19 +1,20 @@
-// The real evaluate Lambda handler (middy, partial batch failure) against the local Kubernetes API server.
-// EventBridge and SQS cannot run here: their clients are stubbed with aws-sdk-client-mock, which keeps the
-// SDK's request building and lets a test answer PutEvents with FailedEntryCount.
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+// The real evaluate Lambda handler (middy, partial batch failure) against the local Kubernetes API server, with
+// the bus and the signals queue on moto, reached by the clients the handler builds from the environment. What
+// it sent is read off the wire (the moto proxy's record); PutEvents partial failures are the proxy's, the
+// entries it lets through are delivered by moto.
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearConfigCache } from '../../../src/config/load.js';
 import { gcPod, gcTask, workflow } from '../../../src/demo/builders.js';
 import { exporterEvent } from '../../../src/demo/seed.js';
 import { Decision } from '../../../src/domain/decision.js';
 import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
+import { withMoto } from '../../helpers/moto.js';
 
-const eb = mockClient(EventBridgeClient);
-const sqs = mockClient(SQSClient);
+const fx = withMoto();
+const saved = { ...process.env };
 const NOW = new Date();
 const FINALIZER = 'workflows.argoproj.io/artifact-gc';
 
@@ -40,7 +41,11 @@ const record = (id: string, body: unknown): SQSRecord => ({
   awsRegion: 'eu-west-1',
 });
 const event = (wf: Record<string, any>, reason: string, seq: number) => exporterEvent(wf, reason, { cluster: 'prod', now: NOW, seq });
-const published = () => eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+type WireEntry = { EventBusName: string; Source: string; DetailType: string; Detail: string };
+const putEvents = () => fx.moto.callsTo('AWSEvents.PutEvents').map((c) => (JSON.parse(c.body) as { Entries: WireEntry[] }).Entries);
+const published = () => putEvents().flat();
+const enqueued = () =>
+  fx.moto.callsTo('AmazonSQS.SendMessageBatch').flatMap((c) => (JSON.parse(c.body) as { Entries: { MessageBody: string; DelaySeconds?: number }[] }).Entries);
 const patches = () => server.requests.filter((r) => r.method === 'PATCH');
 
 beforeAll(async () => {
@@ -48,9 +53,11 @@ beforeAll(async () => {
   process.env['AFR_CONFIG'] = JSON.stringify({
     clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }],
   });
+  await new EventBridgeClient(fx.moto.clientConfig).send(new CreateEventBusCommand({ Name: 'remediator-bus' }));
+  const queueUrl = (await new SQSClient(fx.moto.clientConfig).send(new CreateQueueCommand({ QueueName: 'signals' }))).QueueUrl!;
+  Object.assign(process.env, fx.moto.env);
   process.env['DECISION_BUS_NAME'] = 'remediator-bus';
-  process.env['SIGNALS_QUEUE_URL'] = 'https://sqs.eu-west-1.amazonaws.com/123456789012/signals';
-  process.env['AWS_REGION'] = 'eu-west-1';
+  process.env['SIGNALS_QUEUE_URL'] = queueUrl;
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   clearConfigCache();
@@ -58,18 +65,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  for (const k of ['AFR_CONFIG', 'DECISION_BUS_NAME', 'SIGNALS_QUEUE_URL']) delete process.env[k];
+  process.env = saved;
 });
 beforeEach(() => {
-  eb.reset();
-  sqs.reset();
-  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  fx.moto.calls.length = 0;
+  fx.moto.faults.length = 0;
   server.faults.clear();
 });
 
 describe('evaluate handler', () => {
   it('one batch: one patch, one batch item failure (the 503), the malformed record rejected, contract-shaped decisions', async () => {
-    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
     server.faults.add({ kind: 'status', code: 503, match: { method: 'GET', pathRegex: '/workflows/api-flaky$' } });
     const parent = nestedParent();
     const batch: SQSEvent = {
@@ -89,7 +94,7 @@ describe('evaluate handler', () => {
     expect((server.store.get({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'argo', name: 'parent-wf-7xk2p' }) as any)?.metadata.finalizers).toEqual(['example.com/keep']);
 
     const entries = published();
-    const decisions = entries.filter((e) => e.DetailType === 'Remediation Decision').map((e) => Decision.parse(JSON.parse(e.Detail!)));
+    const decisions = entries.filter((e) => e.DetailType === 'Remediation Decision').map((e) => Decision.parse(JSON.parse(e.Detail)));
     expect(decisions.map((d) => [d.workflow.name, d.verdict, d.cause, d.action])).toEqual([
       ['parent-wf-7xk2p', 'remove', 'no-pending-artifacts', 'removed'],
       ['still-running', 'wait', 'workflow-not-finished', 'none'],
@@ -98,39 +103,38 @@ describe('evaluate handler', () => {
     expect(decisions[0]!.decisionId).toMatch(/^[0-9a-f]{32}$/);
     expect(entries.every((e) => e.Source === 'argo-finalizer-remediator' && e.EventBusName === 'remediator-bus')).toBe(true);
 
-    const rejected = entries.filter((e) => e.DetailType === 'Signal Rejected').map((e) => JSON.parse(e.Detail!));
+    const rejected = entries.filter((e) => e.DetailType === 'Signal Rejected').map((e) => JSON.parse(e.Detail));
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({ sourceMessageId: 'm3' });
     expect(rejected[0].reason).toMatch(/JSON/);
 
     // The running Workflow's wait verdict schedules a re-check through the queue.
-    const sent = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
-    expect(sent.map((e) => JSON.parse(e.MessageBody!))).toEqual([expect.objectContaining({ kind: 'afr.requeue/v1', name: 'still-running', attempt: 1 })]);
+    const sent = enqueued();
+    expect(sent.map((e) => JSON.parse(e.MessageBody))).toEqual([expect.objectContaining({ kind: 'afr.requeue/v1', name: 'still-running', attempt: 1 })]);
     expect(sent[0]!.DelaySeconds).toBe(900);
   });
 
   it('retries the entries PutEvents reports failed, and parks decisions on the queue when the bus keeps refusing', async () => {
     server.store.put(nestedParent());
-    eb.on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'rate' }] })
-      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
+    fx.moto.faults.push({ operation: 'AWSEvents.PutEvents', times: 1, failEntries: { pick: (_, i) => i === 0, code: 'ThrottlingException', message: 'rate' } });
     const ok = await handler({ Records: [record('a1', event(nestedParent(), 'WorkflowSucceeded', 10))] }, {});
     expect(ok.batchItemFailures).toEqual([]);
-    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(2);
+    expect(putEvents()).toHaveLength(2);
+    expect(putEvents()[1]).toEqual(putEvents()[0]);
 
-    eb.reset();
-    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'down' }] });
+    fx.moto.calls.length = 0;
+    fx.moto.faults.push({ operation: 'AWSEvents.PutEvents', failEntries: { pick: () => true, code: 'InternalFailure', message: 'down' } });
     server.store.put(nestedParent());
     const parked = await handler({ Records: [record('a2', event(nestedParent(), 'WorkflowSucceeded', 11))] }, {});
     expect(parked.batchItemFailures).toEqual([]);
-    const sent = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.MessageBody!));
+    const sent = enqueued().map((e) => JSON.parse(e.MessageBody));
     expect(sent).toEqual([expect.objectContaining({ kind: 'afr.decision/v1', decision: expect.objectContaining({ action: 'removed' }) })]);
 
     // The next invocation republishes the parked decision.
-    eb.reset();
-    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'y' }] });
+    fx.moto.calls.length = 0;
+    fx.moto.faults.length = 0;
     const again = await handler({ Records: [record('a3', sent[0])] }, {});
     expect(again.batchItemFailures).toEqual([]);
-    expect(published().map((e) => JSON.parse(e.Detail!).action)).toEqual(['removed']);
+    expect(published().map((e) => JSON.parse(e.Detail).action)).toEqual(['removed']);
   });
 });

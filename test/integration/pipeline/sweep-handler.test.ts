@@ -1,15 +1,18 @@
-// The real sweep handler over 5,000 Workflows on the local Kubernetes API server. SQS and EventBridge are
-// stubbed with aws-sdk-client-mock (they cannot run here).
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+// The real sweep handler over 5,000 Workflows on the local Kubernetes API server; the signals queue and the
+// bus are moto's, reached by the clients the handler builds from the environment. What it sent is read off the
+// wire (the moto proxy's record) and, for the queue, back from SQS.
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearConfigCache } from '../../../src/config/load.js';
 import { workflow } from '../../../src/demo/builders.js';
 import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
+import { withMoto } from '../../helpers/moto.js';
 
-const eb = mockClient(EventBridgeClient);
-const sqs = mockClient(SQSClient);
+const fx = withMoto();
+const saved = { ...process.env };
+let sqs: SQSClient;
+let queueUrl: string;
 const NOW = new Date();
 let server: LocalApiServer;
 let handler: (event: unknown, context: object) => Promise<{ clusters: { cluster: string; candidates: number; stuck: number; enqueued: number; alerted: boolean }[] }>;
@@ -38,34 +41,45 @@ beforeAll(async () => {
     }
   }
   server = await startApiServer({ seed });
+  sqs = new SQSClient(fx.moto.clientConfig);
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'signals' }))).QueueUrl!;
+  await new EventBridgeClient(fx.moto.clientConfig).send(new CreateEventBusCommand({ Name: 'remediator-bus' }));
+  Object.assign(process.env, fx.moto.env);
   process.env['DECISION_BUS_NAME'] = 'remediator-bus';
-  process.env['SIGNALS_QUEUE_URL'] = 'https://sqs.eu-west-1.amazonaws.com/123456789012/signals';
-  process.env['AWS_REGION'] = 'eu-west-1';
+  process.env['SIGNALS_QUEUE_URL'] = queueUrl;
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   handler = (await import('../../../functions/sweep.js')).handler as never;
 }, 60_000);
 afterAll(async () => {
   await server.close();
-  for (const k of ['AFR_CONFIG', 'DECISION_BUS_NAME', 'SIGNALS_QUEUE_URL']) delete process.env[k];
+  process.env = saved;
 });
-beforeEach(() => {
-  eb.reset();
-  sqs.reset();
-  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-  eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+beforeEach(async () => {
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+  fx.moto.calls.length = 0;
 });
+
+async function queued(): Promise<Record<string, any>[]> {
+  const bodies: Record<string, any>[] = [];
+  for (;;) {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+    if (!out.Messages?.length) return bodies;
+    bodies.push(...out.Messages.map((m) => JSON.parse(m.Body!)));
+  }
+}
+const putEntries = () => fx.moto.callsTo('AWSEvents.PutEvents').flatMap((c) => (JSON.parse(c.body) as { Entries: { DetailType: string; Detail: string }[] }).Entries);
 
 describe('sweep handler', () => {
   it('pages through 5,000 Workflows and enqueues exactly the stuck ones in scope', async () => {
     configure(25);
     const out = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.scheduler' }, {});
-    const sent = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.MessageBody!));
+    const sent = await queued();
     expect(sent).toHaveLength(STUCK);
     expect(new Set(sent.map((m) => m.name)).size).toBe(STUCK);
     expect(sent.every((m) => m.kind === 'afr.sweep/v1' && m.cluster === 'prod' && m.namespace !== 'kube-jobs')).toBe(true);
     expect(out.clusters).toEqual([{ cluster: 'prod', candidates: expect.any(Number), stuck: STUCK, enqueued: STUCK, alerted: false }]);
-    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(fx.moto.callsTo('AWSEvents.PutEvents')).toHaveLength(0);
     const lists = server.requests.filter((r) => r.method === 'GET' && r.path === '/apis/argoproj.io/v1alpha1/workflows');
     expect(lists.length).toBe(10); // 5,000 / limit 500
   });
@@ -73,8 +87,9 @@ describe('sweep handler', () => {
   it('above the cap, sends one systemic alert and enqueues nothing', async () => {
     configure(10);
     const out = await handler({}, {});
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
-    const entries = eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(fx.moto.callsTo('AmazonSQS.SendMessageBatch')).toHaveLength(0);
+    expect(await queued()).toEqual([]);
+    const entries = putEntries();
     expect(entries.map((e) => e.DetailType)).toEqual(['Systemic Alert']);
     const alert = JSON.parse(entries[0]!.Detail!);
     expect(alert).toMatchObject({ cluster: 'prod', kind: 'sweep-cap-exceeded', found: STUCK, cap: 10 });

@@ -1,8 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { clearConfigCache, loadConfigFile, loadConfigFromEnv } from '../../../src/config/load.js';
@@ -135,25 +133,5 @@ describe('loadConfigFromEnv', () => {
     const config = await loadConfigFromEnv(env);
     expect(config.audit.bucket).toBe('mine-bucket');
     expect(config.slack?.webhook).toEqual({ secretId: 'afr/slack' });
-  });
-});
-
-// SSM cannot run on this machine; the SDK mock checks the request the default reader sends.
-describe('loadConfigFromEnv with the default SSM reader', () => {
-  const ssm = mockClient(SSMClient);
-  afterEach(() => ssm.reset());
-
-  it('asks for decryption and parses the value', async () => {
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(minimal) } });
-    const config = await loadConfigFromEnv({ AFR_CONFIG_SSM_PARAM: '/afr/ci/config' });
-    expect(config.clusters[0]?.name).toBe('prod');
-    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/afr/ci/config', WithDecryption: true });
-  });
-
-  it('turns an SDK failure into a one-line ConfigError naming the parameter', async () => {
-    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
-    await expect(loadConfigFromEnv({ AFR_CONFIG_SSM_PARAM: '/afr/missing' })).rejects.toThrow(
-      'cannot read SSM parameter /afr/missing (ParameterNotFound)',
-    );
   });
 });

@@ -1,59 +1,15 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearRegisteredSecrets, redactString } from '../../../src/observability/redact.js';
 import { WebhookConfigError, clearWebhookCache, parseWebhookSecret, webhookSourceFromEnv } from '../../../src/notify/webhook-source.js';
-import { fakeTime } from './fake-time.js';
 
-// SSM and Secrets Manager cannot run here; the SDK clients are mocked at the command level.
+// Reading SSM and Secrets Manager for real is test/integration/aws/secrets.test.ts (moto); here, what needs no service.
 
 const URL1 = 'https://hooks.slack.com/services/T0000AAAA/B0000BBBB/abcdefghijklmnopqrstuvwx';
-const URL2 = 'https://hooks.slack.com/services/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';
-const ssmMock = mockClient(SSMClient);
-const smMock = mockClient(SecretsManagerClient);
 
-beforeEach(() => {
-  ssmMock.reset();
-  smMock.reset();
-  clearWebhookCache();
-});
+beforeEach(() => clearWebhookCache());
 afterEach(() => clearRegisteredSecrets());
 
 describe('webhookSourceFromEnv', () => {
-  it('reads an SSM SecureString with decryption and caches it for 5 minutes', async () => {
-    ssmMock.on(GetParameterCommand).resolvesOnce({ Parameter: { Value: URL1 } }).resolves({ Parameter: { Value: URL2 } });
-    const t = fakeTime();
-    const source = webhookSourceFromEnv({ SLACK_WEBHOOK_SSM_PARAM: '/afr/slack-webhook' }, { ssm: new SSMClient({}), clock: t.clock })!;
-    expect(source.describe).toBe('ssm:/afr/slack-webhook');
-    expect(await source.url()).toBe(URL1);
-    t.advance(299_000);
-    expect(await source.url()).toBe(URL1);
-    expect(ssmMock).toHaveReceivedCommandTimes(GetParameterCommand, 1);
-    expect(ssmMock).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/afr/slack-webhook', WithDecryption: true });
-    t.advance(2000);
-    expect(await source.url()).toBe(URL2);
-    expect(ssmMock).toHaveReceivedCommandTimes(GetParameterCommand, 2);
-  });
-
-  it('shares the cache across sources built for the same parameter (one read per warm Lambda)', async () => {
-    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: URL1 } });
-    const env = { SLACK_WEBHOOK_SSM_PARAM: '/afr/shared' };
-    await webhookSourceFromEnv(env, { ssm: new SSMClient({}) })!.url();
-    await webhookSourceFromEnv(env, { ssm: new SSMClient({}) })!.url();
-    expect(ssmMock).toHaveReceivedCommandTimes(GetParameterCommand, 1);
-  });
-
-  it.each([
-    ['a raw URL', URL1],
-    ['JSON {"url": ...}', JSON.stringify({ url: URL1 })],
-  ])('reads a Secrets Manager secret holding %s', async (_, secret) => {
-    smMock.on(GetSecretValueCommand).resolves({ SecretString: secret });
-    const source = webhookSourceFromEnv({ SLACK_WEBHOOK_SECRET_ID: 'afr/slack' }, { secrets: new SecretsManagerClient({}) })!;
-    expect(await source.url()).toBe(URL1);
-    expect(smMock).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: 'afr/slack' });
-  });
-
   it('prefers SSM, then Secrets Manager, then SLACK_WEBHOOK_URL; none configured is undefined', () => {
     expect(webhookSourceFromEnv({ SLACK_WEBHOOK_SSM_PARAM: '/p', SLACK_WEBHOOK_SECRET_ID: 's', SLACK_WEBHOOK_URL: URL1 })!.describe).toBe('ssm:/p');
     expect(webhookSourceFromEnv({ SLACK_WEBHOOK_SECRET_ID: 's', SLACK_WEBHOOK_URL: URL1 })!.describe).toBe('secretsmanager:s');

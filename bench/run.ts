@@ -1,4 +1,4 @@
-// npm run bench [-- --quick]: measures what DESIGN.md and issue 7 ask about, on this machine, and writes
+// npm run bench [-- --quick]: measures cold start, bundle sizes, requests per event, sweep time and memory, and Slack pacing on this machine, and writes
 // bench/results.json. Timings are written down here and never asserted in tests.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -3,7 +3,7 @@ import { pathSegment } from '../audit/key.js';
 import { ApprovalAction, Approver, ButtonClaim } from '../domain/approval.js';
 
 /**
- * Approvals as write-once objects (DESIGN.md 4.8): one per (decision, action, user), so a replayed or redelivered
+ * Approvals as write-once objects (src/interact/README.md): one per (decision, action, user), so a replayed or redelivered
  * click finds its own object and changes nothing, and a second approver is a second object. Evaluate writes one
  * outcome per (decision, action): the at-most-once of the action itself. Neither holds a response_url or a token.
  */

@@ -24,7 +24,7 @@ function partition(cluster: string | undefined, at: string): string {
   return `audit/cluster=${pathSegment(cluster)}/date=${utcDate(at)}`;
 }
 
-/** `audit/cluster=<c>/date=<YYYY-MM-DD>/<namespace>/<name>/<uid>/<decisionId>.json` (DESIGN.md 4.5). */
+/** `audit/cluster=<c>/date=<YYYY-MM-DD>/<namespace>/<name>/<uid>/<decisionId>.json`. */
 export function decisionAuditKey(d: Pick<Decision, 'cluster' | 'at' | 'workflow' | 'decisionId'>): string {
   const w = d.workflow;
   return `${partition(d.cluster, d.at)}/${pathSegment(w.namespace)}/${pathSegment(w.name)}/${pathSegment(w.uid)}/${pathSegment(d.decisionId)}.json`;

@@ -9,7 +9,7 @@ import { approvalAuditKey, decisionAuditKey, rejectedAuditKey, systemicAuditKey 
 const IsoTime = z.iso.datetime({ offset: true });
 
 /**
- * One S3 object per decision (DESIGN.md 4.5). `kind` is the same column in every record under `audit/`, so one
+ * One S3 object per decision (README, "Audit log"). `kind` is the same column in every record under `audit/`, so one
  * Athena table can hold all three and filter on it.
  */
 export const AuditRecord = z.object({
@@ -40,7 +40,7 @@ export const SystemicAlertRecord = z.object({
 });
 export type SystemicAlertRecord = z.infer<typeof SystemicAlertRecord>;
 
-/** A click refused or recorded at the function URL, or an approval's outcome in evaluate (DESIGN.md 4.8). */
+/** A click refused or recorded at the function URL, or an approval's outcome in evaluate (src/interact/README.md). */
 export const ApprovalAuditRecord = z.object({
   schemaVersion: z.literal(1),
   kind: z.literal('approval'),

@@ -48,7 +48,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
 }
 
-/** One line, no stack: the contract for every CLI failure (DESIGN.md 4.1). */
+/** One line, no stack: the contract for every CLI failure (README, CLI). */
 export function reportFailure(err: unknown, io: CliIO): number {
   if (err instanceof UsageError || isParseArgsError(err)) {
     io.stderr.write(`argo-finalizer-remediator: ${oneLine(err)}\n`);

@@ -94,7 +94,7 @@ export const SecretRef = z.union(
 export type SecretRef = z.infer<typeof SecretRef>;
 
 /**
- * The Slack app that makes notify messages interactive (DESIGN.md 4.8). Without it messages have no buttons and
+ * The Slack app that makes notify messages interactive (src/interact/README.md). Without it messages have no buttons and
  * the interact function refuses every request. Ids are Slack's own: users are authorised by id, never by name.
  */
 export const SlackAppConfig = z.strictObject({

@@ -1,5 +1,6 @@
-// Builders for realistic Argo objects, shaped as the controller writes them (domain/argo-artifact-gc.md F3.1,
-// F3.2, section 7). The demo seeds its cluster with them and the tests build their fixtures with them.
+// Builders for realistic Argo objects, shaped as the controller writes them (its GC pod and
+// WorkflowArtifactGCTask naming, labels and owner references). The demo seeds its cluster with them and the
+// tests build their fixtures with them.
 import { ARTIFACT_GC_FINALIZER } from '../domain/assessment.js';
 
 type Obj = Record<string, any>;

@@ -12,7 +12,7 @@ const MAX_EVIDENCE_ITEMS = 50;
 /** Room left in a 256 KiB entry for the decision's own fields, the signal and the envelope. */
 const DETAIL_BUDGET_BYTES = 192 * 1024;
 
-/** The decision event for one reconciled Workflow (DESIGN.md 4.4). */
+/** The decision event for one reconciled Workflow (README, "Audit log": the decision inside each record). */
 export function toDecision(
   result: ReconcileResult & { assessment: Assessment },
   ctx: { cluster: string; mode: Mode; signal: WorkflowSignal | undefined; at: Date; outcome?: string },

@@ -55,7 +55,7 @@ interface Known {
 }
 
 /**
- * The interact use case (DESIGN.md 4.8): verify, authorise, store the approval once, hand it to evaluate, answer
+ * The interact use case (README of this folder): verify, authorise, store the approval once, hand it to evaluate, answer
  * Slack. Every refusal gets its own HTTP status and reason, an audit record and no action. Nothing here talks to
  * a cluster: evaluate re-reads the live Workflow before anything is done.
  */

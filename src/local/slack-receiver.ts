@@ -1,7 +1,7 @@
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What a Slack incoming webhook answers; see shared/domain/forwarders-and-anchors.md section 1.10. */
+/** What a Slack incoming webhook answers (Slack's documented answers: 200 ok, 400 invalid_payload, 404 no_service, 429 with Retry-After). */
 export interface Reply {
   status: number;
   body: string;

@@ -1,6 +1,6 @@
 /**
  * The slice of Slack Block Kit our messages use, and the limits Slack enforces on it
- * (shared/domain/forwarders-and-anchors.md section 1.10). A payload over a limit is refused with 400
+ * (Slack's documented limits for incoming webhooks and Block Kit). A payload over a limit is refused with 400
  * invalid_blocks, or silently cut, so builders stay under them and tests check every payload.
  */
 

@@ -8,7 +8,7 @@ export class UnsafePatchError extends Error {
 const FINALIZER_PATH = /^\/metadata\/finalizers\/(\d+)$/;
 
 /**
- * Last check before the wire (DESIGN.md 5, invariants 1 and 3): the patch must test the Workflow's uid, and
+ * Last check before the wire (README, "What it will never do": only this finalizer, and never without test ops): the patch must test the Workflow's uid, and
  * may only remove finalizer indices it has first tested to hold the artifact-GC finalizer. Anything else is
  * a bug upstream, and nothing is sent.
  */

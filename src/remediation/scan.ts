@@ -47,7 +47,7 @@ export const capExceededOutcome = (removable: number, max: number) =>
 /**
  * A one-shot sweep for the CLI: list the Workflows carrying the finalizer, assess each on a live read, and,
  * if asked to apply and the number of removable ones is within the cap, remove exactly those (each re-read
- * and re-assessed right before its patch). Over the cap nothing is removed (DESIGN.md 5, invariant 7).
+ * and re-assessed right before its patch). Over the cap nothing is removed (the per-scan cap: a systemic cause pages a human instead).
  */
 export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise<ScanReport> {
   // Keys first, objects later: holding names is cheap, and a slow assessment pass cannot outlive the

@@ -12,7 +12,7 @@ const Text = z.string().nullish();
 export const RESOURCE_EVENT_TYPES = ['ADD', 'UPDATE', 'DELETE'] as const;
 
 /**
- * Argo Events' `ResourceEventData` (domain/forwarders-and-anchors.md 4.5): the informer event type and the
+ * Argo Events' `ResourceEventData`: the informer event type and the
  * object. `body` is the object itself, or its JSON text when the Sensor payload omits `useRawData`.
  * `metadata` is the EventSource's user-defined map: where `clusterName` is injected, since nothing else in
  * an Argo Events payload names the cluster.

@@ -11,7 +11,7 @@ import { parseOrReject } from './zod-reason.js';
 const Text = z.string().nullish();
 
 /**
- * kubernetes-event-exporter's `EnhancedEvent` (domain/forwarders-and-anchors.md 4.1): a core/v1 Event plus
+ * kubernetes-event-exporter's `EnhancedEvent`: a core/v1 Event plus
  * `clusterName` and an enriched `involvedObject`. Both forks: resmoio adds `clusterName`, `ownerReferences`
  * and `deleted`; the opsgenie original has none of them. Only what a signal needs is validated; every
  * other field (message, count, timestamps...) is kept but never trusted, since a nested templated layout

@@ -4,7 +4,7 @@ import type { Unwrapped } from './result.js';
 import { parseOrReject } from './zod-reason.js';
 
 /**
- * The standard EventBridge envelope (domain/forwarders-and-anchors.md 4.2), as a Lambda target receives it
+ * The standard EventBridge envelope, as a Lambda target receives it
  * or as an SQS target's body holds it. `detail` is the exporter's EnhancedEvent, or its templated
  * `details` map; `time` is the exporter's send time, so it is not used.
  */

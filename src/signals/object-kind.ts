@@ -20,7 +20,7 @@ export interface ObjectType {
  * lets WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow and WorkflowArtifactGCTask through, and a
  * CRD of another group may be called Workflow too. Those yield no signal, with a reason saying which.
  *
- * Pods yield none either (DESIGN 4.3), artifact-GC pods included: the owning Workflow carries its own
+ * Pods yield none either (README, explain-event), artifact-GC pods included: the owning Workflow carries its own
  * events (ArtifactGCFailed, WorkflowSucceeded...) and the sweep lists it, so a GC pod adds no reference
  * that is not covered, and mapping a Pod event to a Workflow would trust a label any pod can set. The
  * reason names the owning Workflow so an operator reading `explain-event` sees why.

@@ -6,7 +6,7 @@ import { isRecord } from '../domain/json.js';
 import { parseOrReject } from './zod-reason.js';
 
 /**
- * One SQS record as Lambda delivers it (domain/forwarders-and-anchors.md 4.3). `body` is a string, or
+ * One SQS record as Lambda delivers it. `body` is a string, or
  * already an object when a caller parsed it.
  */
 export const SqsRecord = z.looseObject({

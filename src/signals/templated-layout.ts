@@ -10,7 +10,7 @@ import { parseOrReject } from './zod-reason.js';
 /**
  * The layout to configure on the exporter's `sqs` (`layout`) or `eventbridge` (`details`) receiver when a
  * template is wanted at all: every field a signal needs, flat. Templates render every value as a string
- * (domain/forwarders-and-anchors.md 1.6), which is all this needs. `apiVersion` is required to tell an
+ * (the layouts kubernetes-event-exporter's README shows), which is all this needs. `apiVersion` is required to tell an
  * argoproj.io Workflow from another group's; the README's example layout lacks it.
  */
 export const DEFAULT_EXPORTER_LAYOUT = {

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 export function kubeconfigYaml(opts: { server: string; token: string; caData?: string; namespace?: string }): string {
   const cluster: Record<string, unknown> = { server: opts.server };
   if (opts.caData !== undefined) cluster['certificate-authority-data'] = opts.caData;
-  // client-node refuses a plain http:// server unless TLS verification is off (toolchain.md section 1).
+  // client-node refuses a plain http:// server unless TLS verification is off.
   else cluster['insecure-skip-tls-verify'] = true;
   const context: Record<string, unknown> = { cluster: 'local', user: 'local' };
   if (opts.namespace !== undefined) context.namespace = opts.namespace;

@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 
-/** Small Workflow/Pod/GC task objects in the shapes of domain/argo-artifact-gc.md section 7. */
+/** Small Workflow/Pod/GC task objects in the shapes Argo's controller writes. */
 
 export const ARTIFACT_GC_FINALIZER = 'workflows.argoproj.io/artifact-gc';
 export const WF = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;

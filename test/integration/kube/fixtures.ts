@@ -1,5 +1,5 @@
 /**
- * Realistic seeds, trimmed from domain/argo-artifact-gc.md section 7: (a) a nested parent stuck with nothing
+ * Realistic seeds, trimmed from real stuck Workflows reported upstream (argo-workflows #13556, #9953): (a) a nested parent stuck with nothing
  * to delete (remove), (b) a GC pod that failed on RBAC (notify), (c) GC still running (wait). Owner uids are
  * consistent so the local API server's garbage collector keeps the dependents.
  */

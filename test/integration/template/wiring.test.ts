@@ -55,7 +55,7 @@ function envelope(detailType: string, detail: Record<string, unknown>, source = 
   };
 }
 
-/** kubernetes-event-exporter EnhancedEvent inside the eventbridge receiver's envelope (forwarders doc 4.1-4.2). */
+/** kubernetes-event-exporter EnhancedEvent inside the eventbridge receiver's envelope. */
 function exporterEvent(involvedObject: Record<string, unknown>) {
   return envelope(
     'kubernetes-event',
@@ -642,5 +642,39 @@ describe('forwarder configurations agree with the wiring', () => {
     expect(roles[0]!.rules).toEqual([{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['get', 'list', 'watch'] }]);
     const bindings = docs.filter((d) => d.kind.endsWith('Binding'));
     expect(bindings.flatMap((b) => (b.subjects ?? []).map((s) => s.name))).toEqual(['afr-workflow-eventsource']);
+  });
+});
+
+describe('private EKS endpoint (params vpcSubnetIds, vpcSecurityGroupIds)', () => {
+  const ENI_POLICY = 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess';
+
+  it('puts evaluate and sweep, and only them, in the VPC when subnets and security groups are set; off by default', () => {
+    expect(template.Conditions?.['InVpc']).toEqual({
+      'Fn::And': [{ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'VpcSubnetIds' }, ''] }] }, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'VpcSecurityGroupIds' }, ''] }] }],
+    });
+    expect(template.Parameters?.['VpcSubnetIds']?.Default).toBe('');
+    for (const fn of FUNCTIONS) {
+      const vpc = resource(template, logicalId(fn)).Properties['VpcConfig'] as { 'Fn::If'?: unknown[] } | undefined;
+      if (fn === 'evaluate' || fn === 'sweep') {
+        expect(vpc?.['Fn::If']?.[0], fn).toBe('InVpc');
+        expect(vpc?.['Fn::If']?.[1], fn).toEqual({
+          SubnetIds: { 'Fn::Split': [',', { Ref: 'VpcSubnetIds' }] },
+          SecurityGroupIds: { 'Fn::Split': [',', { Ref: 'VpcSecurityGroupIds' }] },
+        });
+      } else {
+        expect(vpc, fn).toBeUndefined();
+      }
+    }
+  });
+
+  it("gives their roles AWS's ENI policy under the same condition", () => {
+    for (const role of ['EvaluateRole', 'SweepRole']) {
+      expect(resource(template, role).Properties['ManagedPolicyArns']).toEqual({
+        'Fn::If': ['InVpc', [{ 'Fn::Sub': ENI_POLICY }], { Ref: 'AWS::NoValue' }],
+      });
+    }
+    for (const role of ['IngestRole', 'NotifyRole', 'AuditRole', 'InteractRole']) {
+      expect(resource(template, role).Properties['ManagedPolicyArns'], role).toBeUndefined();
+    }
   });
 });

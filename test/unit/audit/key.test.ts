@@ -3,7 +3,7 @@ import { decisionAuditKey, pathSegment, rejectedAuditKey, systemicAuditKey, utcD
 import { gcFailedDecision } from '../notify/fixtures.js';
 
 describe('audit keys', () => {
-  it('lays a decision out exactly as DESIGN.md 4.5 says', () => {
+  it('lays a decision out exactly as the audit log section of the README says', () => {
     const d = gcFailedDecision();
     expect(decisionAuditKey(d)).toBe(
       `audit/cluster=prod-eu-1/date=2026-08-18/data/etl-run-q8h2d/0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21/${d.decisionId}.json`,

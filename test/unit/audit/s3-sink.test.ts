@@ -5,9 +5,9 @@ import { auditKey, decisionRecord } from '../../../src/audit/record.js';
 import { S3AuditSink } from '../../../src/audit/s3-sink.js';
 import { gcFailedDecision } from '../notify/fixtures.js';
 
-// Mocked because s3rver ignores If-None-Match (shared/domain/toolchain.md section 6): the only way to see S3's
-// 412 and 409 answers here. The real wire path is test/integration/audit/s3-audit-sink.test.ts, and for the
-// conditional answers test/integration/aws/s3-conditional-writes.test.ts (moto and a loopback 409).
+// Mocked because s3rver ignores If-None-Match: the only way to see S3's 412 and 409 answers here. The real
+// wire path is test/integration/audit/s3-audit-sink.test.ts, and for the conditional answers
+// test/integration/aws/s3-conditional-writes.test.ts (moto and a loopback 409).
 
 const s3Mock = mockClient(S3Client);
 beforeEach(() => s3Mock.reset());

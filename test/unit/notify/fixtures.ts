@@ -2,7 +2,7 @@ import { ARTIFACT_GC_FINALIZER, type Cause } from '../../../src/domain/assessmen
 import { SystemicAlert } from '../../../src/domain/alerts.js';
 import { Decision, decisionId } from '../../../src/domain/decision.js';
 
-// Realistic decisions, shaped after shared/domain/argo-artifact-gc.md section 7, built through the zod
+// Realistic decisions, shaped after real stuck Workflows (the demo's scenarios), built through the zod
 // schemas so a contract change breaks these fixtures first.
 
 const GC_FAILED_UID = '0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21';

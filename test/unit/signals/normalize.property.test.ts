@@ -36,7 +36,7 @@ const enhancedEvent = fc.record({
   involvedObject: fc.record({ kind, apiVersion, namespace, name, uid: fc.option(fc.uuid(), { nil: undefined }) }),
 });
 
-/** The contract of DESIGN 4.3, restated independently of the implementation. */
+/** The contract of the accepted signal shapes (README, explain-event), restated independently of the implementation. */
 function expectation(event: { involvedObject: { kind: string; apiVersion: string; namespace: string; name: string } }) {
   const o = event.involvedObject;
   if (o.kind !== 'Workflow' || o.apiVersion === '' || !o.apiVersion.startsWith('argoproj.io/')) {

@@ -142,6 +142,14 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       }
       log.info('decision', { ...ref, uid: decision.workflow.uid, verdict: decision.verdict, cause: decision.cause, action: decision.action, outcome: decision.outcome, decisionId: decision.decisionId });
       metrics.count('Decisions', { cluster: signal.cluster, verdict: decision.verdict, cause: decision.cause, action: decision.action });
+      if (decision.action === 'removed') {
+        metrics.count('FinalizersRemoved', { cluster: signal.cluster, cause: decision.cause, mode: decision.mode });
+        // A removal with artifacts still pending (forced, or approved) leaves them in the bucket for good.
+        const orphans = decision.pendingArtifacts.filter((a) => !('neverUploaded' in a && a.neverUploaded)).length;
+        if (orphans > 0) {
+          metrics.count('OrphanedArtifacts', { cluster: signal.cluster }, orphans, { metadata: { namespace: decision.workflow.namespace, name: decision.workflow.name } });
+        }
+      }
     } catch (err) {
       const e = err as Error & { retryable?: boolean; kind?: string };
       fail(recordIds, e);

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ARTIFACT_GC_FINALIZER, type JsonPatchOp } from '../domain/assessment.js';
 import { KubeError, type KubeOp, KubeTransientError } from './errors.js';
 import { assertScope, assertWorkflowKey } from './names.js';
-import type { ClusterPort, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey } from './port.js';
+import type { ClusterPort, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey, WorkflowMetadata } from './port.js';
 import { KubeTransport, type TransportOptions } from './transport.js';
 import { isRecord } from '../domain/json.js';
 
@@ -18,6 +18,12 @@ const GC_POD_SELECTOR = (workflow: string) =>
   `workflows.argoproj.io/workflow=${workflow},workflows.argoproj.io/component=artifact-gc`;
 
 export const DEFAULT_PAGE_SIZE = 500;
+/**
+ * What controller-runtime's metadata-only informers send. Plain JSON follows as a fallback, so a server (or a
+ * proxy) that cannot produce metadata lists answers with full objects rather than a 406; the port reads only
+ * their metadata either way.
+ */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 /** A bound on any one list, so a server that never stops handing out continue tokens cannot loop us forever. */
 const MAX_PAGES = 10_000;
 
@@ -88,6 +94,26 @@ export class KubeClusterPort implements ClusterPort {
     }
   }
 
+  async *candidateMetadata(scope: Scope, opts: { pageSize?: number } = {}): AsyncIterable<WorkflowMetadata> {
+    assertScope(scope);
+    const limit = opts.pageSize ?? DEFAULT_PAGE_SIZE;
+    const namespace = 'namespace' in scope ? scope.namespace : undefined;
+    const op: KubeOp = { verb: 'list', resource: WORKFLOWS_RESOURCE, ...(namespace ? { namespace } : {}) };
+    // Raw, because client-node's model for a custom object list knows nothing of PartialObjectMetadataList.
+    for await (const item of this.pages(
+      op,
+      (_continue, options) =>
+        namespace
+          ? this.custom.listNamespacedCustomObject({ ...WORKFLOWS, namespace, limit, ...(_continue ? { _continue } : {}) }, options)
+          : this.custom.listClusterCustomObject({ ...WORKFLOWS, limit, ...(_continue ? { _continue } : {}) }, options),
+      { raw: true, accept: METADATA_LIST_ACCEPT },
+    )) {
+      const metadata = metadataOf(item);
+      const finalizers = metadata['finalizers'];
+      if (Array.isArray(finalizers) && finalizers.includes(ARTIFACT_GC_FINALIZER)) yield { metadata };
+    }
+  }
+
   async removeFinalizer(key: WorkflowKey, patch: JsonPatchOp[]): Promise<RemoveOutcome> {
     const { namespace, name } = assertWorkflowKey(key);
     try {
@@ -146,12 +172,14 @@ export class KubeClusterPort implements ClusterPort {
   private async *pages(
     op: KubeOp,
     list: (continueToken: string | undefined, options: ConfigurationOptions) => Promise<unknown>,
-    how: { raw?: boolean } = {},
+    how: { raw?: boolean; accept?: string } = {},
   ): AsyncGenerator<Record<string, unknown>> {
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const body = await expiredAsTransient(op, () =>
-        how.raw ? this.transport.callRaw(op, (options) => list(token, options)) : this.transport.call(op, (options) => list(token, options)),
+        how.raw
+          ? this.transport.callRaw(op, (options) => list(token, options), how.accept ? { accept: how.accept } : {})
+          : this.transport.call(op, (options) => list(token, options)),
       );
       const parsed = KubeList.parse(body);
       for (const item of parsed.items ?? []) if (isRecord(item)) yield item;

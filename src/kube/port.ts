@@ -13,6 +13,11 @@ export interface RawSnapshot {
   tasks: Record<string, unknown>[];
 }
 
+/** One item of a metadata-only list: the Workflow's ObjectMeta as the API server sent it. */
+export interface WorkflowMetadata {
+  metadata: Record<string, unknown>;
+}
+
 export type Scope = { namespace: string } | { allNamespaces: true };
 
 export type RemoveOutcome =
@@ -31,5 +36,10 @@ export interface ClusterPort {
   snapshot(key: WorkflowKey, opts?: SnapshotOptions): Promise<RawSnapshot | null>;
   /** Workflows carrying the artifact-GC finalizer, page by page; memory bounded by one page. */
   candidates(scope: Scope, opts?: { pageSize?: number }): AsyncIterable<Record<string, unknown>>;
+  /**
+   * The same Workflows as `candidates`, as `PartialObjectMetadata` (metadata only): what a sweep needs to
+   * pick which ones could be stuck, at a cost that follows the number of Workflows, not their status size.
+   */
+  candidateMetadata(scope: Scope, opts?: { pageSize?: number }): AsyncIterable<WorkflowMetadata>;
   removeFinalizer(key: WorkflowKey, patch: JsonPatchOp[]): Promise<RemoveOutcome>;
 }

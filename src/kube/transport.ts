@@ -44,7 +44,7 @@ export class KubeTransport {
   }
 
   /** `send` receives the client options to pass as the generated API's second argument. */
-  call<T>(op: KubeOp, send: (options: ConfigurationOptions) => Promise<T>, extra: { contentType?: string } = {}): Promise<T> {
+  call<T>(op: KubeOp, send: (options: ConfigurationOptions) => Promise<T>, extra: { contentType?: string; accept?: string } = {}): Promise<T> {
     return withRetry(
       op,
       async () => {
@@ -54,6 +54,7 @@ export class KubeTransport {
         try {
           let options: ConfigurationOptions = { middleware: [signalMiddleware(abort.signal)], middlewareMergeStrategy: 'append' };
           if (extra.contentType) options = setHeaderOptions('Content-Type', extra.contentType, options);
+          if (extra.accept) options = setHeaderOptions('Accept', extra.accept, options);
           return await send(options);
         } finally {
           clearTimeout(timer);
@@ -74,10 +75,12 @@ export class KubeTransport {
    * deserializer turns timestamps into Date objects and drops fields it does not know. The domain wants the
    * object exactly as the API server sent it.
    */
-  async callRaw(op: KubeOp, send: (options: ConfigurationOptions) => Promise<unknown>): Promise<unknown> {
+  async callRaw(op: KubeOp, send: (options: ConfigurationOptions) => Promise<unknown>, extra: { accept?: string } = {}): Promise<unknown> {
     const sink: { text?: string } = {};
-    await this.call(op, (options) =>
-      send({ ...options, middleware: [...(options.middleware ?? []), rawBodyMiddleware(sink)] }),
+    await this.call(
+      op,
+      (options) => send({ ...options, middleware: [...(options.middleware ?? []), rawBodyMiddleware(sink)] }),
+      extra,
     );
     if (sink.text === undefined) throw new Error(`${op.verb} ${op.resource}: response body was not captured`);
     return JSON.parse(sink.text) as unknown;

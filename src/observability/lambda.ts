@@ -27,10 +27,11 @@ export function asLog(logger: Logger): Log {
 /** Each dimensioned count is its own EMF document: Powertools batches metrics sharing one dimension set only. */
 export function asCounter(metrics: Metrics): Counter {
   return {
-    count(name, dimensions, value = 1) {
+    count(name, dimensions, value = 1, extras = {}) {
       const single = metrics.singleMetric();
       single.addDimensions(dimensions);
-      single.addMetric(name, MetricUnit.Count, value);
+      for (const [key, v] of Object.entries(extras.metadata ?? {})) single.addMetadata(key, v);
+      single.addMetric(name, MetricUnit[extras.unit ?? 'Count'], value);
     },
   };
 }

@@ -4,10 +4,21 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { asCounter, asLog } from '../observability/lambda.js';
-import { sweep, type SweepDeps } from './sweep.js';
+import { SWEEP_PASSES, sweep, type SweepDeps, type SweepPass } from './sweep.js';
 
 export interface SweepSummary {
-  clusters: { cluster: string; candidates: number; stuck: number; enqueued: number; alerted: boolean }[];
+  pass: SweepPass;
+  clusters: { cluster: string; candidates: number; stuck: number; enqueued: number; deferred: number; alerted: boolean }[];
+}
+
+/**
+ * The schedule's input names the pass (serverless.yml: a light schedule and a full one). Anything else, an
+ * input without `pass` included (an older schedule, a manual test invoke), gets the full pass: slower, never
+ * blind.
+ */
+export function passOf(event: unknown): SweepPass {
+  const pass = typeof event === 'object' && event !== null ? (event as { pass?: unknown }).pass : undefined;
+  return SWEEP_PASSES.find((p) => p === pass) ?? 'full';
 }
 
 /**
@@ -22,9 +33,13 @@ export function sweepHandler(
   return middy()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(async () => {
+    .handler(async (event: unknown) => {
+      const pass = passOf(event);
       metrics.addMetric('SweepRuns', MetricUnit.Count, 1);
-      const results = await sweep({ ...(await deps()), log: asLog(logger), metrics: asCounter(metrics) });
-      return { clusters: results.map(({ cluster, candidates, stuck, enqueued, alert }) => ({ cluster, candidates, stuck, enqueued, alerted: !!alert })) };
+      const results = await sweep({ ...(await deps()), pass, log: asLog(logger), metrics: asCounter(metrics) });
+      return {
+        pass,
+        clusters: results.map(({ cluster, candidates, stuck, enqueued, deferred, alert }) => ({ cluster, candidates, stuck, enqueued, deferred, alerted: !!alert })),
+      };
     }) as never;
 }

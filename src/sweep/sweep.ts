@@ -10,12 +10,23 @@ import type { ClusterPort } from '../kube/port.js';
 import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
 import type { SignalQueue } from '../queue/signal-queue.js';
 import { buildSweepMessage } from '../signals/index.js';
+import { isRecord } from '../domain/json.js';
+
+/**
+ * Which Workflows a sweep reads in full. `light` (every 15 minutes) lists metadata only and reads in full just
+ * the Workflows being deleted, the ones a stuck finalizer blocks; `full` (hourly) lists every Workflow with its
+ * status, as every sweep once did, so completed Workflows whose GC failed without a deletion are judged too.
+ */
+export type SweepPass = 'light' | 'full';
+export const SWEEP_PASSES: readonly SweepPass[] = ['light', 'full'];
 
 export interface SweepDeps {
   config: RemediatorConfig;
   portFor(cluster: string): ClusterPort;
   queue: SignalQueue;
   publisher: EventPublisher;
+  /** Default `full`: what a caller that does not choose (the demo, `scan`-like tools) expects. */
+  pass?: SweepPass;
   clock?: () => Date;
   log?: Log;
   metrics?: Counter;
@@ -26,11 +37,20 @@ export interface SweepDeps {
 
 export interface ClusterSweep {
   cluster: string;
+  pass: SweepPass;
   /** Workflows listed that carry the finalizer and are in scope. */
   candidates: number;
-  /** Of those, the ones a list-only assessment calls stuck (remove or notify). */
+  /** Of those, the ones being deleted (a `deletionTimestamp`): what a stuck finalizer blocks. */
+  terminating: number;
+  /** Full objects read one by one (light pass only: the full pass has them from its list). */
+  fetched: number;
+  /** Candidates a light pass left to the next full pass: not being deleted, so nothing is blocked yet. */
+  deferred: number;
+  /** Of the judged, the ones a list-only assessment calls stuck (remove or notify). */
   stuck: number;
   enqueued: number;
+  /** Now minus the latest of finishedAt and deletionTimestamp, for the longest-stuck Workflow; 0 if none. */
+  oldestStuckAgeSeconds: number;
   alert?: SystemicAlert;
   byCause: Partial<Record<Cause, number>>;
 }
@@ -44,9 +64,9 @@ export class SweepError extends Error {
 
 /**
  * The scheduled sweep: catches what events miss. It lists Workflows carrying the finalizer, page by page,
- * judges each from the listed object alone (cheap; evaluate re-reads the full snapshot), and enqueues the
- * stuck ones as references. More stuck Workflows than the per-sweep cap is a systemic cause (a dead
- * controller, a broken bucket policy): one alert goes out and nothing is enqueued.
+ * judges each from the Workflow alone (cheap; evaluate re-reads the full snapshot), and enqueues the stuck
+ * ones as references. More stuck Workflows than the per-sweep cap is a systemic cause (a dead controller, a
+ * broken bucket policy): one alert goes out and nothing is enqueued. See `SweepPass` for what each pass reads.
  */
 export async function sweep(deps: SweepDeps): Promise<ClusterSweep[]> {
   const results: ClusterSweep[] = [];
@@ -63,36 +83,46 @@ export async function sweep(deps: SweepDeps): Promise<ClusterSweep[]> {
   return results;
 }
 
+interface StuckRef {
+  namespace: string;
+  name: string;
+  uid?: string;
+  resourceVersion?: string;
+  cause: Cause;
+}
+
 async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSweep> {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? silentLog;
   const metrics = deps.metrics ?? noCounter;
+  const pass = deps.pass ?? 'full';
   const now = clock();
   const cap = policyFor(deps.config, cluster, 'default').caps.perSweep;
-  const result: ClusterSweep = { cluster, candidates: 0, stuck: 0, enqueued: 0, byCause: {} };
+  const port = deps.portFor(cluster);
+  const pageSize = deps.pageSize ?? 500;
+  const result: ClusterSweep = {
+    cluster, pass, candidates: 0, terminating: 0, fetched: 0, deferred: 0, stuck: 0, enqueued: 0, oldestStuckAgeSeconds: 0, byCause: {},
+  };
   // Only the first cap+1 references are kept: past that nothing is enqueued, so memory stays bounded.
-  const stuck: { namespace: string; name: string; uid?: string; resourceVersion?: string; cause: Cause }[] = [];
+  const stuck: StuckRef[] = [];
+  let oldest: { namespace: string; name: string } | undefined;
 
-  let listed = 0;
-  for await (const workflow of deps.portFor(cluster).candidates({ allNamespaces: true }, { pageSize: deps.pageSize ?? 500 })) {
-    listed += 1;
-    if (deps.onProgress && listed % 500 === 0) deps.onProgress(cluster, listed);
-    const meta = (workflow as { metadata?: { namespace?: string } }).metadata;
-    const policy = policyFor(deps.config, cluster, meta?.namespace ?? '');
-    if (!policy.included) continue;
-    result.candidates += 1;
-    let verdict: string;
+  const judge = (workflow: Record<string, unknown>, quietPeriodMs: number): void => {
     let a;
     try {
-      a = assessRaw({ workflow }, { now, quietPeriodMs: policy.quietPeriodMs });
-      verdict = a.verdict;
+      a = assessRaw({ workflow }, { now, quietPeriodMs });
     } catch (err) {
       log.warn('unreadable Workflow skipped', { cluster, error: (err as Error).message });
-      continue;
+      return;
     }
-    if (verdict !== 'remove' && verdict !== 'notify') continue;
+    if (a.verdict !== 'remove' && a.verdict !== 'notify') return;
     result.stuck += 1;
     result.byCause[a.cause] = (result.byCause[a.cause] ?? 0) + 1;
+    const age = stuckAgeSeconds(workflow, now);
+    if (age > result.oldestStuckAgeSeconds) {
+      result.oldestStuckAgeSeconds = age;
+      oldest = { namespace: a.workflow.namespace, name: a.workflow.name };
+    }
     if (stuck.length <= cap) {
       stuck.push({
         namespace: a.workflow.namespace,
@@ -102,10 +132,51 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
         cause: a.cause,
       });
     }
+  };
+
+  let listed = 0;
+  const progress = () => {
+    listed += 1;
+    if (deps.onProgress && listed % 500 === 0) deps.onProgress(cluster, listed);
+  };
+  if (pass === 'full') {
+    for await (const workflow of port.candidates({ allNamespaces: true }, { pageSize })) {
+      progress();
+      const meta = metadataOf(workflow);
+      const policy = policyFor(deps.config, cluster, stringAt(meta, 'namespace') ?? '');
+      if (!policy.included) continue;
+      result.candidates += 1;
+      if (stringAt(meta, 'deletionTimestamp')) result.terminating += 1;
+      judge(workflow, policy.quietPeriodMs);
+    }
+  } else {
+    for await (const { metadata } of port.candidateMetadata({ allNamespaces: true }, { pageSize })) {
+      progress();
+      const namespace = stringAt(metadata, 'namespace') ?? '';
+      const name = stringAt(metadata, 'name') ?? '';
+      const policy = policyFor(deps.config, cluster, namespace);
+      if (!policy.included) continue;
+      result.candidates += 1;
+      if (!stringAt(metadata, 'deletionTimestamp')) {
+        result.deferred += 1;
+        continue;
+      }
+      result.terminating += 1;
+      let snapshot;
+      try {
+        snapshot = await port.snapshot({ namespace, name }, { needs: () => ({ pods: false, tasks: false }) });
+      } catch (err) {
+        // One unreadable Workflow must not blind the sweep to the rest; the next pass reads it again.
+        log.warn('Workflow not read; left to the next sweep', { cluster, namespace, name, error: (err as Error).message });
+        metrics.count('SweepReadFailures', { cluster });
+        continue;
+      }
+      result.fetched += 1;
+      if (snapshot) judge(snapshot.workflow, policy.quietPeriodMs);
+    }
   }
 
-  metrics.count('SweepCandidates', { cluster }, result.candidates);
-  metrics.count('SweepStuck', { cluster }, result.stuck);
+  emitGauges(metrics, result, oldest);
   if (result.stuck > cap) {
     result.alert = {
       cluster,
@@ -118,13 +189,54 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
       at: now.toISOString(),
     };
     await deps.publisher.publish([{ source: DECISION_SOURCE, detailType: SYSTEMIC_ALERT_DETAIL_TYPE, detail: result.alert }]);
-    log.warn('sweep cap exceeded: systemic alert sent, nothing enqueued', { cluster, found: result.stuck, cap, byCause: result.byCause });
+    log.warn('sweep cap exceeded: systemic alert sent, nothing enqueued', { cluster, pass, found: result.stuck, cap, byCause: result.byCause });
     metrics.count('SystemicAlerts', { cluster });
     return result;
   }
   await deps.queue.send(stuck.map((ref) => ({ body: JSON.stringify(buildSweepMessage({ cluster, ...ref })) })));
   result.enqueued = stuck.length;
   metrics.count('SweepEnqueued', { cluster }, result.enqueued);
-  log.info('sweep done', { cluster, candidates: result.candidates, stuck: result.stuck, enqueued: result.enqueued, byCause: result.byCause });
+  log.info('sweep done', {
+    cluster, pass, candidates: result.candidates, terminating: result.terminating, fetched: result.fetched, deferred: result.deferred,
+    stuck: result.stuck, enqueued: result.enqueued, byCause: result.byCause,
+  });
   return result;
+}
+
+/**
+ * The stuck-finalizer gauges Argo does not have (domain/finishing-gc.md section 4). A light pass sees only
+ * terminating Workflows, so its values are a subset of the next full pass's: dashboards and alarms read them
+ * with Maximum over the full-pass period (an hour), which is the full pass's value.
+ */
+function emitGauges(metrics: Counter, result: ClusterSweep, oldest: { namespace: string; name: string } | undefined): void {
+  const { cluster } = result;
+  metrics.count('SweepCandidates', { cluster }, result.candidates);
+  metrics.count('SweepStuck', { cluster }, result.stuck);
+  metrics.count('StuckWorkflows', { cluster }, result.stuck);
+  for (const [cause, n] of Object.entries(result.byCause)) metrics.count('StuckWorkflows', { cluster, cause }, n);
+  metrics.count('OldestStuckAgeSeconds', { cluster }, result.oldestStuckAgeSeconds, {
+    unit: 'Seconds',
+    ...(oldest ? { metadata: { oldestNamespace: oldest.namespace, oldestName: oldest.name } } : {}),
+  });
+  metrics.count('TerminatingWithFinalizer', { cluster }, result.terminating);
+}
+
+/** Seconds since the latest of `status.finishedAt` and `metadata.deletionTimestamp`: how long it has been stuck. */
+function stuckAgeSeconds(workflow: Record<string, unknown>, now: Date): number {
+  const status = workflow['status'];
+  const finishedAt = isRecord(status) ? stringAt(status, 'finishedAt') : undefined;
+  const deletedAt = stringAt(metadataOf(workflow), 'deletionTimestamp');
+  const anchors = [finishedAt, deletedAt].map((t) => (t ? Date.parse(t) : NaN)).filter((t) => Number.isFinite(t));
+  if (anchors.length === 0) return 0;
+  return Math.max(0, Math.floor((now.getTime() - Math.max(...anchors)) / 1000));
+}
+
+function metadataOf(obj: Record<string, unknown>): Record<string, unknown> {
+  const meta = obj['metadata'];
+  return isRecord(meta) ? meta : {};
+}
+
+function stringAt(obj: Record<string, unknown>, key: string): string | undefined {
+  const v = obj[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }

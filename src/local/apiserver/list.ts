@@ -1,4 +1,4 @@
-import { badRequest, type ApiError } from './status.js';
+import { badRequest, notAcceptable, type ApiError } from './status.js';
 import { headerValue, json, type HandlerContext, type Incoming, type Reply } from './http-types.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { SelectorError, parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from './selectors.js';
@@ -53,6 +53,40 @@ export function tableVersion(accept: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Metadata-only responses (`Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`), what
+ * controller-runtime's metadata informers ask for: every item reduced to its ObjectMeta, so a client pays for
+ * names, labels and finalizers rather than for whole statuses. The first entry of Accept that the server can
+ * serve wins, as for tables; asking for the list form of a single object (or the reverse) is a 406, as the
+ * real server answers.
+ */
+export type MetadataAs = 'PartialObjectMetadata' | 'PartialObjectMetadataList';
+
+export function metadataAs(accept: string): { as: MetadataAs; version: string } | undefined {
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.split(';').map((s) => s.trim());
+    const p = new Map(params.map((kv) => kv.split('=').map((s) => s.trim()) as [string, string]));
+    const as = p.get('as');
+    if (type === 'application/json' && (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && p.get('g') === 'meta.k8s.io') {
+      const v = p.get('v');
+      if (v === 'v1' || v === 'v1beta1') return { as, version: v };
+      continue;
+    }
+    if (type === 'application/json' && as === 'Table') return undefined;
+    if (type === 'application/json' && !p.has('as')) return undefined;
+    if (type === '*/*' || type === 'application/*') return undefined;
+  }
+  return undefined;
+}
+
+function partial(object: KubeObject, version: string): Record<string, unknown> {
+  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: object.metadata };
+}
+
+function metadataContentType(as: MetadataAs, version: string): string {
+  return `application/json;as=${as};g=meta.k8s.io;v=${version}`;
+}
+
 export function includeObject(query: URLSearchParams): IncludeObject {
   const v = query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
@@ -63,6 +97,11 @@ function wrapSelectorError(e: unknown): ApiError | unknown {
 }
 
 export function getOne(ctx: HandlerContext, req: Incoming, rt: ResourceType, object: KubeObject): Reply {
+  const meta = metadataAs(headerValue(req.headers, 'accept'));
+  if (meta) {
+    if (meta.as !== 'PartialObjectMetadata') throw notAcceptable(meta.as);
+    return json(200, partial(object, meta.version), metadataContentType(meta.as, meta.version));
+  }
   const table = tableVersion(headerValue(req.headers, 'accept'));
   if (table) {
     return json(
@@ -123,6 +162,15 @@ export function listObjects(ctx: HandlerContext, req: Incoming, rt: ResourceType
   if (page.continueAfter !== undefined) {
     metadata.continue = encodeContinue(listRv, page.continueAfter);
     if (page.remaining !== undefined) metadata.remainingItemCount = page.remaining;
+  }
+  const meta = metadataAs(headerValue(req.headers, 'accept'));
+  if (meta) {
+    if (meta.as !== 'PartialObjectMetadataList') throw notAcceptable(meta.as);
+    return json(
+      200,
+      { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${meta.version}`, metadata, items: page.items.map((o) => partial(o, meta.version)) },
+      metadataContentType(meta.as, meta.version),
+    );
   }
   const table = tableVersion(headerValue(req.headers, 'accept'));
   if (table) {

@@ -29,6 +29,10 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   contentType?: string;
+  /** The Accept header, where the client sent one (metadata-only and Table lists are asked for by it). */
+  accept?: string;
+  /** Bytes of the response body sent (0 for streams and dropped connections): what the request cost the wire. */
+  responseBytes?: number;
   /** The authenticated user name; absent when authentication failed. */
   user?: string;
   /** The HTTP status answered; 0 when a fault dropped or is holding the connection. */
@@ -130,9 +134,10 @@ export function createPipeline(opts: PipelineOptions): (req: IncomingMessage, re
       return;
     }
     const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    rec.responseBytes = Buffer.byteLength(payload);
     res.writeHead(reply.status, {
       'Content-Type': reply.contentType ?? 'application/json',
-      'Content-Length': Buffer.byteLength(payload),
+      'Content-Length': rec.responseBytes,
       'Cache-Control': 'no-cache, private',
       ...(reply.headers ?? {}),
     });
@@ -145,6 +150,8 @@ export function createPipeline(opts: PipelineOptions): (req: IncomingMessage, re
     const rec: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
     const contentType = req.headers['content-type'];
     if (contentType) rec.contentType = contentType;
+    const accept = req.headers['accept'];
+    if (accept) rec.accept = accept;
     record(rec);
 
     const body = await readBody(req);

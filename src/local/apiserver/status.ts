@@ -215,6 +215,14 @@ export function unsupportedMediaType(contentType: string, accepted: string[]): A
   );
 }
 
+/** What the real server answers when the Accept header names a form it cannot produce for the request. */
+export function notAcceptable(asked: string): ApiError {
+  return new ApiError(
+    failure(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf`, {}),
+    { note: `accept ${asked}` },
+  );
+}
+
 export function entityTooLarge(message: string): ApiError {
   return new ApiError(failure(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`));
 }

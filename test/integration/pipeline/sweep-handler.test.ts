@@ -15,7 +15,7 @@ let sqs: SQSClient;
 let queueUrl: string;
 const NOW = new Date();
 let server: LocalApiServer;
-let handler: (event: unknown, context: object) => Promise<{ clusters: { cluster: string; candidates: number; stuck: number; enqueued: number; alerted: boolean }[] }>;
+let handler: (event: unknown, context: object) => Promise<{ pass: string; clusters: { cluster: string; candidates: number; stuck: number; enqueued: number; deferred: number; alerted: boolean }[] }>;
 
 const configure = (maxRemovalsPerSweep: number) => {
   process.env['AFR_CONFIG'] = JSON.stringify({
@@ -78,10 +78,29 @@ describe('sweep handler', () => {
     expect(sent).toHaveLength(STUCK);
     expect(new Set(sent.map((m) => m.name)).size).toBe(STUCK);
     expect(sent.every((m) => m.kind === 'afr.sweep/v1' && m.cluster === 'prod' && m.namespace !== 'kube-jobs')).toBe(true);
-    expect(out.clusters).toEqual([{ cluster: 'prod', candidates: expect.any(Number), stuck: STUCK, enqueued: STUCK, alerted: false }]);
+    // No `pass` in the input (an older schedule, a manual invoke): the full pass, never blind.
+    expect(out.pass).toBe('full');
+    expect(out.clusters).toEqual([{ cluster: 'prod', candidates: expect.any(Number), stuck: STUCK, enqueued: STUCK, deferred: 0, alerted: false }]);
     expect(fx.moto.callsTo('AWSEvents.PutEvents')).toHaveLength(0);
     const lists = server.requests.filter((r) => r.method === 'GET' && r.path === '/apis/argoproj.io/v1alpha1/workflows');
     expect(lists.length).toBe(10); // 5,000 / limit 500
+  });
+
+  it('the light pass (the 15-minute schedule) lists metadata only and reads just the terminating candidates', async () => {
+    configure(25);
+    const before = server.requests.length;
+    const out = await handler({ source: 'scheduler', pass: 'light' }, {});
+    const sent = await queued();
+    expect(sent).toHaveLength(STUCK);
+    expect(out.pass).toBe('light');
+    expect(out.clusters[0]).toMatchObject({ stuck: STUCK, enqueued: STUCK, alerted: false });
+    expect(out.clusters[0]!.deferred).toBeGreaterThan(0);
+    const requests = server.requests.slice(before);
+    const lists = requests.filter((r) => r.path === '/apis/argoproj.io/v1alpha1/workflows');
+    expect(lists).toHaveLength(10);
+    expect(lists.every((r) => r.accept?.includes('as=PartialObjectMetadataList'))).toBe(true);
+    // The in-scope terminating Workflows, each read once: the 20 stuck ones (the kube-jobs ones are out of scope).
+    expect(requests.filter((r) => r.method === 'GET' && r.path.includes('/namespaces/'))).toHaveLength(STUCK);
   });
 
   it('above the cap, sends one systemic alert and enqueues nothing', async () => {

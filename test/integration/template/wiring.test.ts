@@ -218,14 +218,17 @@ describe('evaluate <- SignalsQueue', () => {
 });
 
 describe('sweep <- EventBridge Scheduler', () => {
-  it('runs every 15 minutes through a role that may invoke only the sweep function', () => {
-    const schedules = ofType(template, 'AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(1);
-    const props = schedules[0]![1].Properties;
-    expect(props['ScheduleExpression']).toBe('rate(15 minutes)');
-    const target = props['Target'] as Record<string, unknown>;
-    expect(isGetAtt(target['Arn'], 'SweepLambdaFunction', 'Arn')).toBe(true);
-    expect(isGetAtt(target['RoleArn'], 'SweepSchedulerRole', 'Arn')).toBe(true);
+  it('runs a light pass every 15 minutes and a full pass hourly, through a role that may invoke only the sweep function', () => {
+    const schedules = ofType(template, 'AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    const byPass = Object.fromEntries(
+      schedules.map((props) => [JSON.parse(String((props['Target'] as Record<string, unknown>)['Input'])).pass, props['ScheduleExpression']]),
+    );
+    expect(byPass).toEqual({ light: 'rate(15 minutes)', full: 'rate(1 hour)' });
+    for (const props of schedules) {
+      const target = props['Target'] as Record<string, unknown>;
+      expect(isGetAtt(target['Arn'], 'SweepLambdaFunction', 'Arn')).toBe(true);
+      expect(isGetAtt(target['RoleArn'], 'SweepSchedulerRole', 'Arn')).toBe(true);
+    }
 
     const role = resource(template, 'SweepSchedulerRole').Properties;
     const trust = JSON.stringify(role['AssumeRolePolicyDocument']);
@@ -502,6 +505,28 @@ describe('alarms', () => {
     }
     const throttles = alarms().find((a) => a['MetricName'] === 'Throttles');
     expect(JSON.stringify(throttles?.['Dimensions'])).toContain('EvaluateLambdaFunction');
+  });
+
+  it('pages on a Workflow stuck a day and on orphaned artifacts, across clusters (Metrics Insights)', () => {
+    const query = (name: string) => alarms().find((a) => JSON.stringify(a['Metrics'] ?? []).includes(name));
+    const oldest = query('MAX(OldestStuckAgeSeconds)');
+    expect(oldest).toMatchObject({ Threshold: 86400, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    expect((oldest?.['Metrics'] as { Period: number }[])[0]?.Period).toBe(3600);
+    expect(query('SUM(OrphanedArtifacts)')).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('has a dashboard whose body is valid JSON with the stuck, age, actions, DLQ and error widgets', () => {
+    const body = resource(template, 'RemediatorDashboard').Properties['DashboardBody'] as { 'Fn::Sub': [string, Record<string, unknown>] };
+    const [text, vars] = body['Fn::Sub'];
+    // Substitute as CloudFormation would, with stand-ins for the references.
+    const rendered = text.replace(/\$\{([^}]+)\}/g, (_m, name: string) => (name in vars || name.startsWith('AWS::') ? `x-${name}` : _m));
+    expect(rendered).not.toMatch(/\$\{/);
+    const dashboard = JSON.parse(rendered) as { widgets: { properties: { title: string; metrics: unknown[] } }[] };
+    expect(dashboard.widgets.map((w) => w.properties.title)).toEqual([
+      'Stuck Workflows by cause', 'Oldest stuck Workflow (hours)', 'Actions', 'Dead-letter queues (messages)', 'Errors per function',
+    ]);
+    expect(JSON.stringify(dashboard)).toContain('MetricName=\\"StuckWorkflows\\"');
+    expect(Object.keys(vars).sort()).toEqual(['AuditFn', 'EvaluateFn', 'IngestFn', 'InteractFn', 'NotifyFn', 'SignalsDLQName', 'SweepFn', 'TargetsDLQName']);
   });
 
   it('sends every alarm to the alarm topic', () => {

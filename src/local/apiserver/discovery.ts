@@ -81,6 +81,9 @@ export function resourceList(group: string, version: string): Record<string, unk
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: group === '' ? version : `${group}/${version}`,
-    resources: resources.map(apiResource),
+    resources: resources.flatMap((rt) => [
+      apiResource(rt),
+      ...(rt.subresources ?? []).map((sub) => ({ name: `${rt.plural}/${sub.name}`, singularName: '', namespaced: rt.namespaced, kind: sub.kind, verbs: sub.verbs })),
+    ]),
   };
 }

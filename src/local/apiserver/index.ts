@@ -9,6 +9,7 @@ import { MASTERS_GROUP, userInfo, type UserInfo } from './authz.js';
 import { FaultInjector } from './faults.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { createPipeline, type RecordedRequest } from './pipeline.js';
+import type { PodLogRef } from './podlog.js';
 import { loadRbac, type RbacPolicy, type RbacSource } from './rbac.js';
 import { ObjectStore } from './store.js';
 import { generateCertificates } from './tls.js';
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   rbac?: RbacSource;
   /** Objects to load at start (any served kind; namespaces are created as needed). */
   seed?: object[];
+  /** Container logs of seeded pods, served by `pods/{name}/log`. */
+  podLogs?: (PodLogRef & { text: string })[];
   /** Clock for creationTimestamp, deletionTimestamp and AGE columns. Default: real time. */
   clock?: () => Date;
   /** Run the ownerReference garbage collector after writes. Default true. */
@@ -79,6 +82,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Local
   const clock = opts.clock ?? (() => new Date());
   const store = new ObjectStore(clock, opts.gc ?? true);
   for (const obj of opts.seed ?? []) store.put(obj as Record<string, unknown>);
+  for (const { text, ...ref } of opts.podLogs ?? []) store.logs.set(ref, text);
   const policy = loadRbac(opts.rbac);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
@@ -177,6 +181,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Local
 export { ObjectStore } from './store.js';
 export type { ObjectRef, ObjectLike, KindRef, DeleteOutcome, PropagationPolicy, StoreEvent } from './store.js';
 export { FaultInjector } from './faults.js';
+export type { PodLogRef } from './podlog.js';
 export type { FaultSpec, FaultMatch, FaultContext, FaultHandle, FaultAction } from './faults.js';
 export type { RecordedRequest } from './pipeline.js';
 export type { KubeObject, ObjectMeta } from './meta.js';

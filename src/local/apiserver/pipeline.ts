@@ -133,7 +133,7 @@ export function createPipeline(opts: PipelineOptions): (req: IncomingMessage, re
       reply.stream(res);
       return;
     }
-    const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const payload = typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
     rec.responseBytes = Buffer.byteLength(payload);
     res.writeHead(reply.status, {
       'Content-Type': reply.contentType ?? 'application/json',

@@ -16,8 +16,13 @@ export interface ResourceType {
   verbs: string[];
   /** CustomResourceDefinition semantics: no strategic merge patch, DELETE answers a Status, generation bumps. */
   custom: boolean;
-  /** Field selectors beyond metadata.name / metadata.namespace, as path lists into the object. */
-  extraFieldSelectors: Record<string, string[]>;
+  /**
+   * Field selectors beyond metadata.name / metadata.namespace, as path lists into the object. A list of paths
+   * means "the first one that is set" (an Event's `source` is source.component, else reportingComponent).
+   */
+  extraFieldSelectors: Record<string, string[] | string[][]>;
+  /** Subresources served for GET, as discovery lists them (`pods/log`). */
+  subresources?: { name: string; kind: string; verbs: string[] }[];
 }
 
 const CRD_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
@@ -74,6 +79,39 @@ export const PODS: ResourceType = {
     'status.podIP': ['status', 'podIP'],
     'status.nominatedNodeName': ['status', 'nominatedNodeName'],
   },
+  subresources: [{ name: 'log', kind: 'Pod', verbs: ['get'] }],
+};
+
+/**
+ * Core v1 Events, with the field selectors of pkg/registry/core/event/strategy.go ToSelectableFields: the
+ * involvedObject fields, reason, type, reportingComponent, and source (source.component, else
+ * reportingComponent: the JSON name of ReportingController).
+ */
+export const EVENTS: ResourceType = {
+  group: '',
+  version: 'v1',
+  plural: 'events',
+  singular: 'event',
+  kind: 'Event',
+  listKind: 'EventList',
+  namespaced: true,
+  shortNames: ['ev'],
+  categories: [],
+  verbs: CORE_VERBS,
+  custom: false,
+  extraFieldSelectors: {
+    'involvedObject.kind': ['involvedObject', 'kind'],
+    'involvedObject.namespace': ['involvedObject', 'namespace'],
+    'involvedObject.name': ['involvedObject', 'name'],
+    'involvedObject.uid': ['involvedObject', 'uid'],
+    'involvedObject.apiVersion': ['involvedObject', 'apiVersion'],
+    'involvedObject.resourceVersion': ['involvedObject', 'resourceVersion'],
+    'involvedObject.fieldPath': ['involvedObject', 'fieldPath'],
+    reason: ['reason'],
+    reportingComponent: ['reportingComponent'],
+    source: [['source', 'component'], ['reportingComponent']],
+    type: ['type'],
+  },
 };
 
 export const NAMESPACES: ResourceType = {
@@ -91,7 +129,7 @@ export const NAMESPACES: ResourceType = {
   extraFieldSelectors: { 'status.phase': ['status', 'phase'] },
 };
 
-export const RESOURCES: readonly ResourceType[] = [PODS, NAMESPACES, WORKFLOWS, WORKFLOW_ARTIFACT_GC_TASKS];
+export const RESOURCES: readonly ResourceType[] = [PODS, NAMESPACES, EVENTS, WORKFLOWS, WORKFLOW_ARTIFACT_GC_TASKS];
 
 export function apiVersionOf(rt: ResourceType): string {
   return rt.group === '' ? rt.version : `${rt.group}/${rt.version}`;

@@ -4,7 +4,8 @@ import { headerValue, json, mediaType, type HandlerContext, type Incoming, type 
 import { PROTOBUF_MEDIA_TYPE, decodeSelfSubjectAccessReview } from './protobuf.js';
 import { getOne, listObjects } from './list.js';
 import { openapiGroupVersion, openapiRoot } from './openapi.js';
-import { NAMESPACES, findByPlural, groupVersions } from './resources.js';
+import { NAMESPACES, PODS, findByPlural, groupVersions } from './resources.js';
+import { podLog } from './podlog.js';
 import { badRequest, methodNotSupported, resourceNotFound } from './status.js';
 import { watchObjects, type WatchHub } from './watch.js';
 import { createObject, decodeBody, deleteObject, groupResource, patchObject, requireObject, updateObject } from './writes.js';
@@ -73,7 +74,12 @@ function resource(ctx: RouterContext, req: Incoming): Reply {
     if (knownGroupVersion(info.apiGroup, info.apiVersion)) throw resourceNotFound();
     return PLAIN_404;
   }
-  if (info.subresource !== '') throw resourceNotFound();
+  if (info.subresource !== '') {
+    if (rt === PODS && info.subresource === 'log' && info.verb === 'get' && info.namespace !== '') {
+      return podLog(ctx, req, requireObject(ctx, rt, info.namespace, info.name));
+    }
+    throw resourceNotFound();
+  }
   const namespace = rt === NAMESPACES ? '' : info.namespace;
   if (rt.namespaced && namespace === '' && info.verb !== 'list' && info.verb !== 'watch') throw resourceNotFound();
   const gr = groupResource(rt);

@@ -1,3 +1,4 @@
+import { PodLogStore } from './podlog.js';
 import { randomUUID } from 'node:crypto';
 import { cloneJson, isRecord } from '../../domain/json.js';
 import { deepEqual } from './jsonpatch.js';
@@ -102,11 +103,15 @@ export function keyOf(rt: ResourceType, namespace: string | undefined, name: str
 export function resolveField(rt: ResourceType, obj: KubeObject, field: string): string | undefined {
   if (field === 'metadata.name') return obj.metadata.name ?? '';
   if (field === 'metadata.namespace') return obj.metadata.namespace ?? '';
-  const path = rt.extraFieldSelectors[field];
-  if (path === undefined) return undefined;
-  let cur: unknown = obj;
-  for (const p of path) cur = isRecord(cur) ? cur[p] : undefined;
-  return cur === undefined || cur === null ? '' : String(cur);
+  const spec = rt.extraFieldSelectors[field];
+  if (spec === undefined) return undefined;
+  const paths = (Array.isArray(spec[0]) ? spec : [spec]) as string[][];
+  for (const path of paths) {
+    let cur: unknown = obj;
+    for (const p of path) cur = isRecord(cur) ? cur[p] : undefined;
+    if (cur !== undefined && cur !== null && cur !== '') return String(cur);
+  }
+  return '';
 }
 
 export function supportsField(rt: ResourceType, field: string): boolean {
@@ -129,6 +134,9 @@ export class ObjectStore {
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   private readonly gcQueue: GcWork[] = [];
   private settling = false;
+
+  /** Container logs served by `pods/{name}/log` (no kubelet here: tests and the demo store them). */
+  readonly logs = new PodLogStore((namespace, name) => this.peek(this.typeOf({ kind: 'Pod' }), namespace, name)?.metadata.uid);
 
   constructor(
     private readonly clock: () => Date = () => new Date(),

@@ -1,6 +1,6 @@
 import { isTerminating, type KubeObject } from './meta.js';
 import { isRecord } from '../../domain/json.js';
-import { NAMESPACES, PODS, WORKFLOWS, type ResourceType } from './resources.js';
+import { EVENTS, NAMESPACES, PODS, WORKFLOWS, type ResourceType } from './resources.js';
 
 /**
  * Server-side printing: the meta.k8s.io Table kubectl asks for (`Accept: application/json;as=Table;...`).
@@ -192,8 +192,43 @@ const POD_PRINTER: Printer = {
   },
 };
 
+/** pkg/printers/internalversion printEvent: LAST SEEN, TYPE, REASON, OBJECT (kind/name, kind lower-cased), MESSAGE. */
+const EVENT_PRINTER: Printer = {
+  columns: [
+    col('Last Seen', 'string', 'The time at which the most recent occurrence of this event was recorded.'),
+    col('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future'),
+    col('Reason', 'string', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    col('Object', 'string', 'The object that this event is about.'),
+    col('Subobject', 'string', 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.', 1),
+    col('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.', 1),
+    col('Message', 'string', 'A human-readable description of the status of this operation.'),
+    col('First Seen', 'string', 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)', 1),
+    col('Count', 'string', 'The number of times this event has occurred.', 1),
+    { ...col('Name', 'string', NAME_COLUMN.description, 1), format: 'name' },
+  ],
+  cells(obj, now) {
+    const last = str(at(obj, 'lastTimestamp')) || str(at(obj, 'eventTime')) || str(obj.metadata.creationTimestamp);
+    const first = str(at(obj, 'firstTimestamp')) || last;
+    const count = at(obj, 'count');
+    const source = [str(at(obj, 'source', 'component')) || str(at(obj, 'reportingComponent')), str(at(obj, 'source', 'host'))].filter((s) => s !== '').join(', ');
+    return [
+      age(last, now),
+      str(at(obj, 'type')),
+      str(at(obj, 'reason')),
+      `${str(at(obj, 'involvedObject', 'kind')).toLowerCase()}/${str(at(obj, 'involvedObject', 'name'))}`,
+      str(at(obj, 'involvedObject', 'fieldPath')),
+      source,
+      str(at(obj, 'message')),
+      age(first, now),
+      typeof count === 'number' ? count : 1,
+      obj.metadata.name,
+    ];
+  },
+};
+
 function printerFor(rt: ResourceType): Printer {
   if (rt === WORKFLOWS) return WORKFLOW_PRINTER;
+  if (rt === EVENTS) return EVENT_PRINTER;
   if (rt === PODS) return POD_PRINTER;
   if (rt === NAMESPACES) return NAMESPACE_PRINTER;
   return GENERIC_CRD_PRINTER;

@@ -698,7 +698,7 @@ describe('discovery', () => {
       expect.objectContaining({ name: 'workflowartifactgctasks', kind: 'WorkflowArtifactGCTask', namespaced: true, shortNames: ['wfat'] }),
     ]);
     const core = (await get('/api/v1')) as { resources: { name: string }[] };
-    expect(core.resources.map((r) => r.name)).toEqual(['pods', 'namespaces']);
+    expect(core.resources.map((r) => r.name)).toEqual(['pods', 'pods/log', 'namespaces', 'events']);
   });
 
   it('returns a meta.k8s.io/v1 Table when asked, as kubectl does', async () => {

@@ -25,6 +25,9 @@ const GRANTED = new Set([
   'list argoproj.io/workflowartifactgctasks',
   'get /pods',
   'list /pods',
+  // The evidence bundle (DESIGN.md 4.7): GC pod logs and the Events about the Workflow and its GC pods.
+  'get /pods/log',
+  'list /events',
 ]);
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const RESOURCES: [string, string][] = [
@@ -37,6 +40,8 @@ const RESOURCES: [string, string][] = [
   ['', 'configmaps'],
   ['', 'namespaces'],
   ['', 'events'],
+  ['', 'pods/log'],
+  ['', 'pods/exec'],
 ];
 
 describe('the ClusterRole in infra/rbac', () => {
@@ -51,17 +56,19 @@ describe('the ClusterRole in infra/rbac', () => {
   it.each([
     ['the ServiceAccount', userInfo(REMEDIATOR_USER)],
     ['an IAM role mapped to the group by an EKS access entry', userInfo(IAM_USER, ['argo-finalizer-remediator'])],
-  ])('grants %s exactly get/list/patch workflows, get/list GC tasks and pods, in any namespace', (_who, user) => {
-    for (const [group, resource] of RESOURCES) {
+  ])('grants %s exactly get/list/patch workflows, get/list GC tasks and pods, get pod logs, list events, in any namespace', (_who, user) => {
+    for (const [group, path] of RESOURCES) {
+      const [resource = '', subresource = ''] = path.split('/');
       for (const verb of VERBS) {
         for (const ns of ['argo', 'data', '']) {
-          const want = GRANTED.has(`${verb} ${group}/${resource}`);
-          expect(authorize(policy, user, attrs(verb, group, resource, ns)).allowed, `${verb} ${group}/${resource} ns=${ns}`).toBe(want);
+          const want = GRANTED.has(`${verb} ${group}/${path}`);
+          expect(authorize(policy, user, attrs(verb, group, resource, ns, subresource ? 'x' : '', subresource)).allowed, `${verb} ${group}/${path} ns=${ns}`).toBe(want);
         }
       }
     }
     expect(authorize(policy, user, attrs('patch', 'argoproj.io', 'workflows', 'argo', 'x', 'status')).allowed).toBe(false);
-    expect(authorize(policy, user, attrs('get', '', 'pods', 'argo', 'x', 'log')).allowed).toBe(false);
+    expect(authorize(policy, user, attrs('get', '', 'pods', 'argo', 'x', 'log')).allowed).toBe(true);
+    expect(authorize(policy, user, attrs('get', '', 'pods', 'argo', 'x', 'exec')).allowed).toBe(false);
   });
 
   it('grants nothing to another service account or an unmapped IAM role', () => {

@@ -3,7 +3,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { parseConfig } from '../src/config/load.js';
@@ -12,6 +12,7 @@ import { demoCluster } from '../src/demo/seed.js';
 import { assessRaw, snapshotsFromObjects } from '../src/domain/snapshot.js';
 import { type Decision, decisionId } from '../src/domain/decision.js';
 import { evaluateBatch } from '../src/evaluate/evaluate-batch.js';
+import { FolderEvidenceSink } from '../src/evidence/folder-sink.js';
 import { portFor } from '../src/kube/port-for.js';
 import { type LocalApiServer, startApiServer } from '../src/local/apiserver/index.js';
 import { startSlackReceiver } from '../src/local/slack-receiver.js';
@@ -165,7 +166,8 @@ async function evaluateCost() {
     const config = parseConfig({ clusters: [{ name: 'bench', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate', maxRemovalsPerInvocation: 1000 }] }, 'bench');
     // The client-side rate limit (20 qps by default) would time the limiter, not the work: lifted here.
     const port = portFor(config.clusters[0]!.auth, { rateLimit: { qps: 100_000, burst: 100_000 } });
-    const deps = { config, portFor: () => port, publisher: { publish: async () => {} }, queue: { send: async () => {} } };
+    const evidenceDir = mkdtempSync(join(tmpdir(), 'afr-bench-evidence-'));
+    const deps = { config, portFor: () => port, publisher: { publish: async () => {} }, queue: { send: async () => {} }, evidence: new FolderEvidenceSink(evidenceDir) };
     const before = server.requests.length;
     const t = performance.now();
     for (const wf of refs) await evaluateBatch([{ id: wf.metadata.name, body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'bench', now: NOW, seq: 1 })) }], deps);

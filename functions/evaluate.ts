@@ -6,7 +6,7 @@ const warm = new WarmState();
 export const handler = evaluateHandler(
   async () => {
     const config = await warm.config();
-    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue() };
+    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue(), evidence: warm.evidenceSink(config) };
   },
   lambdaLogger('evaluate'),
   lambdaMetrics('evaluate'),

@@ -20,14 +20,30 @@ export function utcDate(iso: string): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-function partition(cluster: string | undefined, at: string): string {
-  return `audit/cluster=${pathSegment(cluster)}/date=${utcDate(at)}`;
+function partition(cluster: string | undefined, at: string, root = 'audit'): string {
+  return `${root}/cluster=${pathSegment(cluster)}/date=${utcDate(at)}`;
+}
+
+type DecisionPlace = Pick<Decision, 'cluster' | 'at' | 'workflow' | 'decisionId'>;
+
+function decisionPath(d: DecisionPlace, root: string): string {
+  const w = d.workflow;
+  return `${partition(d.cluster, d.at, root)}/${pathSegment(w.namespace)}/${pathSegment(w.name)}/${pathSegment(w.uid)}/${pathSegment(d.decisionId)}`;
 }
 
 /** `audit/cluster=<c>/date=<YYYY-MM-DD>/<namespace>/<name>/<uid>/<decisionId>.json`. */
-export function decisionAuditKey(d: Pick<Decision, 'cluster' | 'at' | 'workflow' | 'decisionId'>): string {
-  const w = d.workflow;
-  return `${partition(d.cluster, d.at)}/${pathSegment(w.namespace)}/${pathSegment(w.name)}/${pathSegment(w.uid)}/${pathSegment(d.decisionId)}.json`;
+export function decisionAuditKey(d: DecisionPlace): string {
+  return `${decisionPath(d, 'audit')}.json`;
+}
+
+/** The intent record beside the decision's audit record: written before the act. */
+export function intentAuditKey(d: DecisionPlace): string {
+  return `${decisionPath(d, 'audit')}.intent.json`;
+}
+
+/** `evidence/cluster=<c>/date=<d>/<ns>/<name>/<uid>/<decisionId>/`: the bundle's folder. */
+export function evidencePrefix(d: DecisionPlace): string {
+  return `${decisionPath(d, 'evidence')}/`;
 }
 
 /** Keyed by payload digest: the same rejected payload redelivered lands on the same object. */

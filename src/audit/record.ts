@@ -20,6 +20,11 @@ export const AuditRecord = z.object({
   patchSent: z.array(JsonPatchOp).nullable(),
   apiOutcome: z.object({ status: z.number().int().optional(), outcome: z.string() }),
   snapshotDigest: z.string().nullable(),
+  /** The evidence bundle stored before the act (its key prefix) and the sha256 of its manifest.json. */
+  evidenceKey: z.string().nullable(),
+  evidenceSha256: z.string().nullable(),
+  /** The intent record stored before the act. */
+  intentKey: z.string().nullable(),
   recordedAt: IsoTime,
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
@@ -71,6 +76,9 @@ export function decisionRecord(decision: Decision, recordedAt: string): AuditRec
       patchSent: patchSent(decision),
       apiOutcome: { ...(decision.apiStatus !== undefined ? { status: decision.apiStatus } : {}), outcome: decision.outcome },
       snapshotDigest: decision.snapshotDigest ?? null,
+      evidenceKey: decision.evidenceKey ?? null,
+      evidenceSha256: decision.evidenceSha256 ?? null,
+      intentKey: decision.intentKey ?? null,
       recordedAt,
     }),
   );

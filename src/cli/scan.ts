@@ -7,6 +7,8 @@ import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load.js';
 import { policyFor } from '../config/policy.js';
 import type { ClusterConfig, RemediatorConfig } from '../config/schema.js';
+import { FolderEvidenceSink } from '../evidence/folder-sink.js';
+import { removalEvidenceStep } from '../evidence/removal-step.js';
 import { DECISION_DETAIL_TYPE } from '../domain/decision.js';
 import { formatDuration } from '../domain/duration.js';
 import { toDecision } from '../evaluate/decision.js';
@@ -52,7 +54,9 @@ Options:
                         of seconds, 0 for no limit; default 10s; each request is tried up to 4 times)
   ${OUTPUT_HELP}
   --audit-dir DIR       record every decision as an audit object under DIR/audit/ (default with --apply:
-                        ./afr-audit; the same key layout as the S3 audit log)
+                        ./afr-audit; the same key layout as the S3 audit log). With --apply, each removal's
+                        evidence bundle goes under DIR/evidence/ and its intent record beside its audit
+                        record, both written before the patch
 `;
 
 const DEFAULT_MAX_REMOVALS = 10;
@@ -114,6 +118,8 @@ export const scanCommand: Command = async (args, io) => {
   const recordAndSay = async (results: ReconcileResult[], dir: string) => {
     const written = await recordScan(results, { dir: resolve(dir), cluster: target.clusterName, mode: values.apply ? 'remediate' : 'dry-run' });
     io.stderr.write(`audit: ${written.written} record(s) written, ${written.duplicate} already there, under ${resolve(dir)}/audit/\n`);
+    const bundles = results.filter((r) => r.evidence).length;
+    if (bundles > 0) io.stderr.write(`evidence: ${bundles} bundle(s) under ${resolve(dir)}/evidence/\n`);
   };
 
   let report;
@@ -126,6 +132,10 @@ export const scanCommand: Command = async (args, io) => {
       now,
       onProgress: progress.update,
       ...(configured ? policyHooks(configured.config, configured.cluster) : {}),
+      // Before each PATCH: the evidence bundle and the intent record, under the audit folder (DESIGN.md 4.7).
+      ...(values.apply && auditDir
+        ? { beforeAct: removalEvidenceStep({ reads: target.port, sink: new FolderEvidenceSink(resolve(auditDir)), cluster: target.clusterName, mode: 'remediate', now }) }
+        : {}),
     });
   } catch (err) {
     // Removals done before the failure are recorded before anything else is said.
@@ -270,6 +280,7 @@ function jsonResult(r: ScanResult): Record<string, unknown> {
     ...(r.cap ? { cap: r.cap } : {}),
     ...(r.apiStatus !== undefined ? { apiStatus: r.apiStatus } : {}),
     ...(r.snapshotDigest ? { snapshotDigest: r.snapshotDigest } : {}),
+    ...(r.evidence ? { evidenceKey: r.evidence.evidenceKey, evidenceSha256: r.evidence.evidenceSha256, intentKey: r.evidence.intentKey } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { FileAuditSink } from '../audit/file-sink.js';
 import { auditHandler } from '../audit/handler.js';
+import { FolderEvidenceSink } from '../evidence/folder-sink.js';
 import { matches } from '../bus/event-pattern.js';
 import { parseConfig } from '../config/load.js';
 import { type Decision, DECISION_DETAIL_TYPE } from '../domain/decision.js';
@@ -117,6 +118,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
         portFor: (name) => ports.get(name) ?? ports.set(name, portFor(config.clusters.find((c) => c.name === name)!.auth)).get(name)!,
         publisher: bus,
         queue: signalQueue,
+        // The audit bucket's evidence/ and intent layout, under the output folder like the audit records.
+        evidence: new FolderEvidenceSink(opts.outDir),
       }),
       new Logger({ serviceName: 'evaluate' }),
       new Metrics({ namespace: 'ArgoFinalizerRemediator', serviceName: 'evaluate' }),

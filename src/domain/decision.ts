@@ -28,6 +28,11 @@ export const Decision = Assessment.extend({
   snapshotDigest: z.string().optional(),
   /** HTTP status of the patch, when one was sent. */
   apiStatus: z.number().int().optional(),
+  /** The evidence bundle written before the act (DESIGN.md 4.7): its key prefix and the sha256 of its manifest. */
+  evidenceKey: z.string().optional(),
+  evidenceSha256: z.string().optional(),
+  /** The intent record written before the act (DESIGN.md 4.5). */
+  intentKey: z.string().optional(),
 });
 export type Decision = z.infer<typeof Decision>;
 

@@ -30,6 +30,7 @@ export function toDecision(
     at: ctx.at.toISOString(),
     ...(result.snapshotDigest ? { snapshotDigest: result.snapshotDigest } : {}),
     ...(result.apiStatus !== undefined ? { apiStatus: result.apiStatus } : {}),
+    ...(result.evidence ? { evidenceKey: result.evidence.evidenceKey, evidenceSha256: result.evidence.evidenceSha256, intentKey: result.evidence.intentKey } : {}),
   };
 }
 

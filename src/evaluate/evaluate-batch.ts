@@ -9,6 +9,8 @@ import { type Act, reconcile } from '../remediation/reconcile.js';
 import { clampDelay, type QueueMessage, type SignalQueue } from '../queue/signal-queue.js';
 import { buildRequeueMessage, dedupe, normalize, normalizeText, SignalRejected } from '../signals/index.js';
 import type { WorkflowSignal } from '../signals/signal.js';
+import { removalEvidenceStep } from '../evidence/removal-step.js';
+import type { EvidenceSink } from '../evidence/sink.js';
 import { decisionEntry, toDecision } from './decision.js';
 import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
 
@@ -25,6 +27,8 @@ export interface EvaluateDeps {
   portFor(cluster: string): ClusterPort;
   publisher: EventPublisher;
   queue: SignalQueue;
+  /** Where evidence bundles and intent records go before each removal (the audit bucket). */
+  evidence: EvidenceSink;
   clock?: () => Date;
   log?: Log;
   metrics?: Counter;
@@ -110,10 +114,25 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     const capped = policy.mode === 'remediate' && removals >= policy.caps.perInvocation;
     const act: Act = policy.mode === 'remediate' && !capped ? 'apply' : policy.mode === 'notify-only' ? 'notify-only' : 'dry-run';
     try {
-      const result = await reconcile(deps.portFor(signal.cluster), { namespace: signal.namespace, name: signal.name }, {
+      const port = deps.portFor(signal.cluster);
+      const result = await reconcile(port, { namespace: signal.namespace, name: signal.name }, {
         now: clock,
         quietPeriodMs: policy.quietPeriodMs,
         act,
+        // Only on the removal path: bundle, then intent, then the PATCH (invariant 9).
+        beforeAct: removalEvidenceStep({
+          reads: port,
+          sink: deps.evidence,
+          cluster: signal.cluster,
+          mode: policy.mode,
+          signal,
+          now: clock,
+          log,
+          onStored: (e) => {
+            metrics.count('EvidenceRequests', { cluster: signal.cluster }, e.requests);
+            metrics.count('EvidenceBytes', { cluster: signal.cluster }, e.bytes);
+          },
+        }),
       });
       if (!result.assessment) {
         log.info('workflow already gone', ref);

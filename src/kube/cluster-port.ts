@@ -2,8 +2,8 @@ import { type ConfigurationOptions, CoreV1Api, CustomObjectsApi, type KubeConfig
 import * as z from 'zod';
 import { ARTIFACT_GC_FINALIZER, type JsonPatchOp } from '../domain/assessment.js';
 import { KubeError, type KubeOp, KubeTransientError } from './errors.js';
-import { assertScope, assertWorkflowKey } from './names.js';
-import type { ClusterPort, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey, WorkflowMetadata } from './port.js';
+import { assertNamespace, assertScope, assertUid, assertWorkflowKey } from './names.js';
+import type { ClusterPort, PodLogOptions, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey, WorkflowMetadata } from './port.js';
 import { KubeTransport, type TransportOptions } from './transport.js';
 import { isRecord } from '../domain/json.js';
 
@@ -72,7 +72,7 @@ export class KubeClusterPort implements ClusterPort {
     const needs = opts.needs?.(workflow) ?? { pods: true, tasks: true };
     const [pods, tasks] = await Promise.all([
       needs.pods ? this.gcPods(namespace, name) : [],
-      needs.tasks ? this.gcTasks(namespace, typeof uid === 'string' ? uid : undefined) : [],
+      needs.tasks ? this.ownedTasks(namespace, typeof uid === 'string' ? uid : undefined) : [],
     ]);
     return { workflow, pods, tasks };
   }
@@ -133,6 +133,44 @@ export class KubeClusterPort implements ClusterPort {
     }
   }
 
+  async gcTasks(namespace: string, workflowUid: string): Promise<Record<string, unknown>[]> {
+    return this.ownedTasks(assertNamespace(namespace), assertUid(workflowUid));
+  }
+
+  async events(namespace: string, involvedUid: string): Promise<Record<string, unknown>[]> {
+    assertNamespace(namespace);
+    const fieldSelector = `involvedObject.uid=${assertUid(involvedUid)}`;
+    const op: KubeOp = { verb: 'list', resource: 'events', namespace };
+    const events: Record<string, unknown>[] = [];
+    for await (const event of this.pages(
+      op,
+      (_continue, options) =>
+        this.core.listNamespacedEvent({ namespace, fieldSelector, limit: this.pageSize, ...(_continue ? { _continue } : {}) }, options),
+      { raw: true },
+    )) {
+      events.push(event);
+    }
+    return events;
+  }
+
+  async podLog(namespace: string, pod: string, opts: PodLogOptions): Promise<string> {
+    const { name } = assertWorkflowKey({ namespace, name: pod });
+    const op: KubeOp = { verb: 'get', resource: 'pods/log', namespace, name };
+    return this.transport.callText(op, (options) =>
+      this.core.readNamespacedPodLog(
+        {
+          namespace,
+          name,
+          container: opts.container,
+          limitBytes: opts.limitBytes,
+          ...(opts.tailLines !== undefined ? { tailLines: opts.tailLines } : {}),
+          ...(opts.previous ? { previous: true } : {}),
+        },
+        options,
+      ),
+    );
+  }
+
   private async gcPods(namespace: string, workflow: string): Promise<Record<string, unknown>[]> {
     const labelSelector = GC_POD_SELECTOR(workflow);
     const op: KubeOp = { verb: 'list', resource: 'pods', namespace };
@@ -153,7 +191,7 @@ export class KubeClusterPort implements ClusterPort {
    * namespace and filters by owner uid. The cost is one paged list per snapshot, proportional to the tasks
    * in the namespace; tasks are short-lived (the controller deletes them once GC succeeds), so it stays small.
    */
-  private async gcTasks(namespace: string, uid: string | undefined): Promise<Record<string, unknown>[]> {
+  private async ownedTasks(namespace: string, uid: string | undefined): Promise<Record<string, unknown>[]> {
     if (!uid) return [];
     const op: KubeOp = { verb: 'list', resource: GC_TASKS_RESOURCE, namespace };
     const tasks: Record<string, unknown>[] = [];

@@ -25,3 +25,11 @@ export function assertScope(scope: Scope): Scope {
   if ('namespace' in scope) assertNamespace(scope.namespace);
   return scope;
 }
+
+/** Kubernetes uids are RFC 4122 strings; anything else never goes into a field selector. */
+const UID = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+
+export function assertUid(uid: string): string {
+  if (typeof uid !== 'string' || !UID.test(uid)) throw new InvalidWorkflowKeyError(`invalid uid ${JSON.stringify(uid)}`);
+  return uid;
+}

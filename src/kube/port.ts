@@ -30,8 +30,30 @@ export interface SnapshotOptions {
   needs?: (workflow: Record<string, unknown>) => { pods: boolean; tasks: boolean };
 }
 
+export interface PodLogOptions {
+  container: string;
+  /** The server stops after this many bytes (the kubelet cuts the log's end, not its start). */
+  limitBytes: number;
+  tailLines?: number;
+  /** The previous instance of a restarted container. */
+  previous?: boolean;
+}
+
+/**
+ * Reads made only for the evidence bundle (DESIGN.md 4.7), on the way to a destructive action, never to decide.
+ * They throw KubeError like every other call; the bundle records a failure instead of stopping on it.
+ */
+export interface EvidenceReads {
+  /** GC tasks owned by the Workflow (a snapshot lists them only when they can change the verdict). */
+  gcTasks(namespace: string, workflowUid: string): Promise<Record<string, unknown>[]>;
+  /** Events in `namespace` whose involvedObject.uid is `involvedUid`. */
+  events(namespace: string, involvedUid: string): Promise<Record<string, unknown>[]>;
+  /** One container's log, as the API server returns it (text). */
+  podLog(namespace: string, pod: string, opts: PodLogOptions): Promise<string>;
+}
+
 /** The only things the remediator ever asks of a cluster. Least privilege follows from this list. */
-export interface ClusterPort {
+export interface ClusterPort extends EvidenceReads {
   /** null when the Workflow no longer exists. Lists GC pods and tasks as `needs` says (default: both). */
   snapshot(key: WorkflowKey, opts?: SnapshotOptions): Promise<RawSnapshot | null>;
   /** Workflows carrying the artifact-GC finalizer, page by page; memory bounded by one page. */

@@ -76,6 +76,11 @@ export class KubeTransport {
    * object exactly as the API server sent it.
    */
   async callRaw(op: KubeOp, send: (options: ConfigurationOptions) => Promise<unknown>, extra: { accept?: string } = {}): Promise<unknown> {
+    return JSON.parse(await this.callText(op, send, extra)) as unknown;
+  }
+
+  /** The response body exactly as sent (pod logs are text), whatever the generated client makes of it. */
+  async callText(op: KubeOp, send: (options: ConfigurationOptions) => Promise<unknown>, extra: { accept?: string } = {}): Promise<string> {
     const sink: { text?: string } = {};
     await this.call(
       op,
@@ -83,7 +88,7 @@ export class KubeTransport {
       extra,
     );
     if (sink.text === undefined) throw new Error(`${op.verb} ${op.resource}: response body was not captured`);
-    return JSON.parse(sink.text) as unknown;
+    return sink.text;
   }
 }
 

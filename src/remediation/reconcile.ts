@@ -9,10 +9,40 @@ import { assertPlannedPatch } from './patch-guard.js';
 /** What this invocation may do: `apply` patches, the others only say what would happen. */
 export type Act = 'apply' | 'dry-run' | 'notify-only';
 
+/** The evidence bundle and intent record stored before an act (DESIGN.md 4.5, 4.7). */
+export interface StoredEvidence {
+  evidenceKey: string;
+  evidenceSha256: string;
+  intentKey: string;
+}
+
+/** A removal about to be sent: what the step before it needs to build the bundle and the intent record. */
+export interface PlannedRemoval {
+  raw: RawSnapshot;
+  assessment: Assessment;
+  snapshotDigest: string;
+  patch: JsonPatchOp[];
+  /** The outcome the decision will carry if the PATCH succeeds. */
+  outcome: string;
+}
+
+/**
+ * Runs before every PATCH and must store the evidence bundle and then the intent record (src/evidence
+ * `evidenceFirst`). Throwing stops the act: no PATCH is sent and the error reaches the caller.
+ */
+export type BeforeAct = (plan: PlannedRemoval) => Promise<StoredEvidence>;
+
 export interface ReconcileOptions {
   now: () => Date;
   quietPeriodMs: number;
   act: Act;
+  /** Required with `act: 'apply'` (invariant 9: no destructive action without its evidence and intent). */
+  beforeAct?: BeforeAct;
+}
+
+/** `apply` without the evidence step: a wiring bug, refused before anything is read. */
+export class MissingEvidenceStepError extends Error {
+  override readonly name = 'MissingEvidenceStepError';
 }
 
 /** Outcome strings, stable so that audit queries and dashboards can group on them. */
@@ -44,6 +74,8 @@ export interface ReconcileResult {
   patchSent?: JsonPatchOp[];
   /** sha256 of the canonical JSON of the raw snapshot the final assessment was made on. */
   snapshotDigest?: string;
+  /** Set when a PATCH was about to be sent: the bundle and intent stored first. */
+  evidence?: StoredEvidence;
 }
 
 /**
@@ -68,11 +100,12 @@ export class ReconcileConflictError extends Error {
  * conflict is an error, never a forced write. Only the patch the assessment planned is ever sent.
  */
 export async function reconcile(port: ClusterPort, key: WorkflowKey, opts: ReconcileOptions): Promise<ReconcileResult> {
+  if (opts.act === 'apply' && !opts.beforeAct) throw new MissingEvidenceStepError('refusing to apply: no evidence step (bundle and intent record) was wired');
   const first = await read(port, key, opts);
   if (!first) return { workflow: { ...key }, assessment: null, action: 'none', outcome: Outcome.alreadyGone };
   if (!(opts.act === 'apply' && first.assessment.verdict === 'remove')) return withoutPatch(first, opts.act);
 
-  const sent = await send(port, key, first);
+  const sent = await send(port, key, first, opts);
   if (sent.outcome?.kind !== 'conflict') return sent.result;
 
   const second = await read(port, key, opts);
@@ -85,7 +118,7 @@ export async function reconcile(port: ClusterPort, key: WorkflowKey, opts: Recon
     const gone = second.assessment.cause === 'no-finalizer' && second.assessment.workflow.uid === first.assessment.workflow.uid;
     return { ...withoutPatch(second, opts.act), outcome: gone ? Outcome.goneOnReread : Outcome.changedReassessed, apiStatus: sent.outcome.status };
   }
-  const resent = await send(port, key, second, Outcome.patchedAfterReassess);
+  const resent = await send(port, key, second, opts, Outcome.patchedAfterReassess);
   if (resent.outcome?.kind === 'conflict') throw new ReconcileConflictError(resent.result, `HTTP ${resent.outcome.status}`);
   return resent.result;
 }
@@ -131,14 +164,17 @@ async function send(
   port: ClusterPort,
   key: WorkflowKey,
   read: Read,
+  opts: ReconcileOptions,
   patchedOutcome: string = Outcome.patched,
 ): Promise<{ result: ReconcileResult; outcome?: RemoveOutcome }> {
   const base = resultOf(read);
   const patch = read.assessment.patch;
   if (!patch) return { result: { ...base, action: 'none', outcome: Outcome.noPatchPlanned } };
   assertPlannedPatch(patch, read.assessment.workflow.uid);
+  // Bundle, then intent, then the PATCH: if either write fails this throws and nothing is sent.
+  const evidence = await opts.beforeAct!({ raw: read.raw, assessment: read.assessment, snapshotDigest: read.digest, patch, outcome: patchedOutcome });
   const outcome = await port.removeFinalizer(key, patch);
-  const sent = { ...base, apiStatus: outcome.status, patchSent: patch };
+  const sent = { ...base, apiStatus: outcome.status, patchSent: patch, evidence };
   switch (outcome.kind) {
     case 'patched':
       return { result: { ...sent, action: 'removed', outcome: patchedOutcome }, outcome };

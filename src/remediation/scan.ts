@@ -1,6 +1,6 @@
 import { InvalidSnapshotError } from '../domain/snapshot.js';
 import type { ClusterPort, Scope, WorkflowKey } from '../kube/port.js';
-import { reconcile, ReconcileConflictError, type ReconcileResult } from './reconcile.js';
+import { type BeforeAct, reconcile, ReconcileConflictError, type ReconcileResult } from './reconcile.js';
 
 export interface ScanOptions {
   scope: Scope;
@@ -17,6 +17,8 @@ export interface ScanOptions {
   inScope?: (namespace: string) => boolean;
   /** With `apply`: why removals in this namespace stay a dry run (its configured mode), or undefined. */
   dryRunReason?: (namespace: string) => string | undefined;
+  /** With `apply`: stores the evidence bundle and intent record before each PATCH (required). */
+  beforeAct?: BeforeAct;
 }
 
 export interface ScanResult extends ReconcileResult {
@@ -96,10 +98,10 @@ export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise
 async function reconcileOne(
   port: ClusterPort,
   key: WorkflowKey,
-  opts: Pick<ScanOptions, 'now' | 'quietPeriodMs'> & { act: 'apply' | 'dry-run' },
+  opts: Pick<ScanOptions, 'now' | 'quietPeriodMs' | 'beforeAct'> & { act: 'apply' | 'dry-run' },
 ): Promise<ReconcileResult> {
   try {
-    return await reconcile(port, key, { now: opts.now, quietPeriodMs: opts.quietPeriodMs, act: opts.act });
+    return await reconcile(port, key, { now: opts.now, quietPeriodMs: opts.quietPeriodMs, act: opts.act, ...(opts.beforeAct ? { beforeAct: opts.beforeAct } : {}) });
   } catch (err) {
     // One unreadable or contested Workflow must not hide the others; cluster-wide failures still abort.
     if (err instanceof ReconcileConflictError) return { ...err.result, action: 'none', outcome: err.outcome };

@@ -2,6 +2,8 @@ import type { RemediatorConfig } from '../config/schema.js';
 import type { ClusterPort } from '../kube/port.js';
 import { portFor } from '../kube/port-for.js';
 import { AwsWarmState } from './aws-warm.js';
+import { evidenceSinkFor } from '../evidence/config.js';
+import type { EvidenceSink } from '../evidence/sink.js';
 
 export { asCounter, asLog, lambdaLogger, lambdaMetrics } from '../observability/lambda.js';
 export { AwsWarmState } from './aws-warm.js';
@@ -12,6 +14,12 @@ export { AwsWarmState } from './aws-warm.js';
  */
 export class WarmState extends AwsWarmState {
   private ports = new Map<string, ClusterPort>();
+  private evidence?: EvidenceSink;
+
+  /** The audit bucket, where evaluate stores evidence bundles and intent records before each removal. */
+  evidenceSink(config: RemediatorConfig): EvidenceSink {
+    return (this.evidence ??= evidenceSinkFor(config.audit, process.env));
+  }
 
   portFor(config: RemediatorConfig): (cluster: string) => ClusterPort {
     return (name) => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,12 @@ interface ScanJson {
 
 const byName = (doc: ScanJson) => Object.fromEntries(doc.results.map((r) => [r.workflow.name, r]));
 const wf = (namespace: string, name: string) => ({ kind: 'Workflow', namespace, name });
+/** The decision records under DIR/audit/ (intent records and evidence bundles sit beside them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const auditRecords = (dir: string): any[] =>
+  readdirSync(join(dir, 'audit'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json') && !e.name.endsWith('.intent.json'))
+    .map((e) => JSON.parse(readFileSync(join(e.parentPath, e.name), 'utf8')));
 
 let server: LocalApiServer;
 let kubeconfig: string;
@@ -72,15 +79,23 @@ describe('scan (real binary against the local API server)', () => {
     const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--audit-dir', auditDir]);
     expect(code).toBe(0);
     expect(stderr).toContain(`audit: 3 record(s) written, 0 already there, under ${auditDir}/audit/`);
-    const records = readdirSync(auditDir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => JSON.parse(readFileSync(join(e.parentPath, e.name), 'utf8')));
+    const records = auditRecords(auditDir);
     expect(records.map((rec) => [rec.decision.workflow.name, rec.decision.action, rec.apiOutcome.outcome]).sort()).toEqual([
       ['etl-run-q8h2d', 'none', 'needs-human (scan does not notify)'],
       ['nightly-report-5jz7c', 'none', 'waiting'],
       ['parent-wf-7xk2p', 'removed', 'patched'],
     ]);
     expect(records.find((rec) => rec.decision.action === 'removed').patchSent.at(-1)).toEqual({ op: 'remove', path: '/metadata/finalizers/1' });
+    // The removal's evidence bundle and intent record were written under the same folder, before the patch.
+    const removal = records.find((rec) => rec.decision.action === 'removed');
+    expect(stderr).toContain(`evidence: 1 bundle(s) under ${auditDir}/evidence/`);
+    expect(removal.evidenceKey).toMatch(/^evidence\/cluster=local\/date=\d{4}-\d{2}-\d{2}\/argo-workflows\/parent-wf-7xk2p\/[^/]+\/[0-9a-f]{32}\/$/);
+    const manifest = readFileSync(join(auditDir, removal.evidenceKey, 'manifest.json'));
+    expect(createHash('sha256').update(manifest).digest('hex')).toBe(removal.evidenceSha256);
+    const intent = JSON.parse(readFileSync(join(auditDir, removal.intentKey), 'utf8'));
+    expect(intent).toMatchObject({ kind: 'intent', action: { kind: 'remove-finalizer', patch: removal.patchSent }, evidence: { key: removal.evidenceKey, sha256: removal.evidenceSha256 } });
+    expect(intent.decision.decisionId).toBe(removal.decision.decisionId);
+    expect(records.filter((rec) => rec.evidenceKey !== null)).toHaveLength(1);
     const r = byName(JSON.parse(stdout) as ScanJson);
     expect(r['parent-wf-7xk2p']).toMatchObject({ verdict: 'remove', action: 'removed', outcome: 'patched' });
     expect(server.store.get(wf('argo-workflows', 'parent-wf-7xk2p'))!.metadata.finalizers).toEqual(['example.com/keep']);
@@ -101,11 +116,8 @@ describe('scan (real binary against the local API server)', () => {
       const { code, stdout, stderr } = await run(['scan', '--kubeconfig', kubeconfig, '-A', '-o', 'json', '--now', NOW, '--apply', '--audit-dir', auditDir]);
       expect(code).toBe(1);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(/^audit: 4 record\(s\) written, 0 already there, under .*\n.*patch workflows\.argoproj\.io zz\/zz-parent failed/);
-      const removed = readdirSync(auditDir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => JSON.parse(readFileSync(join(e.parentPath, e.name), 'utf8')))
-        .filter((rec) => rec.decision.action === 'removed');
+      expect(stderr).toMatch(/^audit: 4 record\(s\) written, 0 already there, under .*\nevidence: 1 bundle\(s\) under .*\n.*patch workflows\.argoproj\.io zz\/zz-parent failed/);
+      const removed = auditRecords(auditDir).filter((rec) => rec.decision.action === 'removed');
       expect(removed.map((rec) => rec.decision.workflow.name)).toEqual(['parent-wf-7xk2p']);
     } finally {
       fault.remove();

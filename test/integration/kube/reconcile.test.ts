@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ReconcileConflictError, isRetryable, reconcile, type ReconcileOptions } from '../../../src/remediation/reconcile.js';
+import { type BeforeAct, MissingEvidenceStepError, ReconcileConflictError, isRetryable, reconcile, type ReconcileOptions } from '../../../src/remediation/reconcile.js';
 import { snapshotDigest } from '../../../src/remediation/digest.js';
 import { allSeeds, GC, NOW, parentWorkflowA } from './fixtures.js';
 import { type LocalApiServer, portOn, useLocalCluster, WORKFLOW_PATH } from './local-cluster.js';
@@ -14,9 +14,17 @@ const cluster = useLocalCluster({ seed: allSeeds() });
 let server: LocalApiServer;
 beforeEach(() => {
   server = cluster();
+  stepCalls = [];
 });
 
-const opts = (act: ReconcileOptions['act']): ReconcileOptions => ({ now: () => new Date(NOW), quietPeriodMs: 30 * 60_000, act });
+/** The evidence step, recorded: each call with how many PATCHes the server had seen when it ran. */
+let stepCalls: { patchesBefore: number; outcome: string }[] = [];
+const EVIDENCE = { evidenceKey: 'evidence/k/', evidenceSha256: 'a'.repeat(64), intentKey: 'audit/k.intent.json' };
+const beforeAct: BeforeAct = async (plan) => {
+  stepCalls.push({ patchesBefore: patches().length, outcome: plan.outcome });
+  return EVIDENCE;
+};
+const opts = (act: ReconcileOptions['act']): ReconcileOptions => ({ now: () => new Date(NOW), quietPeriodMs: 30 * 60_000, act, beforeAct });
 const patches = () => server.requests.filter((r) => r.method === 'PATCH');
 
 describe('reconcile', () => {
@@ -31,6 +39,35 @@ describe('reconcile', () => {
     expect(patches()).toHaveLength(1);
     expect(patches()[0]!.body).toEqual(result.assessment!.patch);
     expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/a', 'example.com/b']);
+    // The evidence step ran once, before the PATCH, and its keys travel with the result.
+    expect(stepCalls).toEqual([{ patchesBefore: 0, outcome: 'patched' }]);
+    expect(result.evidence).toEqual(EVIDENCE);
+  });
+
+  it('no PATCH when the evidence step fails: the error reaches the caller, the finalizer stays', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    const { port } = portOn(server);
+    const refused = Object.assign(new Error('S3 said 503'), { retryable: true });
+    const err = await reconcile(port, A, { ...opts('apply'), beforeAct: async () => Promise.reject(refused) }).catch((e: unknown) => e);
+    expect(err).toBe(refused);
+    expect(patches()).toHaveLength(0);
+    expect(server.store.get(wfRef)!.metadata.finalizers).toContain(GC);
+  });
+
+  it('apply without an evidence step is refused before anything is read', async () => {
+    const { port } = portOn(server);
+    const before = server.requests.length;
+    const { beforeAct: _, ...bare } = opts('apply');
+    await expect(reconcile(port, A, bare)).rejects.toBeInstanceOf(MissingEvidenceStepError);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('dry run and notify-only never run the evidence step', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    const { port } = portOn(server);
+    await reconcile(port, A, opts('dry-run'));
+    await reconcile(port, A, opts('notify-only'));
+    expect(stepCalls).toEqual([]);
   });
 
   it('apply on a terminating Workflow: it disappears once the finalizer is removed', async () => {
@@ -77,6 +114,8 @@ describe('reconcile', () => {
     const { port } = portOn(server);
     const result = await reconcile(port, A, opts('apply'));
     expect(result).toMatchObject({ action: 'removed', outcome: 'patched-after-reassess', apiStatus: 200 });
+    // A fresh bundle and intent for the re-read state (a new resourceVersion, so a new decision).
+    expect(stepCalls).toEqual([{ patchesBefore: 0, outcome: 'patched' }, { patchesBefore: 1, outcome: 'patched-after-reassess' }]);
     expect(patches().map((r) => r.status)).toEqual([422, 200]);
     expect(patches()[1]!.body).toEqual([
       { op: 'test', path: '/metadata/uid', value: A_UID },

@@ -2,6 +2,9 @@
 // the bus and the signals queue on moto, reached by the clients the handler builds from the environment. What
 // it sent is read off the wire (the moto proxy's record); PutEvents partial failures are the proxy's, the
 // entries it lets through are delivered by moto.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -19,6 +22,7 @@ const NOW = new Date();
 const FINALIZER = 'workflows.argoproj.io/artifact-gc';
 
 let server: LocalApiServer;
+let evidenceDir: string;
 let handler: (event: SQSEvent, context: object) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 
 const nestedParent = () => {
@@ -50,8 +54,11 @@ const patches = () => server.requests.filter((r) => r.method === 'PATCH');
 
 beforeAll(async () => {
   server = await startApiServer({ seed: [nestedParent(), running(), flaky()] });
+  evidenceDir = mkdtempSync(join(tmpdir(), 'afr-evaluate-evidence-'));
   process.env['AFR_CONFIG'] = JSON.stringify({
     clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }],
+    // Evidence bundles and intent records (written before each PATCH) go to a folder here; S3: evidence tests.
+    audit: { localDir: evidenceDir },
   });
   await new EventBridgeClient(fx.moto.clientConfig).send(new CreateEventBusCommand({ Name: 'remediator-bus' }));
   const queueUrl = (await new SQSClient(fx.moto.clientConfig).send(new CreateQueueCommand({ QueueName: 'signals' }))).QueueUrl!;
@@ -65,6 +72,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  rmSync(evidenceDir, { recursive: true, force: true });
   process.env = saved;
 });
 beforeEach(() => {

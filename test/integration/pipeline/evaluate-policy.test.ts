@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FolderEvidenceSink } from '../../../src/evidence/folder-sink.js';
 // evaluateBatch against the local Kubernetes API server: modes, namespace scope and the per-invocation cap.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BusEntry } from '../../../src/bus/entry.js';
@@ -20,10 +24,15 @@ const seeds = () => [stuck('a'), stuck('b'), stuck('c'), stuck('d', 'team-x'), s
 let server: LocalApiServer;
 let published: BusEntry[];
 let queued: QueueMessage[];
+let evidenceDir: string;
 beforeAll(async () => {
   server = await startApiServer({ seed: seeds() });
+  evidenceDir = mkdtempSync(join(tmpdir(), 'afr-evidence-'));
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  rmSync(evidenceDir, { recursive: true, force: true });
+});
 beforeEach(() => {
   for (const o of seeds()) server.store.put(o);
   published = [];
@@ -39,6 +48,7 @@ async function run(clusterSettings: Record<string, unknown>, names: [string, str
     portFor: () => port,
     publisher: { publish: async (e) => void published.push(...e) },
     queue: { send: async (m) => void queued.push(...m) },
+    evidence: new FolderEvidenceSink(evidenceDir),
   });
   const decisions = published.filter((e) => e.detailType === 'Remediation Decision').map((e) => DecisionSchema.parse(e.detail));
   return { report, decisions, byName: new Map<string, Decision>(decisions.map((d) => [d.workflow.name, d])) };

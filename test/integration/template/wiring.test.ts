@@ -433,7 +433,13 @@ describe('IAM', () => {
     expect(actionsOf('NotifyRole')).toEqual(expect.arrayContaining(['ssm:GetParameter', 's3:PutObject', 's3:GetObject', 's3:DeleteObject']));
     expect(actionsOf('AuditRole')).toEqual(expect.arrayContaining(['s3:PutObject']));
     for (const role of ['IngestRole', 'SweepRole', 'AuditRole']) expect(actionsOf(role)).not.toContain('sqs:DeleteMessage');
-    expect(actionsOf('EvaluateRole').some((a) => a.startsWith('s3:'))).toBe(false);
+    // evaluate writes only the evidence bundle and the intent record, never an audit record, never a delete.
+    expect(actionsOf('EvaluateRole').filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    const evaluateS3 = policyDocuments(template)
+      .filter((d) => d.where.startsWith('EvaluateRole '))
+      .flatMap((d) => d.statements)
+      .filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')));
+    expect(JSON.stringify(evaluateS3.map((st) => st.Resource))).toMatch(/evidence\/\*.*audit\/\*\.intent\.json/);
 
     for (const fn of FUNCTIONS) {
       const role = `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`;

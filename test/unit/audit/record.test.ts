@@ -17,9 +17,22 @@ describe('AuditRecord', () => {
       patchSent: d.patch,
       apiOutcome: { status: 200, outcome: 'patched' },
       snapshotDigest: null,
+      evidenceKey: null,
+      evidenceSha256: null,
+      intentKey: null,
       recordedAt: AT,
     });
     expect(AuditRecord.parse(cloneJson(rec))).toEqual(rec);
+  });
+
+  it('links the evidence bundle and the intent record written before the removal', () => {
+    const evidence = {
+      evidenceKey: 'evidence/cluster=prod/date=2026-11-30/argo/wf/uid-1/abc/',
+      evidenceSha256: 'f'.repeat(64),
+      intentKey: 'audit/cluster=prod/date=2026-11-30/argo/wf/uid-1/abc.intent.json',
+    };
+    const rec = decisionRecord({ ...noPendingRemovalDecision(), ...evidence }, AT);
+    expect({ evidenceKey: rec.evidenceKey, evidenceSha256: rec.evidenceSha256, intentKey: rec.intentKey }).toEqual(evidence);
   });
 
   it('records no patch for a notification, even though one could be planned', () => {

@@ -1,0 +1,40 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { FolderEvidenceSink } from './folder-sink.js';
+import { S3EvidenceSink } from './s3-sink.js';
+import type { EvidenceSink } from './sink.js';
+
+export interface EvidenceLocation {
+  bucket?: string | undefined;
+  kmsKeyId?: string | undefined;
+  localDir?: string | undefined;
+}
+
+/** Nowhere to write: every write fails, so nothing destructive can happen (the record fails, then the DLQ). */
+class UnconfiguredEvidenceSink implements EvidenceSink {
+  readonly location = 'nowhere';
+  async putIfAbsent(): Promise<never> {
+    throw new Error('no audit bucket is configured (audit.bucket or AUDIT_BUCKET; audit.localDir or AUDIT_DIR locally), so no evidence can be stored');
+  }
+  async get(): Promise<undefined> {
+    return undefined;
+  }
+}
+
+/**
+ * S3 requests are bounded so a stalled bucket fails the record well inside the function's timeout rather than
+ * hanging it; the SDK's own retries (3 attempts) cover a passing 5xx.
+ */
+export const EVIDENCE_S3_TIMEOUTS = { requestTimeout: 5_000, connectionTimeout: 2_000 } as const;
+
+/** The audit bucket (the configuration's `audit` section wins over AUDIT_BUCKET), else a folder, else nowhere. */
+export function evidenceSinkFor(
+  audit: EvidenceLocation,
+  env: NodeJS.ProcessEnv,
+  s3: () => S3Client = () => new S3Client({ requestHandler: EVIDENCE_S3_TIMEOUTS, maxAttempts: 3 }),
+): EvidenceSink {
+  const bucket = audit.bucket ?? env['AUDIT_BUCKET'];
+  const dir = audit.localDir ?? env['AUDIT_DIR'];
+  if (bucket) return new S3EvidenceSink({ client: s3(), bucket, kmsKeyId: audit.kmsKeyId ?? env['AUDIT_KMS_KEY_ID'] });
+  if (dir) return new FolderEvidenceSink(dir);
+  return new UnconfiguredEvidenceSink();
+}

@@ -1,0 +1,51 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { encryptionParams, isAlreadyWritten, isNotFound } from '../audit/s3-conditional.js';
+import { assertRelativeKey, type EvidenceSink } from './sink.js';
+
+export interface S3EvidenceSinkOptions {
+  client: S3Client;
+  bucket: string;
+  kmsKeyId?: string | undefined;
+}
+
+/**
+ * PutObject with `If-None-Match: *` into the audit bucket. Only a 412 means "already stored"; a 409 (a
+ * concurrent conditional write, or OperationAborted) is a failure like any other, so the caller does not act
+ * on a bundle that may never be stored (DESIGN.md 4.5).
+ */
+export class S3EvidenceSink implements EvidenceSink {
+  constructor(private readonly o: S3EvidenceSinkOptions) {}
+
+  get location(): string {
+    return `s3://${this.o.bucket}`;
+  }
+
+  async putIfAbsent(key: string, body: Buffer, contentType: string): Promise<'written' | 'duplicate'> {
+    try {
+      await this.o.client.send(
+        new PutObjectCommand({
+          Bucket: this.o.bucket,
+          Key: assertRelativeKey(key),
+          Body: body,
+          ContentType: contentType,
+          IfNoneMatch: '*',
+          ...encryptionParams(this.o.kmsKeyId),
+        }),
+      );
+      return 'written';
+    } catch (err) {
+      if (isAlreadyWritten(err)) return 'duplicate';
+      throw err;
+    }
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      const out = await this.o.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: assertRelativeKey(key) }));
+      return out.Body ? Buffer.from(await out.Body.transformToByteArray()) : Buffer.alloc(0);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+}

@@ -53,7 +53,8 @@ export function gcPod(
       annotations: { 'workflows.argoproj.io/artifact-gc-strategy': opts.strategy === 'wfcomp' ? 'OnWorkflowCompletion' : 'OnWorkflowDeletion' },
       ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowArtifactGCTask', name: `${name}-0`, controller: true, blockOwnerDeletion: true }],
     },
-    spec: { restartPolicy: 'Never', containers: [{ name: 'main', args: ['artifact', 'delete', '--loglevel', 'info'] }] },
+    // Scheduled (a nodeName): the API server serves such a pod's logs from its kubelet.
+    spec: { restartPolicy: 'Never', nodeName: 'ip-10-0-1-23.eu-west-1.compute.internal', containers: [{ name: 'main', args: ['artifact', 'delete', '--loglevel', 'info'] }] },
     status: { phase: opts.phase, containerStatuses: [container] },
   };
 }
@@ -164,4 +165,48 @@ export function workflow(opts: {
         : {}),
     },
   };
+}
+
+/** A core v1 Event as the API server stores it (what Argo's controller and the kubelet record). */
+export function coreEvent(
+  involved: Obj,
+  opts: { reason: string; message: string; now: Date; minutesAgo: number; type?: 'Normal' | 'Warning'; component?: string; seq: number },
+): Obj {
+  const at = minutesBefore(opts.now, opts.minutesAgo);
+  const meta = involved.metadata as { name: string; namespace: string; uid: string };
+  const kind = String(involved.kind);
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${meta.name}.${(0x18630a1b2c3d4e5fn + BigInt(opts.seq)).toString(16)}`, namespace: meta.namespace, creationTimestamp: at },
+    involvedObject: { kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: String(involved.apiVersion) },
+    reason: opts.reason,
+    message: opts.message,
+    source: { component: opts.component ?? (kind === 'Pod' ? 'kubelet' : 'workflow-controller') },
+    firstTimestamp: at,
+    lastTimestamp: at,
+    count: 1,
+    type: opts.type ?? 'Normal',
+    reportingComponent: opts.component ?? (kind === 'Pod' ? 'kubelet' : 'workflow-controller'),
+    reportingInstance: '',
+  };
+}
+
+/**
+ * What Argo's GC pod (`argoexec artifact delete`, logrus text format) prints when S3 refuses the deletes: the
+ * client it built, one `S3 Delete` per artifact (workflow/artifacts/s3/s3.go Delete), then AccessDenied.
+ */
+export function gcPodAccessDeniedLog(opts: { now: Date; minutesAgo: number; bucket: string; keys: string[]; role: string }): string {
+  const t = (ms: number) => new Date(opts.now.getTime() - opts.minutesAgo * 60_000 + ms).toISOString();
+  const lines = [
+    `time="${t(0)}" level=info msg="Starting Workflow Executor" version=v3.5.8`,
+    `time="${t(40)}" level=info msg="Creating minio client using AWS SDK credentials"`,
+    ...opts.keys.flatMap((key, i) => [
+      `time="${t(100 + i * 30)}" level=info msg="S3 Delete" key=${key}`,
+      `time="${t(110 + i * 30)}" level=info msg="Deleting object from s3" bucket=${opts.bucket} endpoint=s3.amazonaws.com key=${key}`,
+      `time="${t(120 + i * 30)}" level=warning msg="Failed to delete artifact: Access Denied." artifactName=${key.split('/').pop()} error="AccessDenied: User: ${opts.role} is not authorized to perform: s3:DeleteObject on resource: \\"arn:aws:s3:::${opts.bucket}/${key}\\" because no identity-based policy allows the s3:DeleteObject action"`,
+    ]),
+    `time="${t(900)}" level=error msg="executor error: failed to delete artifacts: Access Denied."`,
+  ];
+  return lines.join('\n') + '\n';
 }

@@ -123,7 +123,9 @@ export function buildBundle(input: BundleInput): Bundle {
   const parsed = Workflow.safeParse(input.workflow);
   const nodes = parsed.success ? readNodes(parsed.data) : { readable: false as const, reason: 'the Workflow could not be parsed' };
   if (nodes.readable) {
-    add('nodes.json', jsonBody(nodes.nodes));
+    // Plain nodes exactly as read; compressed ones as decoded.
+    const plain = nodes.source === 'status.nodes' ? (input.workflow['status'] as Record<string, unknown>)['nodes'] : nodes.nodes;
+    add('nodes.json', jsonBody(plain));
     notes.push(`nodes.json holds ${Object.keys(nodes.nodes).length} node(s) from ${nodes.source}`);
   } else {
     notFetched.push({ what: 'nodes.json', reason: nodes.reason });

@@ -22,9 +22,10 @@ class UnconfiguredEvidenceSink implements EvidenceSink {
 
 /**
  * S3 requests are bounded so a stalled bucket fails the record well inside the function's timeout rather than
- * hanging it; the SDK's own retries (3 attempts) cover a passing 5xx.
+ * hanging it; the SDK's own retries (3 attempts) cover a passing 5xx. Without throwOnRequestTimeout the
+ * current @smithy/node-http-handler only logs a warning when requestTimeout passes and keeps waiting.
  */
-export const EVIDENCE_S3_TIMEOUTS = { requestTimeout: 5_000, connectionTimeout: 2_000 } as const;
+export const EVIDENCE_S3_TIMEOUTS = { requestTimeout: 5_000, connectionTimeout: 2_000, throwOnRequestTimeout: true } as const;
 
 /** The audit bucket (the configuration's `audit` section wins over AUDIT_BUCKET), else a folder, else nowhere. */
 export function evidenceSinkFor(

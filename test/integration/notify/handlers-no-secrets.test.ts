@@ -11,7 +11,14 @@ import {
   SIGNAL_REJECTED_DETAIL_TYPE,
   SYSTEMIC_ALERT_DETAIL_TYPE,
 } from '../../../src/domain/decision.js';
-import { clearRegisteredSecrets } from '../../../src/observability/redact.js';
+import { clearRegisteredSecrets, registerSecret } from '../../../src/observability/redact.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { coreEvent, gcPod, workflow } from '../../../src/demo/builders.js';
+import { exporterEvent } from '../../../src/demo/seed.js';
+import { evaluateBatch } from '../../../src/evaluate/evaluate-batch.js';
+import { S3EvidenceSink } from '../../../src/evidence/s3-sink.js';
+import { portFor } from '../../../src/kube/port-for.js';
+import { startApiServer } from '../../../src/local/apiserver/index.js';
 import { clearWebhookCache } from '../../../src/notify/webhook-source.js';
 import { withMoto } from '../../helpers/moto.js';
 import { RECEIVER_SECRET, type SlackReceiver, replies, startSlackReceiver } from '../../helpers/slack-receiver.js';
@@ -191,3 +198,48 @@ describe('notify and audit handlers with secrets configured', () => {
     }
   });
 });
+
+describe('evaluate with secrets in the cluster objects it bundles', () => {
+  it('writes evidence bundles and intent records without a secret in them', async () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    const SLACK_HOOK = 'https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx';
+    const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const wf = workflow({ name: 'leaky-run', namespace: 'sandbox', uid: 'leaky-0000-4000-8000-000000000001', now, finishedMinutesAgo: 120, deletionMinutesAgo: 115, strategy: 'OnWorkflowDeletion', forceFinalizerRemoval: true, artifacts: [{ name: 'out', key: 'leaky/out.bin' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+    wf.metadata.annotations = { 'example.com/debug': `curl -H "Authorization: ${BEARER}" ${SLACK_HOOK}` };
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', now, createdMinutesAgo: 110, finishedMinutesAgo: 109 });
+    pod.metadata.uid = 'leaky-pod-0000-4000-8000-000000000001';
+    pod.spec.containers[0].env = [{ name: 'AWS_SECRET_ACCESS_KEY', value: AWS_SECRET }, { name: 'SLACK_WEBHOOK_URL', value: SLACK_HOOK }];
+    const api = await startApiServer({
+      seed: [wf, pod, coreEvent(wf, { reason: 'ArtifactGCFailed', message: `GC failed: token k8s-aws-v1.${EKS_TOKEN_BODY}`, now, minutesAgo: 109, type: 'Warning', seq: 1 })],
+    });
+    try {
+      api.store.logs.set({ namespace: 'sandbox', pod: String(pod.metadata.name), container: 'main' }, `level=debug msg="auth" header="${BEARER}" token=${api.token} secret_access_key=${AWS_SECRET} hook=${SLACK_HOOK}\n`);
+      // As WarmState.config() does for every configured cluster token.
+      registerSecret(api.token);
+      const config = parseConfig({ clusters: [{ name: 'prod', auth: { type: 'token', server: api.url, token: api.token, skipTLSVerify: true }, mode: 'remediate' }] }, 'test');
+      const port = portFor(config.clusters[0]!.auth);
+      const report = await evaluateBatch([{ id: 'm1', body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'prod', now, seq: 1 })) }], {
+        config,
+        portFor: () => port,
+        publisher: { publish: async () => {} },
+        queue: { send: async () => {} },
+        evidence: new S3EvidenceSink({ client: s3.client, bucket: 'afr-audit' }),
+        clock: () => now,
+      });
+      expect(report.decisions[0]).toMatchObject({ action: 'removed' });
+      const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: 'afr-audit' }));
+      const keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.startsWith('evidence/') || k.endsWith('.intent.json'));
+      expect(keys.filter((k) => k.endsWith('.intent.json'))).toHaveLength(1);
+      expect(keys.some((k) => k.endsWith('/logs/leaky-run-artgc-wfdel-2166136261/main.log'))).toBe(true);
+      const stored = await Promise.all(keys.map(async (k) => (await s3.client.send(new GetObjectCommand({ Bucket: 'afr-audit', Key: k }))).Body!.transformToString()));
+      const everything = [...stored, captured.join('\n')].join('\n');
+      expect(everything).toContain('[REDACTED]');
+      for (const secret of [TOKEN_BODY, EKS_TOKEN_BODY, api.token, AWS_SECRET, 'abcdefghijklmnopqrstuvwx']) {
+        expect(everything.includes(secret), `leaked ${secret.slice(0, 12)}…`).toBe(false);
+      }
+    } finally {
+      await api.close();
+    }
+  });
+});
+

@@ -95,9 +95,3 @@ export async function putJsonOnce(
   );
   return outcome === 'written' ? 'written' : 'duplicate';
 }
-
-/** 412 only: the key exists. Unlike isConditionalWriteFailure, a 409 is not "already written" (DESIGN.md 4.5). */
-export function isAlreadyWritten(err: unknown): boolean {
-  const e = err as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
-  return e?.name === 'PreconditionFailed' || e?.Code === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
-}

@@ -1,5 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { encryptionParams, isAlreadyWritten, isNotFound } from '../audit/s3-conditional.js';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { conditionalPut, encryptionParams, isNotFound } from '../audit/s3-conditional.js';
 import { assertRelativeKey, type EvidenceSink } from './sink.js';
 
 export interface S3EvidenceSinkOptions {
@@ -9,9 +9,9 @@ export interface S3EvidenceSinkOptions {
 }
 
 /**
- * PutObject with `If-None-Match: *` into the audit bucket. Only a 412 means "already stored"; a 409 (a
- * concurrent conditional write, or OperationAborted) is a failure like any other, so the caller does not act
- * on a bundle that may never be stored (DESIGN.md 4.5).
+ * PutObject with `If-None-Match: *` into the audit bucket (the project's one conditional put). Only a 412
+ * means "already stored"; a 409 that persists is a failure like any other, so the caller does not act on a
+ * bundle that may never be stored (DESIGN.md 4.5).
  */
 export class S3EvidenceSink implements EvidenceSink {
   constructor(private readonly o: S3EvidenceSinkOptions) {}
@@ -21,22 +21,15 @@ export class S3EvidenceSink implements EvidenceSink {
   }
 
   async putIfAbsent(key: string, body: Buffer, contentType: string): Promise<'written' | 'duplicate'> {
-    try {
-      await this.o.client.send(
-        new PutObjectCommand({
-          Bucket: this.o.bucket,
-          Key: assertRelativeKey(key),
-          Body: body,
-          ContentType: contentType,
-          IfNoneMatch: '*',
-          ...encryptionParams(this.o.kmsKeyId),
-        }),
-      );
-      return 'written';
-    } catch (err) {
-      if (isAlreadyWritten(err)) return 'duplicate';
-      throw err;
-    }
+    const outcome = await conditionalPut(this.o.client, {
+      Bucket: this.o.bucket,
+      Key: assertRelativeKey(key),
+      Body: body,
+      ContentType: contentType,
+      IfNoneMatch: '*',
+      ...encryptionParams(this.o.kmsKeyId),
+    });
+    return outcome === 'written' ? 'written' : 'duplicate';
   }
 
   async get(key: string): Promise<Buffer | undefined> {

@@ -65,7 +65,11 @@ export interface EntryFault extends FaultBase {
   operation: 'AWSEvents.PutEvents' | 'AmazonSQS.SendMessageBatch';
   failEntries: { pick: (entry: Record<string, unknown>, index: number) => boolean; code: string; message: string; senderFault?: boolean };
 }
-export type AwsFault = RequestFault | EntryFault;
+/** The call is never answered (a stalled connection): only the client's own timeout ends it. */
+export interface StallFault extends FaultBase {
+  stall: true;
+}
+export type AwsFault = RequestFault | EntryFault | StallFault;
 
 const REGION = 'us-east-1';
 
@@ -183,6 +187,7 @@ async function startProxy(target: string, calls: AwsCall[], faults: AwsFault[]):
         fault.times = (fault.times ?? Infinity) - 1;
         if (fault.times <= 0) faults.splice(at, 1);
       }
+      if (fault && 'stall' in fault) return;
       const send = (body: Buffer) => forward(upstream, method, path, req.headers, body);
       const answer = !fault ? send(raw) : 'error' in fault ? Promise.resolve(errorResponse(call, fault.error)) : failSomeEntries(fault, call, send);
       answer.then(

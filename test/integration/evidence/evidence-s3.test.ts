@@ -1,5 +1,5 @@
 // The evidence bundle and intent record on real protocols: the local API server (GC pod logs, Events) and
-// moto_server's S3 (If-None-Match: * answered 412) through the real SDK client, behind a loopback proxy that
+// moto_server's S3 (If-None-Match: * answered 412) through the real SDK client, behind the moto proxy that
 // makes S3 refuse (503, 403) or stall. Checked on the wire: no PATCH unless both were stored first.
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ import { S3EvidenceSink } from '../../../src/evidence/s3-sink.js';
 import { portFor } from '../../../src/kube/port-for.js';
 import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
 import { withMoto } from '../../helpers/moto.js';
-import { ACCESS_DENIED, HANG, SLOW_DOWN, type S3FaultProxy, startS3FaultProxy } from '../../helpers/s3-fault-proxy.js';
+import type { AwsFault } from '../../helpers/moto.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const BUCKET = 'afr-audit-test';
@@ -54,8 +54,9 @@ const POD = `${NAME}-artgc-wfdel-2166136261`;
 
 const aws = withMoto();
 let server: LocalApiServer;
-let proxy: S3FaultProxy;
 let direct: S3Client;
+const SLOW_DOWN = { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' };
+const ACCESS_DENIED = { status: 403, code: 'AccessDenied', message: 'Access Denied' };
 
 function seed(target: LocalApiServer) {
   for (const o of [wf(), pod(), task(), ...events()]) target.store.put(o);
@@ -65,18 +66,15 @@ function seed(target: LocalApiServer) {
 
 beforeAll(async () => {
   server = await startApiServer();
-  proxy = await startS3FaultProxy(aws.moto.endpoint);
   direct = new S3Client(aws.moto.clientConfig);
 });
 afterAll(async () => {
   await server.close();
-  await proxy.close();
 });
 beforeEach(async () => {
   await aws.moto.reset();
   await direct.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  proxy.clear();
-  proxy.requests.length = 0;
+  aws.moto.calls.length = 0;
   server.faults.clear();
   server.requests.length = 0;
   for (const kind of ['Workflow', 'Pod', 'WorkflowArtifactGCTask', 'Event']) {
@@ -90,6 +88,7 @@ async function evaluate(target: LocalApiServer = server, sink = evidenceSink()) 
   const config = parseConfig({ clusters: [{ name: 'prod', auth: { type: 'token', server: target.url, token: target.token, skipTLSVerify: true }, mode: 'remediate' }] }, 'test');
   const port = portFor(config.clusters[0]!.auth, { retry: { attempts: 2, baseMs: 1, capMs: 2 } });
   const published: BusEntry[] = [];
+  const counted: Record<string, number> = {};
   const report = await evaluateBatch([{ id: 'm1', body: JSON.stringify(exporterEvent(wf(), 'WorkflowSucceeded', { cluster: 'prod', now: NOW, seq: 1 })) }], {
     config,
     portFor: () => port,
@@ -97,13 +96,14 @@ async function evaluate(target: LocalApiServer = server, sink = evidenceSink()) 
     queue: { send: async () => {} },
     evidence: sink,
     clock: () => NOW,
+    metrics: { count: (name, _dims, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) },
   });
   const decisions = published.filter((e) => e.detailType === 'Remediation Decision').map((e) => Decision.parse(e.detail));
-  return { report, decisions };
+  return { report, decisions, counted };
 }
 
 function evidenceSink(opts: { timeoutMs?: number } = {}) {
-  const client = new S3Client({ ...aws.moto.clientConfig, endpoint: proxy.endpoint, maxAttempts: 2, requestHandler: { ...EVIDENCE_S3_TIMEOUTS, requestTimeout: opts.timeoutMs ?? 5_000 } });
+  const client = new S3Client({ ...aws.moto.clientConfig, maxAttempts: 2, requestHandler: { ...EVIDENCE_S3_TIMEOUTS, requestTimeout: opts.timeoutMs ?? 5_000 } });
   return new S3EvidenceSink({ client, bucket: BUCKET });
 }
 
@@ -193,10 +193,11 @@ describe('evidence bundle and intent record before a removal', () => {
       decision: { decisionId: d!.decisionId, action: 'removed', verdict: 'remove', cause: 'force-removal-declared' },
     });
 
-    // Order on the wire: every evidence PUT and the intent PUT before the one PATCH.
-    const puts = proxy.requests.filter((r) => r.method === 'PUT');
-    expect(puts.at(-1)!.path).toBe(`/${BUCKET}/${intentKey}`);
-    expect(puts.map((r) => r.status)).toEqual(puts.map(() => 200));
+    // On the wire: ten PUTs, all conditional, the intent last (the PATCH came after evaluate saw them answered).
+    const puts = aws.moto.callsTo('S3.PUT').filter((c) => c.path.includes('/evidence/') || c.path.includes('.intent.json'));
+    expect(puts).toHaveLength(10);
+    expect(puts.every((c) => c.headers['if-none-match'] === '*')).toBe(true);
+    expect(decodeURIComponent(puts.at(-1)!.path.split('?')[0]!)).toBe(`/${BUCKET}/${intentKey}`);
     expect(patches()).toHaveLength(1);
     const logReads = server.requests.filter((r) => r.path.endsWith('/log'));
     expect(logReads.map((r) => r.query)).toEqual([
@@ -217,31 +218,33 @@ describe('evidence bundle and intent record before a removal', () => {
     const before = await objects();
     expect(before.size).toBe(10);
 
+    expect(first.counted['EvidenceBytes']).toBeGreaterThan(0);
+
     const second = await evaluate();
     expect(second.report.results[0]!.status).toBe('fulfilled');
     expect(second.decisions[0]).toMatchObject({ action: 'removed' });
     const after = await objects();
     expect([...after.entries()].map(([k, v]) => [k, v.etag])).toEqual([...before.entries()].map(([k, v]) => [k, v.etag]));
-    // The second run's conditional puts all met an existing key (412): nothing was replaced.
-    const secondPuts = proxy.requests.filter((r) => r.method === 'PUT').slice(before.size);
-    expect(secondPuts.map((r) => r.status)).toEqual(secondPuts.map(() => 412));
+    // The second run's conditional puts all met an existing key (412): not one byte written.
+    expect(second.counted['EvidenceBytes']).toBe(0);
     expect(second.decisions[0]!.evidenceSha256).toBe(sha(before.get(`${second.decisions[0]!.evidenceKey}manifest.json`)!.body));
   });
 
-  it.each([
-    ['503 SlowDown on the bundle', { method: 'PUT', path: /\/evidence\//, fault: SLOW_DOWN }],
-    ['403 AccessDenied on the bundle', { method: 'PUT', path: /\/evidence\//, fault: ACCESS_DENIED }],
-    ['403 AccessDenied on the intent record', { method: 'PUT', path: /\.intent\.json$/, fault: ACCESS_DENIED }],
-    ['503 on the intent record', { method: 'PUT', path: /\.intent\.json$/, fault: SLOW_DOWN }],
-    ['a stalled manifest write (timeout)', { method: 'PUT', path: /manifest\.json$/, fault: HANG }],
-  ])('%s: no PATCH is sent, the record fails for retry, the finalizer stays', async (_what, rule) => {
-    proxy.add(rule);
+  it.each<[string, AwsFault]>([
+    ['503 SlowDown on the bundle', { operation: 'S3.PUT', path: /\/evidence\//, error: SLOW_DOWN }],
+    ['403 AccessDenied on the bundle', { operation: 'S3.PUT', path: /\/evidence\//, error: ACCESS_DENIED }],
+    ['403 AccessDenied on the intent record', { operation: 'S3.PUT', path: /\.intent\.json/, error: ACCESS_DENIED }],
+    ['503 on the intent record', { operation: 'S3.PUT', path: /\.intent\.json/, error: SLOW_DOWN }],
+    ['a stalled manifest write (timeout)', { operation: 'S3.PUT', path: /manifest\.json/, stall: true }],
+  ])('%s: no PATCH is sent, the record fails for retry, the finalizer stays', async (_what, fault) => {
+    aws.moto.faults.push(fault);
     const { report, decisions } = await evaluate(server, evidenceSink({ timeoutMs: 300 }));
     expect(report.results[0]!.status).toBe('rejected');
     expect(String((report.results[0] as PromiseRejectedResult).reason)).toMatch(/could not store .* nothing was done, the record will be retried/);
     expect(decisions).toEqual([]);
     expect(patches()).toEqual([]);
     expect(server.store.get({ kind: 'Workflow', namespace: NS, name: NAME })!.metadata.finalizers).toContain('workflows.argoproj.io/artifact-gc');
+    aws.moto.faults.length = 0;
     expect([...(await objects()).keys()].some((k) => k.endsWith('.intent.json'))).toBe(false);
   });
 

@@ -223,15 +223,15 @@ describe('evaluate with secrets in the cluster objects it bundles', () => {
         portFor: () => port,
         publisher: { publish: async () => {} },
         queue: { send: async () => {} },
-        evidence: new S3EvidenceSink({ client: s3.client, bucket: 'afr-audit' }),
+        evidence: new S3EvidenceSink({ client: s3, bucket: 'afr-audit' }),
         clock: () => now,
       });
       expect(report.decisions[0]).toMatchObject({ action: 'removed' });
-      const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: 'afr-audit' }));
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'afr-audit' }));
       const keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.startsWith('evidence/') || k.endsWith('.intent.json'));
       expect(keys.filter((k) => k.endsWith('.intent.json'))).toHaveLength(1);
       expect(keys.some((k) => k.endsWith('/logs/leaky-run-artgc-wfdel-2166136261/main.log'))).toBe(true);
-      const stored = await Promise.all(keys.map(async (k) => (await s3.client.send(new GetObjectCommand({ Bucket: 'afr-audit', Key: k }))).Body!.transformToString()));
+      const stored = await Promise.all(keys.map(async (k) => (await s3.send(new GetObjectCommand({ Bucket: 'afr-audit', Key: k }))).Body!.transformToString()));
       const everything = [...stored, captured.join('\n')].join('\n');
       expect(everything).toContain('[REDACTED]');
       for (const secret of [TOKEN_BODY, EKS_TOKEN_BODY, api.token, AWS_SECRET, 'abcdefghijklmnopqrstuvwx']) {

@@ -7,7 +7,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { parseConfig } from '../src/config/load.js';
-import { gcPod, gcTask, workflow } from '../src/demo/builders.js';
+import { coreEvent, gcPod, gcPodLog, gcTask, workflow } from '../src/demo/builders.js';
 import { demoCluster } from '../src/demo/seed.js';
 import { assessRaw, snapshotsFromObjects } from '../src/domain/snapshot.js';
 import { type Decision, decisionId } from '../src/domain/decision.js';
@@ -148,6 +148,29 @@ async function rawRoundTrips(server: LocalApiServer, ns: string, name: string): 
   return (performance.now() - t) / runs;
 }
 
+/** One forced removal with a failed GC pod (a 3-line log, one Event each): what its bundle and intent cost. */
+async function evidenceWithGcPod(): Promise<{ withGcPod: { requests: number; bytes: number } }> {
+  const wf = workflow({ name: 'forced', namespace: 'argo', uid: 'uid-forced', now: NOW, finishedMinutesAgo: 200, deletionMinutesAgo: 120, strategy: 'OnWorkflowDeletion', forceFinalizerRemoval: true, artifacts: [{ name: 'out', key: 'forced/out.bin' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', now: NOW, createdMinutesAgo: 110, finishedMinutesAgo: 109 });
+  pod.metadata.uid = 'uid-forced-pod';
+  const server = await startApiServer({ seed: [wf, pod, gcTask(wf, 'wfdel'), coreEvent(wf, { reason: 'ArtifactGCFailed', message: 'failed', now: NOW, minutesAgo: 109, type: 'Warning', seq: 1 }), coreEvent(pod, { reason: 'BackOff', message: 'back-off', now: NOW, minutesAgo: 109, seq: 2 })] });
+  server.store.logs.set({ namespace: 'argo', pod: pod.metadata.name, container: 'main' }, gcPodLog({ now: NOW, minutesAgo: 109, bucket: 'b', keys: ['forced/out.bin'], role: 'arn:aws:sts::1:assumed-role/r/gc', denied: true }));
+  const dir = mkdtempSync(join(tmpdir(), 'afr-bench-evidence-'));
+  try {
+    const config = parseConfig({ clusters: [{ name: 'bench', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }] }, 'bench');
+    const port = portFor(config.clusters[0]!.auth);
+    const counted: Record<string, number> = {};
+    await evaluateBatch([{ id: 'm', body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'bench', now: NOW, seq: 1 })) }], {
+      config, portFor: () => port, publisher: { publish: async () => {} }, queue: { send: async () => {} }, evidence: new FolderEvidenceSink(dir),
+      metrics: { count: (name, _d, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) },
+    });
+    return { withGcPod: { requests: counted['EvidenceRequests'] ?? 0, bytes: counted['EvidenceBytes'] ?? 0 } };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+}
+
 /** 3. What one event costs: API requests and time, and a batch of 1,000 events about 100 Workflows. */
 async function evaluateCost() {
   const n = QUICK ? 100 : 500;
@@ -167,17 +190,31 @@ async function evaluateCost() {
     // The client-side rate limit (20 qps by default) would time the limiter, not the work: lifted here.
     const port = portFor(config.clusters[0]!.auth, { rateLimit: { qps: 100_000, burst: 100_000 } });
     const evidenceDir = mkdtempSync(join(tmpdir(), 'afr-bench-evidence-'));
-    const deps = { config, portFor: () => port, publisher: { publish: async () => {} }, queue: { send: async () => {} }, evidence: new FolderEvidenceSink(evidenceDir) };
+    // What the evidence bundle and intent record cost: the counters evaluate emits for each removal.
+    const counted: Record<string, number> = {};
+    const metrics = { count: (name: string, _d: Record<string, string>, value = 1) => void (counted[name] = (counted[name] ?? 0) + value) };
+    const deps = { config, portFor: () => port, publisher: { publish: async () => {} }, queue: { send: async () => {} }, evidence: new FolderEvidenceSink(evidenceDir), metrics };
     const before = server.requests.length;
+    let removals = 0;
     const t = performance.now();
-    for (const wf of refs) await evaluateBatch([{ id: wf.metadata.name, body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'bench', now: NOW, seq: 1 })) }], deps);
+    for (const wf of refs) {
+      const report = await evaluateBatch([{ id: wf.metadata.name, body: JSON.stringify(exporterEvent(wf, 'WorkflowSucceeded', { cluster: 'bench', now: NOW, seq: 1 })) }], deps);
+      removals += report.decisions.filter((d) => d.action === 'removed').length;
+    }
     const perEventMs = (performance.now() - t) / n;
+    const evidence = { removals, requestsPerRemoval: (counted['EvidenceRequests'] ?? 0) / Math.max(1, removals), bytesPerRemoval: (counted['EvidenceBytes'] ?? 0) / Math.max(1, removals) };
+    rmSync(evidenceDir, { recursive: true, force: true });
     const requests = server.requests.slice(before);
     const perEvent = requests.length / n;
-    const byVerb = requests.reduce<Record<string, number>>((acc, r) => ((acc[`${r.method} ${r.path.includes('/pods') ? 'pods' : r.path.includes('workflowartifactgctasks') ? 'tasks' : 'workflows'}`] = (acc[`${r.method} ${r.path.includes('/pods') ? 'pods' : r.path.includes('workflowartifactgctasks') ? 'tasks' : 'workflows'}`] ?? 0) + 1), acc), {});
+    const kindOf = (path: string) => (path.endsWith('/log') ? 'logs' : path.endsWith('/events') ? 'events' : path.includes('/pods') ? 'pods' : path.includes('workflowartifactgctasks') ? 'tasks' : 'workflows');
+    const byVerb = requests.reduce<Record<string, number>>((acc, r) => ((acc[`${r.method} ${kindOf(r.path)}`] = (acc[`${r.method} ${kindOf(r.path)}`] ?? 0) + 1), acc), {});
     const floor = await rawRoundTrips(server, 'argo', refs[2]!.metadata.name);
     row('evaluate, API requests per event', `${fmt(perEvent, 2)} (${Object.entries(byVerb).map(([k, v]) => `${k} ${v}`).join(', ')})`, '<= 3', perEvent <= 3 ? 'met' : 'missed');
     row('evaluate, time per event', `${fmt(perEventMs, 2)} ms (${fmt(perEventMs / floor, 2)}x two raw round trips, ${fmt(floor, 2)} ms)`, '-', '-');
+    row('evaluate, evidence bundle + intent per removal', `${fmt(evidence.requestsPerRemoval, 2)} extra API requests, ${fmt(evidence.bytesPerRemoval / 1024, 1)} KiB written (${removals} removals without GC pods: Events of the Workflow, its GC tasks)`, '-', '-');
+    const { withGcPod } = await evidenceWithGcPod();
+    results.evidence = { ...evidence, withGcPod };
+    row('evaluate, evidence per removal with one failed GC pod', `${fmt(withGcPod.requests, 0)} extra API requests (Events of the Workflow and of the pod, the pod's log; tasks were listed already), ${fmt(withGcPod.bytes / 1024, 1)} KiB written`, '-', '-');
 
     // 1,000 events about 100 Workflows, in the batches of 10 the SQS event source delivers.
     const burst = refs.slice(0, 100).flatMap((wf) => Array.from({ length: 10 }, (_, k) => ({ wf, k })));

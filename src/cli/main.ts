@@ -7,6 +7,7 @@ Commands:
   assess [FILE|-]     assess Workflows from a JSON/YAML file or stdin (no cluster needed)
   scan                find and assess stuck Workflows on a live cluster (dry run unless --apply)
   explain-event [FILE|-]  show the Workflow references a forwarder payload yields
+  evidence NS/NAME    collect one live Workflow's evidence bundle into a folder, without acting
   config check FILE   validate a configuration as the deployed functions will, every problem listed
   demo                run the whole pipeline locally on an embedded cluster (npm start)
 
@@ -22,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   assess: async () => (await import('./assess.js')).assessCommand,
   scan: async () => (await import('./scan.js')).scanCommand,
   'explain-event': async () => (await import('./explain-event.js')).explainEventCommand,
+  evidence: async () => (await import('./evidence.js')).evidenceCommand,
   config: async () => (await import('./config.js')).configCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
 };

@@ -174,7 +174,7 @@ interface Target {
   contextNamespace: string | undefined;
 }
 
-function connect(opts: {
+export function connect(opts: {
   configured: { config: RemediatorConfig; cluster: ClusterConfig } | undefined;
   kubeconfig: string | undefined;
   context: string | undefined;
@@ -230,7 +230,7 @@ function policyHooks(config: RemediatorConfig, cluster: ClusterConfig) {
 }
 
 /** The failures a user meets first, worded as what to do about them. */
-function explainKubeError(err: KubeError, endpoint: string): string {
+export function explainKubeError(err: KubeError, endpoint: string): string {
   if (err.kind === 'not-found' && err.op.verb === 'list' && err.op.resource === 'workflows.argoproj.io') {
     return (
       `${endpoint} has no argoproj.io/v1alpha1 workflows API (HTTP 404): the Argo Workflows CRDs may be missing, ` +

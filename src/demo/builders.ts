@@ -193,10 +193,11 @@ export function coreEvent(
 }
 
 /**
- * What Argo's GC pod (`argoexec artifact delete`, logrus text format) prints when S3 refuses the deletes: the
- * client it built, one `S3 Delete` per artifact (workflow/artifacts/s3/s3.go Delete), then AccessDenied.
+ * What Argo's GC pod (`argoexec artifact delete`, logrus text format) prints: the client it built, one
+ * `S3 Delete` per artifact (workflow/artifacts/s3/s3.go Delete), then either nothing more or, when the bucket
+ * refuses, AccessDenied per artifact and the executor's error.
  */
-export function gcPodAccessDeniedLog(opts: { now: Date; minutesAgo: number; bucket: string; keys: string[]; role: string }): string {
+export function gcPodLog(opts: { now: Date; minutesAgo: number; bucket: string; keys: string[]; role: string; denied: boolean }): string {
   const t = (ms: number) => new Date(opts.now.getTime() - opts.minutesAgo * 60_000 + ms).toISOString();
   const lines = [
     `time="${t(0)}" level=info msg="Starting Workflow Executor" version=v3.5.8`,
@@ -204,9 +205,11 @@ export function gcPodAccessDeniedLog(opts: { now: Date; minutesAgo: number; buck
     ...opts.keys.flatMap((key, i) => [
       `time="${t(100 + i * 30)}" level=info msg="S3 Delete" key=${key}`,
       `time="${t(110 + i * 30)}" level=info msg="Deleting object from s3" bucket=${opts.bucket} endpoint=s3.amazonaws.com key=${key}`,
-      `time="${t(120 + i * 30)}" level=warning msg="Failed to delete artifact: Access Denied." artifactName=${key.split('/').pop()} error="AccessDenied: User: ${opts.role} is not authorized to perform: s3:DeleteObject on resource: \\"arn:aws:s3:::${opts.bucket}/${key}\\" because no identity-based policy allows the s3:DeleteObject action"`,
+      ...(opts.denied
+        ? [`time="${t(120 + i * 30)}" level=warning msg="Failed to delete artifact: Access Denied." artifactName=${key.split('/').pop()} error="AccessDenied: User: ${opts.role} is not authorized to perform: s3:DeleteObject on resource: \\"arn:aws:s3:::${opts.bucket}/${key}\\" because no identity-based policy allows the s3:DeleteObject action"`]
+        : []),
     ]),
-    `time="${t(900)}" level=error msg="executor error: failed to delete artifacts: Access Denied."`,
+    opts.denied ? `time="${t(900)}" level=error msg="executor error: failed to delete artifacts: Access Denied."` : `time="${t(900)}" level=info msg="Artifact GC complete" artifacts=${opts.keys.length}`,
   ];
   return lines.join('\n') + '\n';
 }

@@ -57,7 +57,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
   const now = opts.now ?? new Date();
   const say = opts.progress ?? (() => {});
   const cluster = demoCluster(now);
-  const server = opts.server ?? (await startApiServer({ seed: cluster.objects, tls: opts.tls ?? false }));
+  const server = opts.server ?? (await startApiServer({ seed: cluster.objects, podLogs: cluster.podLogs, tls: opts.tls ?? false }));
   const auditDir = join(opts.outDir, 'audit');
   const slackDir = join(opts.outDir, 'slack');
   mkdirSync(slackDir, { recursive: true });

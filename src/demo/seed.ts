@@ -2,7 +2,8 @@
 // controller would have left it. Times are relative to the demo's clock; uids are fixed so that a re-run
 // produces the same decision ids.
 import { ARTIFACT_GC_FINALIZER } from '../domain/assessment.js';
-import { gcPod, gcTask, minutesBefore, workflow } from './builders.js';
+import type { PodLogRef } from '../local/apiserver/index.js';
+import { coreEvent, gcPod, gcPodLog, gcTask, minutesBefore, workflow } from './builders.js';
 
 type Obj = Record<string, any>;
 
@@ -17,6 +18,8 @@ export interface DemoWorkflow {
 export interface DemoCluster {
   objects: Obj[];
   workflows: DemoWorkflow[];
+  /** What the GC pods printed, served by the API server's pods/log (the evidence bundles read them). */
+  podLogs: (PodLogRef & { text: string })[];
 }
 
 const uid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -24,6 +27,12 @@ const uid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0'
 export function demoCluster(now: Date): DemoCluster {
   const objects: Obj[] = [];
   const workflows: DemoWorkflow[] = [];
+  const podLogs: DemoCluster['podLogs'] = [];
+  let seq = 0;
+  /** The Events the controller and the kubelet record, as the API server keeps them. */
+  const event = (about: Obj, reason: string, message: string, minutesAgo: number, type: 'Normal' | 'Warning' = 'Normal') =>
+    coreEvent(about, { reason, message, now, minutesAgo, type, seq: ++seq });
+  const logOf = (pod: Obj, text: string) => podLogs.push({ namespace: pod.metadata.namespace, pod: pod.metadata.name, container: 'main', text });
   const add = (wf: Obj, expect: DemoWorkflow['expect'], story: string, extra: Obj[] = []) => {
     objects.push(wf, ...extra);
     workflows.push({ name: wf.metadata.name, namespace: wf.metadata.namespace, expect, story });
@@ -35,14 +44,20 @@ export function demoCluster(now: Date): DemoCluster {
   parent.status.nodes['parent-wf-7xk2p'].outputs = {};
   const child = workflow({ name: 'child-wf-bdvxw', namespace: 'argo-workflows', uid: uid(2), now, finishedMinutesAgo: 181, finalizers: [], strategy: 'OnWorkflowDeletion', artifacts: [{ name: 'out', key: `child/${uid(2)}/out.txt`, deleted: true }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
   child.metadata.ownerReferences = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: 'parent-wf-7xk2p', uid: uid(1), controller: true, blockOwnerDeletion: true }];
-  add(parent, { verdict: 'remove', cause: 'no-pending-artifacts' }, 'nested parent of the v3.5.10 bug, deleted 2h ago, nothing to collect');
+  add(parent, { verdict: 'remove', cause: 'no-pending-artifacts' }, 'nested parent of the v3.5.10 bug, deleted 2h ago, nothing to collect', [
+    event(parent, 'WorkflowSucceeded', 'Workflow completed', 180),
+  ]);
   add(child, { verdict: 'ignore', cause: 'no-finalizer' }, 'its child, already collected and cleaned up');
 
   // GC failed on the bucket: the task says Access Denied (#9953 family).
   const denied = workflow({ name: 'etl-run-q8h2d', namespace: 'data', uid: uid(3), now, finishedMinutesAgo: 300, deletionMinutesAgo: 240, strategy: 'OnWorkflowDeletion', bucket: 'data-artifacts', artifacts: [{ name: 'report', key: `etl/${uid(3)}/report.csv` }, { name: 'main-logs', key: 'etl-run-q8h2d/etl-run-q8h2d/main.log' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'], podsRecouped: [`etl-run-q8h2d-artgc-wfdel-2166136261`], conditions: [{ type: 'ArtifactGCError', status: 'True', message: 'Access Denied (artifactGCTask: etl-run-q8h2d-artgc-wfdel-2166136261-0)' }] });
+  const deniedPod = gcPod(denied, { strategy: 'wfdel', phase: 'Succeeded', now, createdMinutesAgo: 239, finishedMinutesAgo: 238 });
+  deniedPod.metadata.uid = uid(103);
+  logOf(deniedPod, gcPodLog({ now, minutesAgo: 239, bucket: 'data-artifacts', keys: [`etl/${uid(3)}/report.csv`, 'etl-run-q8h2d/etl-run-q8h2d/main.log'], role: 'arn:aws:sts::111122223333:assumed-role/data-artgc/gc', denied: true }));
   add(denied, { verdict: 'notify', cause: 'gc-failed' }, 'GC ran but the bucket said Access Denied', [
-    gcPod(denied, { strategy: 'wfdel', phase: 'Succeeded', now, createdMinutesAgo: 239, finishedMinutesAgo: 238 }),
+    deniedPod,
     gcTask(denied, 'wfdel', { 'etl-run-q8h2d': { report: { success: false, error: 'Access Denied' }, 'main-logs': { success: false, error: 'Access Denied' } } }),
+    event(denied, 'ArtifactGCFailed', 'Artifact Garbage Collection failed for strategy OnWorkflowDeletion, pod etl-run-q8h2d-artgc-wfdel-2166136261 exited with non-zero exit code: check pod logs for more information', 238, 'Warning'),
   ]);
 
   // A GC pod that never starts: its image cannot be pulled.
@@ -63,17 +78,20 @@ export function demoCluster(now: Date): DemoCluster {
   add(workflow({ name: 'backfill-2w8rt', namespace: 'data', uid: uid(6), now, phase: 'Running', deletionMinutesAgo: 45, strategy: 'OnWorkflowCompletion' }), { verdict: 'wait', cause: 'workflow-not-finished' }, 'deleted while still Running');
 
   // forceFinalizerRemoval with no GC pods (#16599, #16894): the owner declared the finalizer may go.
-  add(
-    workflow({ name: 'scratch-run-x7p2m', namespace: 'sandbox', uid: uid(7), now, finishedMinutesAgo: 100, deletionMinutesAgo: 60, strategy: 'OnWorkflowDeletion', forceFinalizerRemoval: true, artifacts: [{ name: 'tmp-out', key: `scratch/${uid(7)}/out.bin` }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] }),
-    { verdict: 'remove', cause: 'force-removal-declared' },
-    'forceFinalizerRemoval: true, GC never created a pod',
-  );
+  const scratch = workflow({ name: 'scratch-run-x7p2m', namespace: 'sandbox', uid: uid(7), now, finishedMinutesAgo: 100, deletionMinutesAgo: 60, strategy: 'OnWorkflowDeletion', forceFinalizerRemoval: true, artifacts: [{ name: 'tmp-out', key: `scratch/${uid(7)}/out.bin` }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  add(scratch, { verdict: 'remove', cause: 'force-removal-declared' }, 'forceFinalizerRemoval: true, GC never created a pod', [
+    event(scratch, 'WorkflowSucceeded', 'Workflow completed', 100),
+  ]);
 
   // The instance-ID trap (F1.11): the GC pod deleted everything, the controller never saw the pod finish.
   const trapped = workflow({ name: 'ingest-daily-m3n8b', namespace: 'data', uid: uid(8), now, finishedMinutesAgo: 150, deletionMinutesAgo: 120, strategy: 'OnWorkflowDeletion', bucket: 'data-artifacts', artifacts: [{ name: 'snapshot', key: `ingest/${uid(8)}/snapshot.parquet` }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
   trapped.metadata.labels['workflows.argoproj.io/controller-instanceid'] = 'argo-workflow';
+  const trappedPod = gcPod(trapped, { strategy: 'wfdel', phase: 'Succeeded', now, createdMinutesAgo: 119, finishedMinutesAgo: 118, labels: { ARGO_INSTANCE_ID: 'argo-workflow' } });
+  trappedPod.metadata.uid = uid(108);
+  logOf(trappedPod, gcPodLog({ now, minutesAgo: 119, bucket: 'data-artifacts', keys: [`ingest/${uid(8)}/snapshot.parquet`], role: 'arn:aws:sts::111122223333:assumed-role/data-artgc/gc', denied: false }));
   add(trapped, { verdict: 'remove', cause: 'gc-succeeded-unrecouped' }, 'GC pod succeeded, the controller (instanceID) never recouped it', [
-    gcPod(trapped, { strategy: 'wfdel', phase: 'Succeeded', now, createdMinutesAgo: 119, finishedMinutesAgo: 118, labels: { ARGO_INSTANCE_ID: 'argo-workflow' } }),
+    trappedPod,
+    event(trappedPod, 'Completed', 'Container main completed', 118),
     gcTask(trapped, 'wfdel', { 'ingest-daily-m3n8b': { snapshot: { success: true } } }),
   ]);
 
@@ -92,7 +110,7 @@ export function demoCluster(now: Date): DemoCluster {
       'healthy: GC done, finalizer gone',
     );
   }
-  return { objects, workflows };
+  return { objects, workflows, podLogs };
 }
 
 /** What kubernetes-event-exporter puts on the bus for a Workflow event (EnhancedEvent in an EventBridge envelope). */

@@ -4,7 +4,7 @@ import { evidencePrefix, intentAuditKey } from '../audit/key.js';
 import type { EvidenceReads, RawSnapshot } from '../kube/port.js';
 import { type Log, silentLog } from '../observability/log.js';
 import { redact } from '../observability/redact.js';
-import { type Bundle, buildBundle, MANIFEST, manifestBody, sha256 } from './bundle.js';
+import { type Bundle, type BundlePurpose, buildBundle, MANIFEST, manifestBody, sha256 } from './bundle.js';
 import { collectEvidence } from './collect.js';
 import { type IntendedAction, IntentRecord } from './intent.js';
 import { EvidenceWriteError, type EvidenceSink } from './sink.js';
@@ -38,7 +38,7 @@ export interface ActEvidence {
 }
 
 /** Collects and builds one bundle for a planned act (also what `evidence NS/NAME` writes, without an intent). */
-export async function collectBundle(reads: EvidenceReads, plan: Omit<PlannedAct, 'action'> & { action: IntendedAction['kind'] }, collectedAt: Date): Promise<{ bundle: Bundle; requests: number }> {
+export async function collectBundle(reads: EvidenceReads, plan: Omit<PlannedAct, 'action'> & { action: BundlePurpose }, collectedAt: Date): Promise<{ bundle: Bundle; requests: number }> {
   const collected = await collectEvidence(reads, plan.raw);
   const bundle = buildBundle({
     prefix: evidencePrefix(plan.decision),

@@ -35,11 +35,14 @@ export interface CapHit {
   bytes?: number;
 }
 
+/** What the bundle was collected for: a destructive action, or a person looking first (`evidence NS/NAME`). */
+export type BundlePurpose = DestructiveKind | 'inspect';
+
 export interface BundleInput {
   prefix: string;
   decisionId: string;
   cluster: string;
-  action: DestructiveKind;
+  action: BundlePurpose;
   collectedAt: string;
   workflow: Record<string, unknown>;
   pods: Record<string, unknown>[];
@@ -62,7 +65,7 @@ export interface Manifest {
   kind: 'evidence-manifest';
   decisionId: string;
   cluster: string;
-  action: DestructiveKind;
+  action: BundlePurpose;
   workflow: { namespace: string; name: string; uid?: string; resourceVersion?: string };
   collectedAt: string;
   prefix: string;
@@ -134,7 +137,9 @@ export function buildBundle(input: BundleInput): Bundle {
   add('gc-tasks.json', jsonBody(input.tasks));
   add('events.json', jsonBody(input.events));
   for (const log of input.logs) add(logPath(log.pod, log.container, log.previous), Buffer.from(redactString(log.text), 'utf8'), 'text/plain; charset=utf-8');
-  add('assessment.json', jsonBody({ ...input.assessment, orphans: input.action === 'remove-finalizer' ? orphanedByRemoval(input.assessment) : [] }));
+  // `orphans`: what removing the finalizer leaves (or, looked at on request, would leave) in storage.
+  const removal = input.action === 'remove-finalizer' || input.action === 'inspect';
+  add('assessment.json', jsonBody({ ...input.assessment, orphans: removal ? orphanedByRemoval(input.assessment) : [] }));
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const w = input.assessment.workflow;

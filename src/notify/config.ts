@@ -53,6 +53,9 @@ export function notifyDepsFromEnv(
     episodes: episodeStoreFromEnv(cfg, o.s3 ?? (() => new S3Client({}))),
     episodeTtlSeconds: cfg.EPISODE_TTL_SECONDS ?? DEFAULT_EPISODE_TTL_SECONDS,
     argoUiUrl: cfg.ARGO_UI_URL,
+    // Slack links each removal's evidence bundle in the audit bucket (its key, never its contents).
+    evidenceBucket: cfg.AUDIT_BUCKET,
+    region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'],
     ...(o.log ? { log: o.log } : {}),
   };
 }

@@ -10,6 +10,26 @@ export interface MessageOptions {
    * Base URL of the Argo UI, e.g. https://argo.example.com, or one per cluster; adds a link to each Workflow.
    */
   argoUiUrl?: string | ((cluster: string) => string | undefined) | undefined;
+  /** The audit bucket holding evidence bundles, and its region (a console link needs it). */
+  evidenceBucket?: string | undefined;
+  region?: string | undefined;
+}
+
+/** The S3 console page of a bundle's folder. */
+export function evidenceConsoleUrl(bucket: string, region: string, key: string): string {
+  return `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(bucket)}?region=${encodeURIComponent(region)}&prefix=${encodeURIComponent(key)}&showversions=false`;
+}
+
+/**
+ * Where the evidence bundle of a removal is: its S3 key (a console link when the region is known). Never any of
+ * its contents: those stay in the bucket (DESIGN.md 4.7).
+ */
+function evidenceBlock(d: Decision, o: MessageOptions): Block[] {
+  if (!d.evidenceKey) return [];
+  const where = o.evidenceBucket ? `s3://${o.evidenceBucket}/${d.evidenceKey}` : d.evidenceKey;
+  const open = o.evidenceBucket && o.region ? ` (${link(evidenceConsoleUrl(o.evidenceBucket, o.region, d.evidenceKey), 'open in the S3 console')})` : '';
+  const sha = d.evidenceSha256 ? `\nmanifest sha256 ${code(d.evidenceSha256)}` : '';
+  return [section(`*Evidence bundle* (written before the removal)\n${code(where)}${open}${sha}`)];
 }
 
 function uiBase(o: MessageOptions, cluster: string): string | undefined {
@@ -156,6 +176,7 @@ export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessag
   blocks.push(...artifactsAfterRemoval(d));
   blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
   if (would) blocks.push(...patchSection(d, 'To do it by hand now'));
+  blocks.push(...evidenceBlock(d, o));
   blocks.push(decisionContext(d));
   const verb = would ? 'Would remove' : 'Removed';
   return finish(`[${d.cluster}] ${verb} the artifact-GC finalizer of ${d.workflow.namespace}/${d.workflow.name}: ${x.title}`, blocks);
@@ -200,7 +221,12 @@ export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): 
   const pending = ds.reduce((n, d) => n + d.pendingArtifacts.length, 0);
   const lines = ds.map((d) => {
     const extra = d.pendingArtifacts.length > 0 ? `, ${d.pendingArtifacts.length} artifact(s)` : '';
-    return `• ${workflowLabel(d, o)}: ${esc(d.action)}${extra}`;
+    const bundle = !d.evidenceKey
+      ? ''
+      : o.evidenceBucket && o.region
+        ? ` · ${link(evidenceConsoleUrl(o.evidenceBucket, o.region, d.evidenceKey), 'evidence')}`
+        : ` · evidence ${code(o.evidenceBucket ? `s3://${o.evidenceBucket}/${d.evidenceKey}` : d.evidenceKey)}`;
+    return `• ${workflowLabel(d, o)}: ${esc(d.action)}${extra}${bundle}`;
   });
   const blocks: Block[] = [
     header(`${first.verdict === 'notify' ? ':rotating_light:' : ':information_source:'} ${ds.length} Argo Workflows on ${first.cluster}: ${x.title}`),

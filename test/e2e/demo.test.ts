@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // End to end: the demo pipeline, as `npm start` runs it, and then once more over the same cluster state.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -111,13 +112,47 @@ describe('demo (npm start)', () => {
     expect(removed.apiOutcome).toEqual({ status: 200, outcome: 'patched' });
   });
 
+  it('every removal has its evidence bundle and intent record; the nested parent has empty GC evidence, the forced one its orphans', () => {
+    const removals = first.decisions.filter((d) => d.action === 'removed');
+    expect(removals.map((d) => d.workflow.name).sort()).toEqual(['ingest-daily-m3n8b', 'parent-wf-7xk2p', 'scratch-run-x7p2m']);
+    const read = (key: string) => readFileSync(join(outDir, ...key.split('/')));
+    for (const d of removals) {
+      const manifest = read(`${d.evidenceKey}manifest.json`);
+      expect(createHash('sha256').update(manifest).digest('hex'), d.workflow.name).toBe(d.evidenceSha256);
+      for (const f of JSON.parse(manifest.toString()).files as { path: string; sha256: string }[]) {
+        expect(createHash('sha256').update(read(d.evidenceKey + f.path)).digest('hex'), `${d.workflow.name} ${f.path}`).toBe(f.sha256);
+      }
+      const intent = JSON.parse(read(d.intentKey!).toString());
+      expect(intent).toMatchObject({ kind: 'intent', action: { kind: 'remove-finalizer', patch: d.patch }, evidence: { key: d.evidenceKey, sha256: d.evidenceSha256 } });
+      const record = JSON.parse(read(d.intentKey!.replace(/\.intent\.json$/, '.json')).toString());
+      expect({ evidenceKey: record.evidenceKey, evidenceSha256: record.evidenceSha256, intentKey: record.intentKey }).toEqual({ evidenceKey: d.evidenceKey, evidenceSha256: d.evidenceSha256, intentKey: d.intentKey });
+    }
+    const bundleOf = (name: string) => removals.find((d) => d.workflow.name === name)!.evidenceKey!;
+    const parent = bundleOf('parent-wf-7xk2p');
+    expect(JSON.parse(read(`${parent}gc-pods.json`).toString())).toEqual([]);
+    expect(JSON.parse(read(`${parent}gc-tasks.json`).toString())).toEqual([]);
+    expect(JSON.parse(read(`${parent}events.json`).toString()).map((e: { reason: string }) => e.reason)).toEqual(['WorkflowSucceeded']);
+    expect(JSON.parse(read(`${parent}assessment.json`).toString()).orphans).toEqual([]);
+    const forced = JSON.parse(read(`${bundleOf('scratch-run-x7p2m')}assessment.json`).toString());
+    expect(forced.orphans.map((o: { name: string; location: string }) => [o.name, o.location])).toEqual([['tmp-out', 's3://argo-artifacts/scratch/00000000-0000-4000-8000-000000000007/out.bin']]);
+    // The GC pod the controller never recouped: its log (the S3 delete lines) is kept before the cascade deletes it.
+    const trapped = bundleOf('ingest-daily-m3n8b');
+    expect(read(`${trapped}logs/ingest-daily-m3n8b-artgc-wfdel-2166136261/main.log`).toString()).toContain('msg="S3 Delete" key=ingest/00000000-0000-4000-8000-000000000008/snapshot.parquet');
+    // Slack shows where the bundle is, never what is in it.
+    const slack = files(first.slackDir).map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(slack).toContain(bundleOf('scratch-run-x7p2m'));
+    expect(slack).not.toContain('msg=\\"S3 Delete');
+  });
+
   it('a second run over the same state changes nothing and sends nothing new', async () => {
     const auditBefore = files(join(outDir, 'audit')).length;
+    const evidenceBefore = files(join(outDir, 'evidence')).length;
     const slackBefore = files(first.slackDir).length;
     const second = await runDemo({ mode: 'remediate', outDir, server: first.server });
     expect(second.patches).toBe(0);
     expect(second.slackMessages).toBe(0);
     expect(files(join(outDir, 'audit'))).toHaveLength(auditBefore);
+    expect(files(join(outDir, 'evidence'))).toHaveLength(evidenceBefore);
     expect(files(first.slackDir)).toHaveLength(slackBefore);
     expect(second.decisions.filter((d) => d.action === 'removed')).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BusEntry } from '../../../src/bus/entry.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { coreEvent, gcPod, gcPodAccessDeniedLog, gcTask, workflow } from '../../../src/demo/builders.js';
+import { coreEvent, gcPod, gcPodLog, gcTask, workflow } from '../../../src/demo/builders.js';
 import { exporterEvent } from '../../../src/demo/seed.js';
 import { Decision } from '../../../src/domain/decision.js';
 import { evaluateBatch } from '../../../src/evaluate/evaluate-batch.js';
@@ -48,8 +48,8 @@ const events = () => [
   coreEvent(wf(), { reason: 'ArtifactGCFailed', message: 'Artifact Garbage Collection failed for strategy OnWorkflowDeletion, pod scratch-run-x7p2m-artgc-wfdel-2166136261 exited with non-zero exit code: check pod logs for more information', now: NOW, minutesAgo: 109, type: 'Warning', seq: 1 }),
   coreEvent(pod(), { reason: 'BackOff', message: 'Back-off restarting failed container main', now: NOW, minutesAgo: 109, type: 'Warning', seq: 2 }),
 ];
-const MAIN_LOG = gcPodAccessDeniedLog({ now: NOW, minutesAgo: 109, bucket: 'argo-artifacts', keys: KEYS, role: ROLE });
-const PREVIOUS_LOG = gcPodAccessDeniedLog({ now: NOW, minutesAgo: 110, bucket: 'argo-artifacts', keys: KEYS.slice(0, 1), role: ROLE });
+const MAIN_LOG = gcPodLog({ now: NOW, minutesAgo: 109, bucket: 'argo-artifacts', keys: KEYS, role: ROLE, denied: true });
+const PREVIOUS_LOG = gcPodLog({ now: NOW, minutesAgo: 110, bucket: 'argo-artifacts', keys: KEYS.slice(0, 1), role: ROLE, denied: true });
 const POD = `${NAME}-artgc-wfdel-2166136261`;
 
 const aws = withMoto();

@@ -72,6 +72,18 @@ describe('notifyMessage', () => {
 });
 
 describe('removalMessage', () => {
+  it('links the evidence bundle by its S3 key and console page, never its contents', () => {
+    const key = 'evidence/cluster=staging/date=2026-11-30/sandbox/scratch-run-x7p2m/c2d4/d1/';
+    const d = forceRemovalDecision({ evidenceKey: key, evidenceSha256: 'ab'.repeat(32), intentKey: 'audit/x.intent.json' });
+    const text = all(removalMessage(d, { evidenceBucket: 'afr-audit', region: 'eu-west-1' }));
+    expect(text).toContain(`s3://afr-audit/${key}`);
+    expect(text).toContain(`https://s3.console.aws.amazon.com/s3/buckets/afr-audit?region=eu-west-1&prefix=${encodeURIComponent(key)}&showversions=false`);
+    expect(text).toContain('ab'.repeat(32));
+    // Without a region: the key alone, no link; without a bundle: no evidence section at all.
+    expect(all(removalMessage(d, { evidenceBucket: 'afr-audit' }))).not.toContain('console.aws.amazon.com');
+    expect(all(removalMessage(forceRemovalDecision()))).not.toContain('Evidence bundle');
+  });
+
   it('says what was removed, keeps quiet about nothing, and lists the orphans of a forced removal', () => {
     const m = removalMessage(forceRemovalDecision(), ARGO);
     expect(checkSlackLimits(m)).toEqual([]);

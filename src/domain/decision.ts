@@ -26,6 +26,11 @@ export const Decision = Assessment.extend({
   at: z.string(),
   /** sha256 of the canonical JSON of the Workflow snapshot the decision was made on. */
   snapshotDigest: z.string().optional(),
+  /**
+   * pendingDigest (domain/approval.ts) of every pending artifact, computed before the list is trimmed to fit the
+   * event: what a Slack button binds its approval to.
+   */
+  pendingDigest: z.string().optional(),
   /** HTTP status of the patch, when one was sent. */
   apiStatus: z.number().int().optional(),
 });

@@ -1,3 +1,4 @@
+import { pendingDigest } from '../domain/approval.js';
 import type { Assessment } from '../domain/assessment.js';
 import { type Decision, decisionId, DECISION_DETAIL_TYPE, DECISION_SOURCE, type Mode } from '../domain/decision.js';
 import type { WorkflowSignal } from '../signals/signal.js';
@@ -30,6 +31,7 @@ export function toDecision(
     at: ctx.at.toISOString(),
     ...(result.snapshotDigest ? { snapshotDigest: result.snapshotDigest } : {}),
     ...(result.apiStatus !== undefined ? { apiStatus: result.apiStatus } : {}),
+    pendingDigest: pendingDigest(result.assessment.pendingArtifacts),
   };
 }
 

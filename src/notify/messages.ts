@@ -2,6 +2,7 @@ import { ARTIFACT_GC_FINALIZER, type Cause, type PendingArtifact } from '../doma
 import type { Decision } from '../domain/decision.js';
 import type { SystemicAlert } from '../domain/alerts.js';
 import { explainCause, inspectCommands, narrowPatchCommand } from '../domain/explain.js';
+import { actionButtons, type ButtonSettings } from './buttons.js';
 import { clip, code, codeBlock, esc, fitLines, link } from './mrkdwn.js';
 import { type Block, type Mrkdwn, type SlackMessage, SLACK_LIMITS, checkSlackLimits } from './slack-message.js';
 
@@ -10,7 +11,14 @@ export interface MessageOptions {
    * Base URL of the Argo UI, e.g. https://argo.example.com, or one per cluster; adds a link to each Workflow.
    */
   argoUiUrl?: string | ((cluster: string) => string | undefined) | undefined;
+  /** Approval buttons, when a Slack app is configured; without it messages carry none. */
+  buttons?: ButtonSettings | undefined;
 }
+
+/** A digest shows buttons for at most this many Workflows (two blocks each), within Slack's 50 blocks. */
+export const MAX_BUTTON_ROWS = 15;
+/** And within this much of the message's total text (button labels and confirm dialogs count). */
+const BUTTON_ROWS_BUDGET = 4500;
 
 function uiBase(o: MessageOptions, cluster: string): string | undefined {
   return typeof o.argoUiUrl === 'function' ? o.argoUiUrl(cluster) : o.argoUiUrl;
@@ -115,6 +123,8 @@ export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage
         : 'Remove only this finalizer',
     ),
   );
+  const buttons = o.buttons ? actionButtons(d, o.buttons) : undefined;
+  if (buttons) blocks.push(buttons);
   blocks.push(decisionContext(d));
   return finish(`[${d.cluster}] Stuck Argo Workflow ${d.workflow.namespace}/${d.workflow.name}: ${x.title}`, blocks);
 }
@@ -220,8 +230,31 @@ export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): 
       ...patchSection(sample, `Narrow patch for ${sample.workflow.namespace}/${sample.workflow.name} (the index and uid differ per Workflow)`),
     );
   }
+  blocks.push(...digestButtons(ds, o));
   blocks.push(context(`${ds.length} decisions · first ${code(first.decisionId)} · ${esc(first.at)}`));
   return finish(`[${first.cluster}] ${ds.length} Argo Workflows: ${x.title}`, blocks);
+}
+
+/** One line naming the Workflow, then its buttons, for the first MAX_BUTTON_ROWS Workflows that have any. */
+function digestButtons(ds: readonly Decision[], o: MessageOptions): Block[] {
+  if (!o.buttons) return [];
+  const rows = ds.flatMap((d) => {
+    const b = actionButtons(d, o.buttons!);
+    return b ? [[d, b] as const] : [];
+  });
+  const out: Block[] = [];
+  let used = 0;
+  let shown = 0;
+  for (const [d, b] of rows.slice(0, MAX_BUTTON_ROWS)) {
+    const label = section(`${workflowLabel(d, o)} · ${d.pendingArtifacts.length} artifact(s)`);
+    const cost = (label.type === 'section' ? (label.text?.text.length ?? 0) : 0) + b.elements.reduce((n, e) => n + e.text.text.length + (e.confirm ? e.confirm.title.text.length + e.confirm.text.text.length + e.confirm.confirm.text.length + e.confirm.deny.text.length : 0), 0);
+    if (used + cost > BUTTON_ROWS_BUDGET) break;
+    used += cost;
+    shown += 1;
+    out.push(label, b);
+  }
+  if (rows.length > shown) out.push(context(`Buttons for the first ${shown} of ${rows.length} Workflows; the others are listed above without them`));
+  return out;
 }
 
 /**

@@ -273,7 +273,8 @@ describe('interact <- Slack (function URL)', () => {
     expect(p).toContain('${AuditBucket.Arn}/audit/*/_approvals/*');
     expect(p).toContain('"s3:prefix":"approvals/*"');
     expect(p).not.toMatch(/s3:DeleteObject|events:PutEvents|sqs:ReceiveMessage/);
-    // Nobody else may read the signing secret.
+    // notify signs buttons with the key; nobody else may read the signing secret.
+    expect(JSON.stringify(resource(template, 'NotifyRole').Properties['Policies'])).toContain(`parameter/argo-finalizer-remediator/${STAGE}/slack-button-key`);
     for (const fn of FUNCTIONS.filter((f) => f !== 'interact')) {
       expect(JSON.stringify(resource(template, `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`).Properties['Policies']), fn).not.toContain('slack-signing-secret');
     }

@@ -1,3 +1,4 @@
+import { ApprovalAction, pendingDigest } from '../../../src/domain/approval.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cause } from '../../../src/domain/assessment.js';
@@ -193,7 +194,11 @@ describe('limits under load', () => {
           const base = gcFailedDecision({ cause, reasons, action, verdict: action === 'notified' ? 'notify' : 'remove' });
           base.pendingArtifacts = artifacts.map((a) => ({ ...a, strategy: 'OnWorkflowCompletion' as const, location: a.location }));
           base.evidence.tasks = [{ name: 'task', errors: errors.map((e) => ({ node: 'n', artifact: e.name, error: e.error })) }];
-          const ms = [groupMessage([base], ARGO), groupMessage([base, ...variants(gcFailedDecision, count)], ARGO)];
+          // With approval buttons too: they must fit within the same limits.
+          base.pendingDigest = pendingDigest(base.pendingArtifacts);
+          const others = variants(gcFailedDecision, count).map((v) => ({ ...v, pendingDigest: pendingDigest(v.pendingArtifacts) }));
+          const buttons = { buttons: { keys: ['k'.repeat(40)], ttlMs: 3_600_000, allowed: new Set(ApprovalAction.options), completable: () => true } };
+          const ms = [groupMessage([base], ARGO), groupMessage([base, ...others], ARGO), groupMessage([base], { ...ARGO, ...buttons }), groupMessage([base, ...others], { ...ARGO, ...buttons })];
           for (const m of ms) expect(checkSlackLimits(m)).toEqual([]);
         },
       ),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { ApprovalEvent } from './approval.js';
 import { Cause } from './assessment.js';
 import {
   DECISION_DETAIL_TYPE,
@@ -51,10 +52,14 @@ export const EventEnvelope = z.looseObject({
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
+/** `detail-type` of what evaluate did with an approval (DESIGN.md 4.8); the audit function records it. */
+export const APPROVAL_OUTCOME_DETAIL_TYPE = 'Approval Outcome';
+
 export type RemediatorEvent =
   | { kind: 'decision'; detail: Decision }
   | { kind: 'signal-rejected'; detail: SignalRejected }
-  | { kind: 'systemic-alert'; detail: SystemicAlert };
+  | { kind: 'systemic-alert'; detail: SystemicAlert }
+  | { kind: 'approval'; detail: ApprovalEvent };
 
 /** Input that can never become valid: retrying it is pointless, it belongs in the DLQ with its reason. */
 export class InvalidEventError extends Error {
@@ -75,6 +80,8 @@ export function parseEventDetail(detailType: string, detail: unknown): Remediato
       return { kind: 'signal-rejected', detail: check(SignalRejected) };
     case SYSTEMIC_ALERT_DETAIL_TYPE:
       return { kind: 'systemic-alert', detail: check(SystemicAlert) };
+    case APPROVAL_OUTCOME_DETAIL_TYPE:
+      return { kind: 'approval', detail: check(ApprovalEvent) };
     default:
       throw new InvalidEventError(`unsupported detail-type ${JSON.stringify(redactString(detailType).slice(0, 100))}`);
   }

@@ -31,6 +31,8 @@ export const Decision = Assessment.extend({
    * event: what a Slack button binds its approval to.
    */
   pendingDigest: z.string().optional(),
+  /** The Slack users who approved the action (DESIGN.md 4.8), as Slack named them. */
+  approvedBy: z.array(z.object({ id: z.string(), name: z.string().optional(), at: z.string() })).optional(),
   /** HTTP status of the patch, when one was sent. */
   apiStatus: z.number().int().optional(),
 });

@@ -9,6 +9,8 @@ import { type Act, reconcile } from '../remediation/reconcile.js';
 import { clampDelay, type QueueMessage, type SignalQueue } from '../queue/signal-queue.js';
 import { buildRequeueMessage, dedupe, normalize, normalizeText, SignalRejected } from '../signals/index.js';
 import type { WorkflowSignal } from '../signals/signal.js';
+import { type ApprovalMessage, asApprovalMessage } from '../approvals/message.js';
+import { type ApprovalReport, type ApprovalRuntime, handleApproval } from './approval.js';
 import { decisionEntry, toDecision } from './decision.js';
 import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
 
@@ -25,6 +27,8 @@ export interface EvaluateDeps {
   portFor(cluster: string): ClusterPort;
   publisher: EventPublisher;
   queue: SignalQueue;
+  /** Acting on Slack approvals (afr.approval/v1); absent without a Slack app, and then such records fail. */
+  approvals?: ApprovalRuntime | undefined;
   clock?: () => Date;
   log?: Log;
   metrics?: Counter;
@@ -36,6 +40,7 @@ export interface BatchReport {
   decisions: Decision[];
   rejected: RejectedDetail[];
   requeued: number;
+  approvals: ApprovalReport[];
 }
 
 /** A deferred removal is looked at again this soon, when the next invocation has fresh removal budget. */
@@ -60,6 +65,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   const rejected: { id: string; detail: RejectedDetail }[] = [];
   const parked: { id: string; decision: Decision }[] = [];
   const named: { signal: WorkflowSignal; recordId: string }[] = [];
+  const approvals: { id: string; message: ApprovalMessage }[] = [];
 
   // 1. Read every record: parked decisions, signals, or a rejection with its reason.
   for (const record of records) {
@@ -67,6 +73,20 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       const pending = asPendingDecision(record.body);
       if (pending) {
         parked.push({ id: record.id, decision: pending });
+        continue;
+      }
+      let approval: ApprovalMessage | undefined;
+      try {
+        approval = asApprovalMessage(record.body);
+      } catch {
+        // Never the payload itself in the rejection: it may hold a response_url.
+        const err = new SignalRejected('afr.approval/v1 message with an invalid shape');
+        rejected.push({ id: record.id, detail: rejection({ id: record.id, body: 'afr.approval/v1 (not shown: it may hold a response_url)' }, err, clock()) });
+        log.warn('signal rejected', { messageId: record.id, reason: err.reason });
+        continue;
+      }
+      if (approval) {
+        approvals.push({ id: record.id, message: approval });
         continue;
       }
       const result =
@@ -158,6 +178,24 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     }
   }
 
+  // 2b. Approvals, one at a time: each re-reads its Workflow live and acts at most once (DESIGN.md 4.8).
+  const approvalReports: ApprovalReport[] = [];
+  for (const { id, message } of approvals) {
+    if (!deps.approvals) {
+      fail([id], new Error('an approval arrived but approvals are not available (no slack.app, or its button key unreadable): kept for a redelivery'));
+      log.error('approval arrived, approvals not available', { messageId: id });
+      continue;
+    }
+    try {
+      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: deps.approvals, clock, log });
+      approvalReports.push(report);
+      metrics.count('Approvals', { outcome: report.outcome, code: report.code });
+    } catch (err) {
+      fail([id], err as Error);
+      log.error('approval failed; kept for a redelivery', { messageId: id, error: (err as Error).message, errorName: (err as Error).name });
+    }
+  }
+
   // 3. Publish decisions and rejections. A removal must never lose its decision: what the bus refuses is parked
   //    on the queue; only if that fails too do the records fail (and the decision is in the error log).
   const entries: { entry: BusEntry; recordIds: Iterable<string> }[] = [
@@ -194,6 +232,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     decisions: decisions.map((d) => d.decision),
     rejected: rejected.map((r) => r.detail),
     requeued: requeues.length,
+    approvals: approvalReports,
   };
 }
 

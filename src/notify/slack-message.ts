@@ -23,6 +23,8 @@ export interface SlackMessage {
   /** Notification and screen-reader fallback; Slack shows it where blocks cannot be rendered. */
   text: string;
   blocks: Block[];
+  /** Only for a click's response_url: replace the message the button was in. */
+  replace_original?: boolean;
 }
 
 export const SLACK_LIMITS = {

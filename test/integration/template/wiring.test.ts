@@ -341,6 +341,7 @@ describe('notify and audit <- the remediator bus', () => {
     }
     expect(matchesPattern(pattern, envelope('Signal Rejected', { reason: 'bad' }))).toBe(true);
     expect(matchesPattern(pattern, envelope('Systemic Alert', { alertId: 'a' }))).toBe(true);
+    expect(matchesPattern(pattern, envelope('Approval Outcome', { id: 'a' }))).toBe(true);
     expect(matchesPattern(pattern, exporterEvent({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1' }))).toBe(false);
     expect(matchesPattern(pattern, { ...decision({}), source: 'someone.else' })).toBe(false);
   });
@@ -434,7 +435,12 @@ describe('IAM', () => {
     expect(actionsOf('NotifyRole')).toEqual(expect.arrayContaining(['ssm:GetParameter', 's3:PutObject', 's3:GetObject', 's3:DeleteObject']));
     expect(actionsOf('AuditRole')).toEqual(expect.arrayContaining(['s3:PutObject']));
     for (const role of ['IngestRole', 'SweepRole', 'AuditRole']) expect(actionsOf(role)).not.toContain('sqs:DeleteMessage');
-    expect(actionsOf('EvaluateRole').some((a) => a.startsWith('s3:'))).toBe(false);
+    // evaluate's S3 rights are the approvals' (DESIGN.md 4.8): their objects and the episode markers only.
+    const evaluateS3 = JSON.stringify(resource(template, 'EvaluateRole').Properties['Policies']);
+    expect(actionsOf('EvaluateRole').filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
+    expect(evaluateS3).toContain('${AuditBucket.Arn}/approvals/*');
+    expect(evaluateS3).toContain('${AuditBucket.Arn}/notified/*');
+    expect(evaluateS3).not.toContain('slack-signing-secret');
 
     for (const fn of FUNCTIONS) {
       const role = `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`;

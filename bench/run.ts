@@ -60,7 +60,7 @@ async function coldStart() {
   await packageService();
   const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-bundles-'));
   const runs = QUICK ? 5 : 15;
-  const fns = ['evaluate', 'sweep', 'ingest', 'notify', 'audit'];
+  const fns = ['evaluate', 'sweep', 'ingest', 'notify', 'audit', 'interact'];
   const nodeOptions = lambdaNodeFlags('evaluate').filter((f) => !f.startsWith('--max-'));
   // Should a bundle leave packages out (custom.esbuild.exclude), the runtime provides them; NODE_PATH stands in.
   const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'eu-west-1' };
@@ -97,7 +97,9 @@ async function coldStart() {
     const load = median(samples[fn]!);
     const lambda = median(samples[`${fn} lambda`]!);
     (out.functions as Record<string, unknown>)[fn] = { zipBytes: zips[fn], bundleBytes: sizes[fn], loadMs: load, ratioToBareNode: load / bare, loadMsWithLambdaNodeOptions: lambda };
-    row(`cold start ${fn}`, `${fmt(load)} ms load (${fmt(load / bare, 2)}x bare node ${fmt(bare)} ms; ${fmt(lambda)} ms with ${nodeOptions.join(' ') || 'no NODE_OPTIONS'}), ${fmt(zips[fn]! / 1024)} KiB zip`, '<= 3x bare node', load / bare <= 3 ? 'met' : 'missed');
+    // interact answers a human's click within Slack's 3 s: its own target is tighter (issue 14).
+    const target = fn === 'interact' ? 2 : 3;
+    row(`cold start ${fn}`, `${fmt(load)} ms load (${fmt(load / bare, 2)}x bare node ${fmt(bare)} ms; ${fmt(lambda)} ms with ${nodeOptions.join(' ') || 'no NODE_OPTIONS'}), ${fmt(zips[fn]! / 1024)} KiB zip`, `<= ${target}x bare node`, load / bare <= target ? 'met' : 'missed');
   }
   rmSync(dir, { recursive: true, force: true });
   results.coldStart = out;
@@ -284,12 +286,52 @@ async function notifyScale() {
 
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
 process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+/**
+ * 6. interact's time to acknowledge a click: signed request over loopback HTTP to the handler behind a local
+ * function URL, approval and audit written to a folder, queue in memory. S3 and SQS latency in AWS come on top
+ * (one conditional put, one list, one send): the figure is the handler's own share of Slack's 3 s.
+ */
+async function interactAck() {
+  const { startLocalFunctionUrl } = await import('../src/local/function-url.js');
+  const { click, DEMO_SLACK_APP: app } = await import('../src/local/slack-clicker.js');
+  const { interactHandler } = await import('../src/interact/handler.js');
+  const { FileApprovalStore } = await import('../src/approvals/file-store.js');
+  const { FileAuditSink } = await import('../src/audit/file-sink.js');
+  const { signButtonValue } = await import('../src/domain/button-value.js');
+  const { lambdaLogger, lambdaMetrics } = await import('../src/observability/lambda.js');
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-interact-'));
+  const settings = { teamId: app.teamId, appId: app.appId, approvers: new Set([app.approver.id]), twoPersonRules: [], ttlMs: 86_400_000, actions: new Set(['rearm', 'complete', 'remove', 'snooze', 'deny'] as const), responseUrlOrigins: ['https://hooks.slack.com'], signingSecrets: [app.signingSecret], buttonKeys: [app.buttonKey] };
+  const handler = interactHandler(async () => ({ settings, store: new FileApprovalStore(dir), audit: new FileAuditSink(dir), queue: { send: async () => undefined } }), lambdaLogger('interact'), lambdaMetrics('interact'));
+  const url = await startLocalFunctionUrl(handler, { base64: 'always' });
+  const n = QUICK ? 50 : 300;
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const value = signButtonValue({ v: 1, c: 'demo', ns: 'data', n: `wf-${i}`, uid: `uid-${i}`, cause: 'gc-failed', pend: '0'.repeat(32), pc: 1, act: 'rearm', exp: Math.floor(Date.now() / 1000) + 3600, d: String(i).padStart(32, '0') }, [app.buttonKey]);
+      const t = performance.now();
+      const res = await click(url.url, { value, user: app.approver, teamId: app.teamId, appId: app.appId, responseUrl: 'https://hooks.slack.com/actions/T/1/x' }, app.signingSecret);
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`interact answered ${res.status}: ${res.body}`);
+    }
+  } finally {
+    await url.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const p99 = sorted[Math.floor(sorted.length * 0.99)]!;
+  row('interact: time to acknowledge a click', `first ${fmt(times[0]!)} ms, median ${fmt(median(times))} ms, p99 ${fmt(p99)} ms (${n} clicks, loopback, folder stores)`, '< 1000 ms', p99 < 1000 ? 'met' : 'missed');
+  results.interact = { clicks: n, firstMs: times[0], medianMs: median(times), p99Ms: p99 };
+}
+
 results.machine = machine();
 process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full'}) on ${(results.machine as { cpu: string }).cpu}\n`);
 assessThroughput();
 await evaluateCost();
 await notifyScale();
 await sweepScale();
+await interactAck();
 if (!process.argv.includes('--no-package')) await coldStart();
 results.table = rows.map(([what, value, target, verdict]) => ({ what, value, target, verdict }));
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

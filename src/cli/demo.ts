@@ -78,7 +78,7 @@ export const demoCommand: Command = async (args, io) => {
         io.stdout.write(
           [
             '',
-            `${run.patches} finalizer(s) removed with a test-guarded JSON patch; ${run.signals.rechecksScheduled} re-check(s) scheduled (not awaited)`,
+            `${run.patches} finalizer(s) removed with a test-guarded JSON patch${approvedRemovals(run.approvals)}; ${run.signals.rechecksScheduled} re-check(s) scheduled (not awaited)`,
             '',
             'Slack approvals (clicks on the buttons above, signed as Slack signs them, sent to the interact function URL):',
             ...run.approvals.map((a) => `  ${a.action.padEnd(6)} ${a.workflow.padEnd(24)} HTTP ${a.http.status}  ${a.outcome ?? '-'}: ${a.reason ?? a.http.answer}`),
@@ -137,4 +137,9 @@ function summaryTable(decisions: Decision[], workflows: { name: string; namespac
     ];
   });
   return renderTable(['WORKFLOW', 'VERDICT', 'CAUSE', 'ACTION', 'OUTCOME', ...(wide ? ['DECISION'] : []), 'SCENARIO'], rows, { color });
+}
+
+function approvedRemovals(approvals: ReadonlyArray<{ action: string; outcome?: string }>): string {
+  const n = approvals.filter((a) => a.action === 'remove' && a.outcome === 'acted').length;
+  return n > 0 ? ` (${n} of them approved in Slack, below)` : '';
 }

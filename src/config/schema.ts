@@ -3,6 +3,7 @@ import { ApprovalAction, TwoPersonRule } from '../domain/approval.js';
 import { Mode } from '../domain/decision.js';
 import { parseDuration } from '../domain/duration.js';
 import { ClusterAuth } from '../kube/auth/config.js';
+import { FinishingConfig } from './finishing.js';
 import { NamespacePattern } from './namespace-pattern.js';
 
 /**
@@ -144,6 +145,7 @@ const ConfigInput = z.strictObject({
   audit: AuditConfig,
   requeue: RequeueConfig,
   defaults: Defaults,
+  finishing: FinishingConfig,
 });
 
 export const RemediatorConfig = ConfigInput.superRefine((config, ctx) => {
@@ -154,6 +156,9 @@ export const RemediatorConfig = ConfigInput.superRefine((config, ctx) => {
     }
     seen.add(cluster.name);
   });
+  for (const name of Object.keys(config.finishing.clusters)) {
+    if (!seen.has(name)) ctx.addIssue({ code: 'custom', path: ['finishing', 'clusters', name], message: 'names no configured cluster' });
+  }
 }).transform((config) => ({
   ...config,
   clusters: config.clusters.map((cluster) => {

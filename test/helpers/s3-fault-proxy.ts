@@ -10,7 +10,8 @@ export interface S3Fault {
   method?: string;
   /** Matched against the path and query, e.g. /\/bucket\/key/ or /list-type=2/. */
   match?: RegExp;
-  status: number;
+  /** Default 500. */
+  status?: number;
   code?: string;
   /** How many matching requests get the fault; default every one. */
   times?: number;
@@ -46,9 +47,10 @@ export async function startS3FaultProxy(upstream: string): Promise<S3FaultProxy>
         requests.push({ method, url, status: 0 });
         return;
       }
-      requests.push({ method, url, status: fault.status });
+      const code = fault.status ?? 500;
+      requests.push({ method, url, status: code });
       const body = method === 'HEAD' ? '' : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code ?? 'Error'}</Code><Message>injected by the test proxy</Message><RequestId>proxy</RequestId></Error>`;
-      res.writeHead(fault.status, { 'content-type': 'application/xml', 'x-amz-request-id': 'proxy', ...(fault.status === 301 ? { 'x-amz-bucket-region': 'eu-west-1' } : {}) });
+      res.writeHead(code, { 'content-type': 'application/xml', 'x-amz-request-id': 'proxy', ...(code === 301 ? { 'x-amz-bucket-region': 'eu-west-1' } : {}) });
       res.end(body);
       return;
     }

@@ -85,7 +85,7 @@ function taskView(task: GcTask): GcTaskView {
 }
 
 /** GC pods are `<wf>-artgc-wfcomp-<h>` / `<wf>-artgc-wfdel-<h>`, tasks `<pod>-<i>`; the annotation wins. */
-function strategyOf(annotation: string | undefined, name: string): GcStrategy | undefined {
+export function strategyOf(annotation: string | undefined, name: string): GcStrategy | undefined {
   if (annotation === 'OnWorkflowCompletion' || annotation === 'OnWorkflowDeletion') return annotation;
   if (/-artgc-wfcomp-\d+(-\d+)?$/.test(name)) return 'OnWorkflowCompletion';
   if (/-artgc-wfdel-\d+(-\d+)?$/.test(name)) return 'OnWorkflowDeletion';

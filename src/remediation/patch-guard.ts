@@ -49,3 +49,48 @@ export function assertPlannedPatch(patch: readonly JsonPatchOp[], uid: string | 
     throw new UnsafePatchError('refusing to patch: finalizer removals must run from the highest index down');
   }
 }
+
+const GUARDED_CHANGE = [
+  /^\/status\/artifactGCStatus\/(strategiesProcessed|podsRecouped)\/[^/]+$/,
+  /^\/status\/nodes\/[^/]+\/outputs\/artifacts\/\d+\/deleted$/,
+  /^\/metadata\/annotations(\/argo-finalizer-remediator~1rearm)?$/,
+];
+
+/**
+ * The same last check for the patches finishing GC sends (re-arm, `deleted: true` marks): `test` on the uid and
+ * the resourceVersion first; only the paths finishing owns are changed; each removed or replaced path is tested
+ * before; each `deleted` mark has its artifact's name tested at that index. Invariant 3, enforced at the wire.
+ */
+export function assertFinishingPatch(patch: readonly { op: string; path: string; value?: unknown }[], uid: string | undefined): void {
+  if (!uid) throw new UnsafePatchError('refusing to patch: the Workflow has no uid to pin the patch to');
+  if (patch[0]?.op !== 'test' || patch[0].path !== '/metadata/uid' || patch[0].value !== uid) {
+    throw new UnsafePatchError('refusing to patch: the first op must test /metadata/uid');
+  }
+  if (patch[1]?.op !== 'test' || patch[1].path !== '/metadata/resourceVersion' || typeof patch[1].value !== 'string') {
+    throw new UnsafePatchError('refusing to patch: the second op must test /metadata/resourceVersion');
+  }
+  const tested = new Set<string>();
+  let changing = false;
+  let changes = 0;
+  for (const op of patch) {
+    if (op.op === 'test') {
+      if (changing) throw new UnsafePatchError('refusing to patch: every test must come before the first change');
+      tested.add(op.path);
+      continue;
+    }
+    changing = true;
+    changes++;
+    if (!GUARDED_CHANGE.some((re) => re.test(op.path))) throw new UnsafePatchError(`refusing to patch: ${op.op} of ${op.path} is not a finishing path`);
+    if (op.op === 'remove' || op.op === 'replace') {
+      if (!tested.has(op.path)) throw new UnsafePatchError(`refusing to patch: ${op.op} of ${op.path} is not guarded by a test`);
+    } else if (op.op === 'add') {
+      if (op.path.endsWith('/deleted') && !tested.has(op.path.replace(/\/deleted$/, '/name'))) {
+        throw new UnsafePatchError(`refusing to patch: ${op.path} is not guarded by a test of the artifact's name`);
+      }
+      if (op.path.endsWith('/deleted') && op.value !== true) throw new UnsafePatchError('refusing to patch: an artifact can only be marked deleted: true');
+    } else {
+      throw new UnsafePatchError(`refusing to patch: unexpected op ${op.op}`);
+    }
+  }
+  if (changes === 0) throw new UnsafePatchError('refusing to send a patch that changes nothing');
+}

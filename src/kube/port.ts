@@ -48,7 +48,7 @@ export type DeleteTaskOutcome = { kind: 'deleted'; status: number } | { kind: 'g
 
 /**
  * What re-arming and completing GC (DESIGN.md 4.6) add to the cluster port: deleting a GC task (the optional
- * ClusterRole in infra/rbac/finishing-clusterrole.yaml), reading one GC pod, and a guarded status patch.
+ * ClusterRole in infra/rbac/finishing/clusterrole.yaml), reading one GC pod, and a guarded status patch.
  */
 export interface GcWritePort {
   /** DELETE with a uid precondition, so a task recreated meanwhile under the same name is left alone (409). */

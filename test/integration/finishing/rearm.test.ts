@@ -58,7 +58,7 @@ class RecordingGuard implements BeforeDestructive {
 const writes = (server: LocalApiServer) => server.requests.filter((r) => r.method !== 'GET');
 
 describe('rearm against the local API server (on the wire)', () => {
-  const cluster = useLocalCluster({ rbac: rbac(['clusterrole.yaml', 'clusterrolebinding.yaml', 'finishing-clusterrole.yaml']), clock: () => NOW });
+  const cluster = useLocalCluster({ rbac: rbac(['clusterrole.yaml', 'clusterrolebinding.yaml', 'finishing/clusterrole.yaml']), clock: () => NOW });
   let server: LocalApiServer;
   let guard: RecordingGuard;
   let now: Date;

@@ -1,6 +1,5 @@
 import {
   DeleteObjectsCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
@@ -24,7 +23,7 @@ export interface S3BucketOptions {
  */
 export class S3Bucket implements BucketPort {
   private readonly clients = new Map<string, S3Client>();
-  /** HeadBucket answers, per bucket: a 404 from HeadObject means "no such key" only in a bucket that exists. */
+  /** Per bucket, once proven to exist: a 404 from HeadObject means "no such key" only in a bucket that exists. */
   private readonly buckets = new Map<string, Promise<Presence | undefined>>();
 
   constructor(private readonly o: S3BucketOptions) {}
@@ -36,7 +35,7 @@ export class S3Bucket implements BucketPort {
     } catch (err) {
       if (status(err) !== 404) return unknown(err, 'HeadObject');
       // A HEAD has no body: a 404 does not say whether the key or the bucket is missing.
-      const bucket = await this.bucketExists(ref);
+      const bucket = await this.bucketExists(ref, key);
       return bucket ?? { state: 'absent', evidence: 'HeadObject 404' };
     }
   }
@@ -104,16 +103,19 @@ export class S3Bucket implements BucketPort {
     this.clients.clear();
   }
 
-  private bucketExists(ref: BucketRef): Promise<Presence | undefined> {
+  /**
+   * Proves the bucket exists with a one-key listing under the key itself rather than HeadBucket: the IAM policy
+   * grants s3:ListBucket only with an s3:prefix condition (serverless.yml), which a HeadBucket (no prefix) fails.
+   */
+  private bucketExists(ref: BucketRef, key: string): Promise<Presence | undefined> {
     const id = `${ref.region ?? ''}/${ref.bucket}`;
     let known = this.buckets.get(id);
     if (!known) {
       known = this.client(ref)
-        .send(new HeadBucketCommand({ Bucket: ref.bucket }))
+        .send(new ListObjectsV2Command({ Bucket: ref.bucket, Prefix: key, MaxKeys: 1 }))
         .then(
           () => undefined,
-          (err: unknown): Presence =>
-            status(err) === 404 ? { state: 'unknown', reason: `bucket ${ref.bucket} does not exist (HeadBucket 404)` } : unknown(err, 'HeadBucket'),
+          (err: unknown): Presence => unknown(err, 'ListObjectsV2 (bucket check)'),
         );
       // Only "it exists" is kept: a failure is asked again next time.
       void known.then((r) => r !== undefined && this.buckets.delete(id));

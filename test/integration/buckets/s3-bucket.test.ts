@@ -44,7 +44,7 @@ describe('S3Bucket against moto_server', () => {
     expect(await bucket.head(ref, 'wf-1/pod/missing.tgz')).toEqual({ state: 'absent', evidence: 'HeadObject 404' });
   });
 
-  it('never reads a missing bucket as absent: HeadObject 404 is checked against HeadBucket', async () => {
+  it('never reads a missing bucket as absent: HeadObject 404 is checked with a listing under the key', async () => {
     const r = await bucket.head({ bucket: 'no-such-bucket' }, 'k');
     expect(r).toMatchObject({ state: 'unknown' });
     expect(r.state === 'unknown' && r.reason).toContain('does not exist');
@@ -113,8 +113,8 @@ describe('S3Bucket against moto_server', () => {
     expect((await bucket.list(ref, 'wf-1/')).state).toBe('unknown');
   });
 
-  it('a 403 on HeadBucket after a 404 keeps it unknown (no s3:ListBucket)', async () => {
-    proxy.add({ method: 'HEAD', match: /^\/argo-artifacts\/?$/, status: 403, code: 'AccessDenied' });
+  it('a 403 on the bucket check after a 404 keeps it unknown (no s3:ListBucket)', async () => {
+    proxy.add({ method: 'GET', match: /list-type=2/, status: 403, code: 'AccessDenied' });
     expect((await bucket.head(ref, 'wf-1/gone')).state).toBe('unknown');
   });
 

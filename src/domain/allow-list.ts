@@ -3,15 +3,9 @@
  * its bucket is listed in `finishing.buckets` and its key lies under one of that bucket's prefixes with the
  * Workflow's own name or uid filled in. Nothing here reads a bucket.
  */
+import type { ArtifactStorage } from './assessment.js';
 
-/** The resolved location of one artifact, as Argo's driver would use it (DESIGN.md 4.2 `storage`). */
-export interface ArtifactStorage {
-  driver: string;
-  endpoint?: string | undefined;
-  bucket?: string | undefined;
-  key?: string | undefined;
-  region?: string | undefined;
-}
+export type { ArtifactStorage };
 
 /** What the allow-list says for one bucket (the config's `finishing.buckets[]`, structurally). */
 export interface AllowListEntry {

@@ -1,4 +1,5 @@
-import { allowance, type AllowListEntry, type ArtifactStorage, type WorkflowIdentity } from './allow-list.js';
+import { allowance, type AllowListEntry, type WorkflowIdentity } from './allow-list.js';
+import type { PendingArtifact } from './assessment.js';
 
 /**
  * What finishing GC learnt in the buckets, as plain data (DESIGN.md 4.6 verify): it goes into the snapshot so
@@ -41,12 +42,11 @@ export interface BucketFacts {
   artifacts: ArtifactCheck[];
 }
 
-/** A pending artifact as finishing reads it: the fields issue 11's resolver gives every pending artifact. */
+/** A pending artifact as finishing reads it: its node, name and resolved `storage` (DESIGN.md 4.2). */
 export interface FinishableArtifact {
   node: string;
   name: string;
-  strategy: string;
-  storage?: ArtifactStorage | undefined;
+  storage?: PendingArtifact['storage'] | undefined;
   neverUploaded?: boolean | undefined;
 }
 

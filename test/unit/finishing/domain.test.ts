@@ -9,7 +9,7 @@ import { applyJsonPatch } from '../../../src/local/apiserver/jsonpatch.js';
 const NOW = new Date('2026-12-01T10:00:00Z');
 const entries = [{ bucket: 'argo-artifacts', keyPrefixes: ['{{workflow.name}}/', 'by-uid/{{workflow.uid}}/'] }];
 const wfId = { name: 'etl-1', uid: 'u-1' };
-const s3 = (key: string, extra: Record<string, string> = {}) => ({ driver: 's3', endpoint: 's3.amazonaws.com', bucket: 'argo-artifacts', key, ...extra });
+const s3 = (key: string, extra: Record<string, string> = {}) => ({ driver: 's3' as const, endpoint: 's3.amazonaws.com', bucket: 'argo-artifacts', key, ...extra });
 
 describe('allow-list', () => {
   it('knows AWS S3 endpoints from the rest', () => {

@@ -8,6 +8,7 @@ Commands:
   scan                find and assess stuck Workflows on a live cluster (dry run unless --apply)
   explain-event [FILE|-]  show the Workflow references a forwarder payload yields
   config check FILE   validate a configuration as the deployed functions will, every problem listed
+  finish NS/NAME --rearm|--complete|--verify  finish one Workflow's artifact GC (dry run unless --apply)
   demo                run the whole pipeline locally on an embedded cluster (npm start)
 
 Output: a table by default; -o wide, -o json or -o yaml as kubectl has them.
@@ -23,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('./scan.js')).scanCommand,
   'explain-event': async () => (await import('./explain-event.js')).explainEventCommand,
   config: async () => (await import('./config.js')).configCommand,
+  finish: async () => (await import('./finish.js')).finishCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
 };
 

@@ -156,7 +156,7 @@ export const scanCommand: Command = async (args, io) => {
 
 const DEFAULT_AUDIT_DIR = 'afr-audit';
 
-interface Target {
+export interface Target {
   port: ClusterPort;
   /** The API server's URL, named in errors about reaching it. */
   endpoint: string;
@@ -164,7 +164,7 @@ interface Target {
   contextNamespace: string | undefined;
 }
 
-function connect(opts: {
+export function connect(opts: {
   configured: { config: RemediatorConfig; cluster: ClusterConfig } | undefined;
   kubeconfig: string | undefined;
   context: string | undefined;
@@ -193,7 +193,7 @@ function connect(opts: {
   return { port: portFor(auth, { ...opts.transport, env: opts.io.env }), clusterName: cluster.name, ...where };
 }
 
-async function configuredCluster(file: string, name: string | undefined): Promise<{ config: RemediatorConfig; cluster: ClusterConfig }> {
+export async function configuredCluster(file: string, name: string | undefined): Promise<{ config: RemediatorConfig; cluster: ClusterConfig }> {
   let config: RemediatorConfig;
   try {
     config = await loadConfigFile(file);
@@ -220,7 +220,7 @@ function policyHooks(config: RemediatorConfig, cluster: ClusterConfig) {
 }
 
 /** The failures a user meets first, worded as what to do about them. */
-function explainKubeError(err: KubeError, endpoint: string): string {
+export function explainKubeError(err: KubeError, endpoint: string): string {
   if (err.kind === 'not-found' && err.op.verb === 'list' && err.op.resource === 'workflows.argoproj.io') {
     return (
       `${endpoint} has no argoproj.io/v1alpha1 workflows API (HTTP 404): the Argo Workflows CRDs may be missing, ` +

@@ -36,7 +36,7 @@ type Pending = Assessment['pendingArtifacts'][number] & { storage?: ArtifactStor
  * Pure. What each finishing action could do for this assessment under this policy. `nodes-unavailable` is never
  * acted on (nobody can know what is pending), nor is anything but a `notify`.
  */
-export function planFinishing(assessment: Assessment, workflow: Workflow, policy: FinishingPolicy): FinishingPlan {
+export function planFinishing(assessment: Assessment, workflow: Pick<Workflow, 'metadata'>, policy: FinishingPolicy): FinishingPlan {
   const wf = { name: assessment.workflow.name, uid: assessment.workflow.uid };
   const pending = assessment.pendingArtifacts as Pending[];
   const offer = (action: FinishingAction, eligible: boolean, why: string): FinishingOffer => {

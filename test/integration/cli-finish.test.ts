@@ -97,6 +97,17 @@ describe('finish (CLI)', () => {
     expect(wf.status.nodes[NAME].outputs.artifacts[0].deleted).toBe(true);
   });
 
+  it('scan --config shows what each Workflow finishing action would be', async () => {
+    const t = io();
+    expect(await main(['scan', '--config', configFile, '-n', NS, '--now', NOW], t.io)).toBe(0);
+    const [header, row] = t.out().trimEnd().split('\n');
+    expect(header).toMatch(/ACTION\s+FINISH\s+OUTCOME$/);
+    expect(row, t.out()).toMatch(/notify\s+gc-failed\s+none\s+complete: approval\s+needs-human/);
+    const j = io();
+    await main(['scan', '--config', configFile, '-n', NS, '--now', NOW, '-o', 'json'], j.io);
+    expect(JSON.parse(j.out()).results[0].finishing).toBe('complete: approval');
+  });
+
   it('bad usage exits 2 with one line', async () => {
     for (const args of [
       ['finish', `${NS}/${NAME}`, '--config', 'x'],

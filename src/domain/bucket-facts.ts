@@ -1,5 +1,6 @@
 import { allowance, type AllowListEntry, type WorkflowIdentity } from './allow-list.js';
 import type { PendingArtifact } from './assessment.js';
+import { isRecord } from './json.js';
 
 /**
  * What finishing GC learnt in the buckets, as plain data (DESIGN.md 4.6 verify): it goes into the snapshot so
@@ -170,7 +171,7 @@ export function locationMismatch(
 }
 
 function obj(v: unknown): Loose | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : undefined;
+  return isRecord(v) ? v : undefined;
 }
 
 function str(v: unknown): string | undefined {

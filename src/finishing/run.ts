@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BucketPort } from '../buckets/port.js';
 import type { FinishingAction } from '../config/finishing.js';
 import type { FinishingPolicy } from '../config/finishing-policy.js';
@@ -290,7 +291,7 @@ async function rearmAction(first: Read, base: Base, applies: boolean, ctx: Finis
   }
   // Bounded: a pod that outlives its task (a finalizer of its own, a stuck kubelet) would be recouped again with
   // its old result, so the status is never reset while one is there.
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? ((ms: number) => delay(ms));
   const deadline = clock().getTime() + ctx.policy.rearm.podGoneTimeoutSeconds * 1000;
   let remaining = [...plan.pods];
   for (;;) {

@@ -3,7 +3,7 @@ import type { FinishingPolicy } from '../config/finishing-policy.js';
 import { allowance, type ArtifactStorage } from '../domain/allow-list.js';
 import type { Assessment, GcStrategy } from '../domain/assessment.js';
 import type { Workflow } from '../domain/objects.js';
-import { readRearmAnnotation } from '../domain/rearm.js';
+import { readRearmAnnotation } from '../domain/finishing-patches.js';
 
 /** Causes a re-arm can help: GC ran and failed, never ran, or its pod was never created (DESIGN.md 4.6). */
 export const REARM_CAUSES: ReadonlySet<string> = new Set(['gc-failed', 'gc-never-ran', 'gc-pod-missing']);

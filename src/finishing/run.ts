@@ -9,7 +9,7 @@ import { decisionId } from '../domain/decision.js';
 import { evidenceNeeded } from '../domain/evidence.js';
 import { readNodes } from '../domain/nodes.js';
 import { Workflow } from '../domain/objects.js';
-import { planDeletedMarks, planRearm, planRearmPatch, type FinishingPatchOp } from '../domain/rearm.js';
+import { planDeletedMarks, planRearm, planRearmPatch, type FinishingPatchOp } from '../domain/finishing-patches.js';
 import { assessRaw, parseSnapshot, type RawSnapshotInput } from '../domain/snapshot.js';
 import type { ClusterPort, GcWritePort, RawSnapshot, RemoveOutcome, WorkflowKey } from '../kube/port.js';
 import { assertFinishingPatch, assertPlannedPatch } from '../remediation/patch-guard.js';

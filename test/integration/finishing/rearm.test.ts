@@ -6,7 +6,7 @@ import { FolderBucket } from '../../../src/buckets/folder-bucket.js';
 import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import * as build from '../../../src/demo/builders.js';
-import { readRearmAnnotation } from '../../../src/domain/rearm.js';
+import { readRearmAnnotation } from '../../../src/domain/finishing-patches.js';
 import { invocationBudget, runFinishing, type BeforeDestructive, type FinishingIntent } from '../../../src/finishing/index.js';
 import { type LocalApiServer, portOn, useLocalCluster, WORKFLOW_PATH } from '../kube/local-cluster.js';
 

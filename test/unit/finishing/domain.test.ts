@@ -3,7 +3,7 @@ import * as build from '../../../src/demo/builders.js';
 import { allowance, concretePrefixes, isAwsS3Endpoint } from '../../../src/domain/allow-list.js';
 import { planProbes, settle, taskLocations, verifiedAbsent } from '../../../src/domain/bucket-facts.js';
 import { Workflow, type GcTask, type Pod } from '../../../src/domain/objects.js';
-import { planDeletedMarks, planRearm, planRearmPatch, readRearmAnnotation, REARM_ANNOTATION } from '../../../src/domain/rearm.js';
+import { planDeletedMarks, planRearm, planRearmPatch, readRearmAnnotation, REARM_ANNOTATION } from '../../../src/domain/finishing-patches.js';
 import { applyJsonPatch } from '../../../src/local/apiserver/jsonpatch.js';
 
 const NOW = new Date('2026-12-01T10:00:00Z');

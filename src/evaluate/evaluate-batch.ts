@@ -3,6 +3,8 @@ import type { RemediatorConfig } from '../config/schema.js';
 import { policyFor } from '../config/policy.js';
 import { type SignalRejected as RejectedDetail, signalRejected } from '../domain/alerts.js';
 import { type Decision, DECISION_SOURCE, SIGNAL_REJECTED_DETAIL_TYPE } from '../domain/decision.js';
+import { finishAfterNotify, FinishingBudgets, type FinishingWiring } from '../finishing/after-notify.js';
+import { redact } from '../observability/redact.js';
 import type { ClusterPort } from '../kube/port.js';
 import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
 import { type Act, reconcile } from '../remediation/reconcile.js';
@@ -32,6 +34,11 @@ export interface EvaluateDeps {
   clock?: () => Date;
   log?: Log;
   metrics?: Counter;
+  /**
+   * Finishing GC (DESIGN.md 4.6): the artifact buckets and the evidence-and-intent writer. Without it no finishing
+   * action is ever attempted, whatever the configuration says.
+   */
+  finishing?: FinishingWiring;
 }
 
 export interface BatchReport {
@@ -117,6 +124,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   const decisions: { decision: Decision; recordIds: Set<string> }[] = [];
   const requeues: QueueMessage[] = [];
   const removalsByCluster = new Map<string, number>();
+  const finishingBudgets = new FinishingBudgets(deps.config);
   for (const { signal, recordIds } of byWorkflow) {
     const policy = policyFor(deps.config, signal.cluster, signal.namespace);
     // Every log line about this Workflow names the SQS messages that carried it and, once known, its uid.
@@ -141,6 +149,22 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       }
       let outcome: string | undefined;
       let action = result.action;
+      // A notify may be finished instead (verify, complete, re-arm), as the configuration allows for the namespace.
+      const finished = deps.finishing
+        ? await finishAfterNotify(
+            result.assessment,
+            { config: deps.config, cluster: signal.cluster, key: { namespace: signal.namespace, name: signal.name }, quietPeriodMs: policy.quietPeriodMs, port: deps.portFor(signal.cluster), clock, budgets: finishingBudgets },
+            deps.finishing,
+          )
+        : undefined;
+      if (finished) {
+        result.assessment = finished.assessment;
+        action = finished.action;
+        outcome = finished.outcome;
+        if (finished.apiStatus !== undefined) result.apiStatus = finished.apiStatus;
+        log.info('finishing', { ...ref, action: finished.report.action, outcome: finished.report.outcome, applied: finished.report.applied });
+        metrics.count('Finishing', { cluster: signal.cluster, action: finished.report.action, outcome: finished.report.outcome });
+      }
       if (capped && result.action === 'would-remove') {
         outcome = `deferred: removal cap of ${policy.caps.perInvocation} per invocation reached; re-checked in ${CAP_DEFERRAL_SECONDS}s`;
         action = 'none';
@@ -154,7 +178,11 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         at: clock(),
         ...(outcome ? { outcome } : {}),
       });
+      if (finished) decision.finishing = redact(finished.report);
       decisions.push({ decision, recordIds });
+      // Half done (S3 refused a batch, the API the final patch): the decision is published, and the records fail so
+      // SQS redelivers them; the redelivery re-verifies and goes on from what the bucket then holds.
+      if (finished?.retryable) fail(recordIds, new Error(`finishing ${finished.report.action}: ${finished.report.outcome}; retried`));
       const attempt = signal.attempt ?? 0;
       if (decision.verdict === 'wait' && attempt < deps.config.requeue.maxAttempts) {
         const waitMs = decision.quietUntil ? Date.parse(decision.quietUntil) - clock().getTime() : 900_000;

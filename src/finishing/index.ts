@@ -5,3 +5,5 @@ export { planFinishing, REARM_CAUSES, type FinishingOffer, type FinishingPlan } 
 export { runFinishing, FinishingOutcome, type DeletedRecord, type FinishingContext, type FinishingDeps, type FinishingResult } from './run.js';
 export { invocationBudget, type BeforeDestructive, type DailyLedger, type FinishingBudget, type FinishingIntent } from './ports.js';
 export { verifyInBuckets, snapshotFacts, type VerifyOutcome } from './verify.js';
+export { finishAfterNotify, FinishingBudgets, reportOf, type AfterNotify, type FinishingWiring } from './after-notify.js';
+export { FolderIntentGuard } from './folder-guard.js';

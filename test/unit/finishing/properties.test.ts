@@ -38,7 +38,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
     name: fc.constantFrom('etl-1', 'etl-10', 'report'),
     uid: fc.constantFrom('u-1', 'u-2'),
     action: fc.constantFrom('complete' as const, 'verify' as const),
-    prefixes: fc.oneof({ arbitrary: fc.subarray(['{{workflow.name}}/', 'by-uid/{{workflow.uid}}/'], { minLength: 1 }), weight: 5 }, { arbitrary: fc.constant([]), weight: 1 }),
+    prefixes: fc.oneof({ arbitrary: fc.subarray(['{{workflow.name}}/', 'by-uid/{{workflow.uid}}/'], { minLength: 1 }), weight: 5 }, { arbitrary: fc.constant([] as string[]), weight: 1 }),
     concurrentWrite: fc.boolean(),
     raw: fc.array(
       fc.record({

@@ -1,34 +1,27 @@
 import { CreateBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3Bucket } from '../../../src/buckets/s3-bucket.js';
 import { withMoto } from '../../helpers/moto.js';
-import { startS3FaultProxy, type S3FaultProxy } from '../../helpers/s3-fault-proxy.js';
 
 // The S3 adapter through the real SDK against moto_server; the errors moto cannot produce (403, 503 SlowDown,
-// 301 wrong region, no answer) come from a loopback proxy in front of it (test/helpers/s3-fault-proxy.ts).
+// 301 wrong region, no answer) come from the recording proxy in front of it (test/helpers/moto.ts faults).
 describe('S3Bucket against moto_server', () => {
   const fx = withMoto();
-  let proxy: S3FaultProxy;
   let admin: S3Client;
   let bucket: S3Bucket;
   const ref = { bucket: 'argo-artifacts' };
 
-  beforeAll(async () => {
-    proxy = await startS3FaultProxy(fx.moto.endpoint);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     bucket?.destroy();
     admin?.destroy();
-    await proxy?.close();
   });
   beforeEach(async () => {
-    proxy.clear();
     await fx.moto.reset();
     admin?.destroy();
     admin = new S3Client(fx.moto.clientConfig);
     await admin.send(new CreateBucketCommand({ Bucket: ref.bucket }));
     bucket?.destroy();
-    bucket = new S3Bucket({ clientConfig: { ...fx.moto.clientConfig, endpoint: proxy.endpoint }, defaultRegion: fx.moto.region, requestTimeoutMs: 1500 });
+    bucket = new S3Bucket({ clientConfig: fx.moto.clientConfig, defaultRegion: fx.moto.region, requestTimeoutMs: 1500 });
   });
 
   const put = (Key: string, Body = 'x', Bucket = ref.bucket) => admin.send(new PutObjectCommand({ Bucket, Key, Body }));
@@ -83,7 +76,7 @@ describe('S3Bucket against moto_server', () => {
     expect(report.failed).toEqual([]);
     expect(report.deleted).toHaveLength(1005);
     expect(await bucket.list(ref, 'wf-1/big/')).toEqual({ state: 'absent', evidence: 'ListObjectsV2 KeyCount 0' });
-    const posts = proxy.requests.filter((r) => r.method === 'POST' && r.url.includes('delete'));
+    const posts = fx.moto.callsTo('S3.POST').filter((c) => c.path.includes('delete'));
     expect(posts).toHaveLength(2);
   });
 
@@ -99,14 +92,16 @@ describe('S3Bucket against moto_server', () => {
     expect(versions.Versions).toHaveLength(2);
     expect(versions.DeleteMarkers).toHaveLength(1);
     // Only DeleteObjects went out, and never with a versionId.
-    const writes = proxy.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
-    expect(writes.every((r) => r.method === 'POST' && r.url.includes('delete') && !r.url.includes('versionId'))).toBe(true);
+    const writes = fx.moto.calls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD' && !c.headers['user-agent']?.toString().includes('admin'));
+    const ours = writes.filter((c) => c.path.includes('delete'));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.every((c) => c.method === 'POST' && !c.path.includes('versionId') && !c.body.includes('<VersionId>'))).toBe(true);
   });
 
   it('reads a 403 as unknown, never absent', async () => {
     await put('wf-1/x');
-    proxy.add({ method: 'HEAD', match: /wf-1/, status: 403, code: 'AccessDenied' });
-    proxy.add({ method: 'GET', match: /list-type=2/, status: 403, code: 'AccessDenied' });
+    fx.moto.faults.push({ operation: 'S3.HEAD', path: /wf-1/, error: { status: 403, code: 'AccessDenied', message: 'injected' } });
+    fx.moto.faults.push({ operation: 'S3.GET', path: /list-type=2/, error: { status: 403, code: 'AccessDenied', message: 'injected' } });
     const head = await bucket.head(ref, 'wf-1/gone');
     expect(head).toMatchObject({ state: 'unknown' });
     expect(head.state === 'unknown' && head.reason).toContain('403');
@@ -114,25 +109,25 @@ describe('S3Bucket against moto_server', () => {
   });
 
   it('a 403 on the bucket check after a 404 keeps it unknown (no s3:ListBucket)', async () => {
-    proxy.add({ method: 'GET', match: /list-type=2/, status: 403, code: 'AccessDenied' });
+    fx.moto.faults.push({ operation: 'S3.GET', path: /list-type=2/, error: { status: 403, code: 'AccessDenied', message: 'injected' } });
     expect((await bucket.head(ref, 'wf-1/gone')).state).toBe('unknown');
   });
 
   it('reads a wrong region (301) and a timeout as unknown', async () => {
-    proxy.add({ method: 'GET', match: /list-type=2/, status: 301, code: 'PermanentRedirect', times: 10 });
+    fx.moto.faults.push({ operation: 'S3.GET', path: /list-type=2/, error: { status: 301, code: 'PermanentRedirect', message: 'injected' }, times: 10 });
     const moved = await bucket.list(ref, 'wf-1/');
     expect(moved.state === 'unknown' && moved.reason).toContain('another region');
-    proxy.clear();
-    proxy.add({ method: 'HEAD', match: /wf-1/, hang: true });
+    fx.moto.faults.length = 0;
+    fx.moto.faults.push({ operation: 'S3.HEAD', path: /wf-1/, hang: true });
     const slow = await bucket.head(ref, 'wf-1/x');
     expect(slow).toMatchObject({ state: 'unknown' });
   }, 20_000);
 
   it('rides out throttling (503 SlowDown) with the SDK retries', async () => {
     await put('wf-1/t');
-    proxy.add({ method: 'HEAD', match: /wf-1\/t/, status: 503, code: 'SlowDown', times: 2 });
+    fx.moto.faults.push({ operation: 'S3.HEAD', path: /wf-1\/t/, error: { status: 503, code: 'SlowDown', message: 'injected' }, times: 2 });
     expect(await bucket.head(ref, 'wf-1/t')).toMatchObject({ state: 'present' });
-    proxy.add({ method: 'POST', match: /delete/, status: 503, code: 'SlowDown', times: 1 });
+    fx.moto.faults.push({ operation: 'S3.POST', path: /delete/, error: { status: 503, code: 'SlowDown', message: 'injected' }, times: 1 });
     const report = await bucket.delete(ref, ['wf-1/t']);
     expect(report.deleted).toEqual([{ key: 'wf-1/t' }]);
   }, 20_000);
@@ -140,7 +135,7 @@ describe('S3Bucket against moto_server', () => {
   it('stops at a batch that fails outright and says which keys were never sent', async () => {
     const keys = Array.from({ length: 1010 }, (_, i) => `wf-1/half/${i}`);
     await putAll(keys);
-    proxy.add({ method: 'POST', match: /delete/, status: 500, code: 'InternalError', after: 1 });
+    fx.moto.faults.push({ operation: 'S3.POST', path: /delete/, error: { status: 500, code: 'InternalError', message: 'injected' }, after: 1 });
     const report = await bucket.delete(ref, keys);
     expect(report.deleted).toHaveLength(1000);
     expect(report.failed).toHaveLength(10);

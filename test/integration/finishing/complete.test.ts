@@ -1,5 +1,5 @@
 import { CreateBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3Bucket } from '../../../src/buckets/s3-bucket.js';
 import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
@@ -7,11 +7,10 @@ import { Cause } from '../../../src/domain/assessment.js';
 import * as build from '../../../src/demo/builders.js';
 import { invocationBudget, runFinishing, type BeforeDestructive, type FinishingIntent } from '../../../src/finishing/index.js';
 import { withMoto } from '../../helpers/moto.js';
-import { startS3FaultProxy, type S3FaultProxy } from '../../helpers/s3-fault-proxy.js';
 import { type LocalApiServer, portOn, useLocalCluster, WORKFLOW_PATH } from '../kube/local-cluster.js';
 
-// complete and verify end to end: the local API server for the Workflow, moto_server (behind the fault proxy)
-// for the artifact bucket, the real SDK and client-node in between.
+// complete and verify end to end: the local API server for the Workflow, moto_server (behind its recording
+// proxy, test/helpers/moto.ts) for the artifact bucket, the real SDK and client-node in between.
 const NOW = new Date('2026-12-01T10:00:00Z');
 const NS = 'data';
 const NAME = 'etl-7q2kd';
@@ -37,9 +36,9 @@ function seedWorkflow(server: LocalApiServer, artifacts = [{ name: 'report', key
 
 class RecordingGuard implements BeforeDestructive {
   intents: { intent: FinishingIntent; s3WritesBefore: number }[] = [];
-  constructor(private readonly proxy: () => S3FaultProxy) {}
+  constructor(private readonly deletes: () => number) {}
   async record(intent: FinishingIntent) {
-    this.intents.push({ intent, s3WritesBefore: this.proxy().requests.filter((r) => r.method === 'POST' || r.method === 'DELETE').length });
+    this.intents.push({ intent, s3WritesBefore: this.deletes() });
     return { evidenceKey: `evidence/${intent.decisionId}/` };
   }
 }
@@ -47,31 +46,25 @@ class RecordingGuard implements BeforeDestructive {
 describe('complete from AWS (moto_server + local API server)', () => {
   const fx = withMoto();
   const cluster = useLocalCluster({ clock: () => NOW });
-  let proxy: S3FaultProxy;
   let admin: S3Client;
   let bucket: S3Bucket;
   let server: LocalApiServer;
   let guard: RecordingGuard;
 
-  beforeAll(async () => {
-    proxy = await startS3FaultProxy(fx.moto.endpoint);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     bucket?.destroy();
     admin?.destroy();
-    await proxy?.close();
   });
   beforeEach(async () => {
-    proxy.clear();
     await fx.moto.reset();
     admin?.destroy();
     admin = new S3Client(fx.moto.clientConfig);
     await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
     bucket?.destroy();
-    bucket = new S3Bucket({ clientConfig: { ...fx.moto.clientConfig, endpoint: proxy.endpoint }, defaultRegion: fx.moto.region, requestTimeoutMs: 2000 });
+    bucket = new S3Bucket({ clientConfig: fx.moto.clientConfig, defaultRegion: fx.moto.region, requestTimeoutMs: 2000 });
     server = cluster();
     for (const kind of ['Pod', 'WorkflowArtifactGCTask', 'Workflow']) for (const o of server.store.list({ kind })) server.store.remove(o);
-    guard = new RecordingGuard(() => proxy);
+    guard = new RecordingGuard(() => s3Deletes().length);
   });
 
   const put = (Key: string, Body = 'payload') => admin.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
@@ -86,7 +79,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
     });
   };
   const workflow = () => server.store.get({ kind: 'Workflow', namespace: NS, name: NAME }) as any;
-  const s3Deletes = () => proxy.requests.filter((r) => r.method === 'POST' && r.url.includes('delete'));
+  const s3Deletes = () => fx.moto.callsTo('S3.POST').filter((c) => c.path.includes('delete'));
 
   it('verifies, writes the intent, deletes, verifies each gone, then marks the artifacts deleted under test ops', async () => {
     for (const k of KEYS) await put(k);
@@ -126,16 +119,17 @@ describe('complete from AWS (moto_server + local API server)', () => {
   it('refuses a Workflow with any artifact outside the allow-list: no S3 request at all', async () => {
     await put('shared/report.tgz');
     seedWorkflow(server, [{ name: 'report', key: 'shared/report.tgz' }]);
+    fx.moto.calls.length = 0;
     const result = await run('complete');
     expect(result.outcome).toBe('not-eligible');
     expect(result.reasons[0]).toContain('under no allowed prefix');
-    expect(proxy.requests).toHaveLength(0);
+    expect(fx.moto.calls).toHaveLength(0);
   });
 
   it('a 403 on the read is unknown: nothing deleted, nothing patched', async () => {
     for (const k of KEYS) await put(k);
     seedWorkflow(server);
-    proxy.add({ method: 'HEAD', status: 403, code: 'AccessDenied' });
+    fx.moto.faults.push({ operation: 'S3.HEAD', error: { status: 403, code: 'AccessDenied', message: 'Access Denied' } });
     const result = await run('complete');
     expect(result.outcome).toBe('bucket-unknown');
     expect(s3Deletes()).toHaveLength(0);
@@ -163,11 +157,11 @@ describe('complete from AWS (moto_server + local API server)', () => {
   it('S3 failing on the delete: retryable, no patch; the redelivery completes with the same decision id', async () => {
     for (const k of KEYS) await put(k);
     seedWorkflow(server);
-    proxy.add({ method: 'POST', match: /delete/, status: 500, code: 'InternalError' });
+    fx.moto.faults.push({ operation: 'S3.POST', path: /delete/, error: { status: 500, code: 'InternalError', message: 'injected' } });
     const first = await run('complete');
     expect(first).toMatchObject({ outcome: 'delete-failed', retryable: true });
     expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
-    proxy.clear();
+    fx.moto.faults.length = 0;
     const second = await run('complete');
     expect(second.outcome).toBe('completed: artifacts marked deleted');
     expect(second.decisionId).toBe(first.decisionId);
@@ -181,7 +175,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
     await expect(run('complete')).rejects.toThrow();
     for (const k of KEYS) expect((await bucket.head({ bucket: BUCKET }, k)).state).toBe('absent');
     server.faults.clear();
-    proxy.requests.length = 0;
+    fx.moto.calls.length = 0;
     const again = await run('complete');
     expect(again.outcome).toBe('completed: artifacts marked deleted');
     expect(again.deleted).toEqual([]);

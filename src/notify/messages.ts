@@ -73,6 +73,20 @@ function evidenceLines(d: Decision): string[] {
   return lines;
 }
 
+/** What a finishing action did (README "Finishing GC"): the action, its result, and each object or task it touched. */
+function finishingSection(d: Decision): Block[] {
+  const f = d.finishing;
+  if (!f) return [];
+  const lines = [`${code(f.action)}: ${esc(clip(f.outcome, VALUE_MAX))}`];
+  if (f.rearm) lines.push(`• re-arm attempt ${f.rearm.attempt}; ${f.rearm.tasksDeleted.length} GC task(s) deleted${f.rearm.tasksDeleted.length ? `: ${f.rearm.tasksDeleted.map((t) => code(t)).join(', ')}` : ''}`);
+  for (const o of f.deleted ?? []) lines.push(`• deleted ${code(`s3://${o.bucket}/${o.key}`)} (${o.size} B${o.etag ? `, ETag ${esc(o.etag)}` : ''}${o.deleteMarkerVersionId ? `, delete marker ${code(o.deleteMarkerVersionId)}` : ''})`);
+  if (f.deletedCount !== undefined && f.deletedCount > (f.deleted?.length ?? 0)) lines.push(`• …${f.deletedCount - (f.deleted?.length ?? 0)} more; ${f.deletedCount} objects, ${f.deletedBytes ?? 0} B in all`);
+  for (const o of f.wouldDelete ?? []) lines.push(`• would delete ${code(`s3://${o.bucket}/${o.key}`)} (${o.size} B)`);
+  for (const c of f.checks ?? []) lines.push(`• ${code(`${c.node}/${c.name}`)}: ${esc(c.result)}`);
+  if (f.intentKey) lines.push(`• intent record ${code(f.intentKey)}`);
+  return [section(`*Finishing GC*\n${fitLines(lines, LIST_BUDGET)}`)];
+}
+
 function decisionContext(d: Decision): Block {
   const api = d.apiStatus !== undefined ? ` · API ${d.apiStatus}` : '';
   return context(
@@ -123,6 +137,7 @@ export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage
         : 'Remove only this finalizer',
     ),
   );
+  blocks.push(...finishingSection(d));
   const buttons = o.buttons ? actionButtons(d, o.buttons) : undefined;
   if (buttons) blocks.push(buttons);
   blocks.push(decisionContext(d));
@@ -166,6 +181,7 @@ export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessag
   blocks.push(...artifactsAfterRemoval(d));
   blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
   if (would) blocks.push(...patchSection(d, 'To do it by hand now'));
+  blocks.push(...finishingSection(d));
   blocks.push(decisionContext(d));
   const verb = would ? 'Would remove' : 'Removed';
   return finish(`[${d.cluster}] ${verb} the artifact-GC finalizer of ${d.workflow.namespace}/${d.workflow.name}: ${x.title}`, blocks);
@@ -263,6 +279,8 @@ function digestButtons(ds: readonly Decision[], o: MessageOptions): Block[] {
  * Never wait or ignore, never a quiet removal.
  */
 export function shouldNotify(d: Decision): boolean {
+  // Whatever the verdict after it, a finishing action that changed something is reported.
+  if (d.finishing?.applied) return true;
   if (d.verdict === 'wait' || d.verdict === 'ignore') return false;
   if (d.action === 'notified') return true;
   if (d.verdict === 'notify') return false;
@@ -285,7 +303,7 @@ export function groupForSlack(ds: readonly Decision[]): Decision[][] {
 /** The message for one group: the detailed form for a single Workflow, the digest for more. */
 export function groupMessage(group: readonly Decision[], o: MessageOptions = {}): SlackMessage {
   const [only] = group;
-  if (group.length === 1 && only) return only.verdict === 'notify' ? notifyMessage(only, o) : removalMessage(only, o);
+  if (group.length === 1 && only) return only.verdict === 'notify' || (only.finishing && only.action === 'none') ? notifyMessage(only, o) : removalMessage(only, o);
   return digestMessage(group, o);
 }
 

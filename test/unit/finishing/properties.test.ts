@@ -118,6 +118,7 @@ function memoryCluster(initial: Record<string, any>, events: Event[], concurrent
     current: () => wf,
     snapshot: async () => (wf ? { workflow: structuredClone(wf), pods: [], tasks: [] } : null),
     candidates: async function* () {},
+    candidateMetadata: async function* () {},
     removeFinalizer: (key, ops) => patch(key, ops),
     patchWorkflow: patch,
     deleteGcTask: async () => ({ kind: 'gone', status: 404 }),

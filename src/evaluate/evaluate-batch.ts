@@ -134,6 +134,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         now: clock,
         quietPeriodMs: policy.quietPeriodMs,
         act,
+        argoVersion: policy.argoVersion,
       });
       if (!result.assessment) {
         log.info('workflow already gone', ref);

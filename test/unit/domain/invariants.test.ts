@@ -5,6 +5,8 @@ import { cloneJson } from '../../../src/domain/json.js';
 import { ARTIFACT_GC_FINALIZER } from '../../../src/domain/assessment.js';
 import { patchedFinalizers } from '../../helpers/patch.js';
 import { assessRaw } from '../../../src/domain/snapshot.js';
+import { displayLocation, indexTemplates, resolveArtifact, storageOf } from '../../../src/domain/locations.js';
+import { type BucketFact, Workflow } from '../../../src/domain/objects.js';
 import { NOW } from '../../fixtures/workflows.js';
 import { quietPeriodMs, workflowSnapshot } from './arbitraries.js';
 
@@ -24,7 +26,7 @@ describe('safety invariants on random Workflows', () => {
     );
     expect([...seen].sort()).toEqual([
       'ignore', 'notify', 'patch-among-others', 'remove',
-      'remove:force-removal-declared', 'remove:gc-succeeded-unrecouped', 'remove:no-pending-artifacts', 'wait',
+      'remove:artifacts-verified-absent', 'remove:force-removal-declared', 'remove:gc-succeeded-unrecouped', 'remove:no-pending-artifacts', 'wait',
     ]);
   });
 
@@ -79,10 +81,25 @@ describe('safety invariants on random Workflows', () => {
     );
   });
 
-  it('4. nothing is removed while artifacts may remain, unless GC proved them deleted or the owner declared force', () => {
+  it('4. nothing is removed while artifacts may remain, unless GC proved them deleted, verify found them absent, or the owner declared force', () => {
     fc.assert(
       fc.property(assessed, ({ snap, a }) => {
         if (a.verdict !== 'remove' || a.pendingArtifacts.length === 0) return;
+        if (a.cause === 'artifacts-verified-absent') {
+          expect(a.notifyOperator).toBe(true);
+          const facts = (snap as { bucketFacts?: BucketFact[] }).bucketFacts;
+          expect(facts).toBeDefined();
+          for (const p of a.pendingArtifacts) {
+            if (p.neverUploaded) {
+              expect(p.storage).toBeUndefined();
+              continue;
+            }
+            const mine = facts!.filter((f: BucketFact) => JSON.stringify(f.storage) === JSON.stringify(p.storage));
+            expect(mine.length).toBeGreaterThan(0);
+            expect(mine.every((f: BucketFact) => !f.exists)).toBe(true);
+          }
+          return;
+        }
         if (a.cause === 'force-removal-declared') {
           const force = snap.workflow.status.storedWorkflowTemplateSpec?.artifactGC?.forceFinalizerRemoval ?? snap.workflow.spec.artifactGC?.forceFinalizerRemoval;
           expect(force).toBe(true);
@@ -102,6 +119,49 @@ describe('safety invariants on random Workflows', () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  it('never reports a location whose bucket differs from what the resolver rule gives for the same input', () => {
+    let located = 0;
+    fc.assert(
+      fc.property(assessed, ({ snap, a }) => {
+        const wf = Workflow.parse(snap.workflow);
+        const index = indexTemplates(wf);
+        const nodes = wf.status?.nodes ?? {};
+        for (const p of [...a.pendingArtifacts, ...(a.suspectedDirectoryOrphans ?? [])]) {
+          const node = nodes[p.node]!;
+          const artifact = node.outputs!.artifacts!.find((x) => x.name === p.name);
+          const r = resolveArtifact(artifact, node, wf, index);
+          if (r.kind !== 'resolved') {
+            expect(p.storage).toBeUndefined();
+            expect(p.location).toBeUndefined();
+            continue;
+          }
+          located += 1;
+          const expected = storageOf(r.location);
+          expect(p.storage?.bucket).toBe(expected.bucket);
+          expect(p.storage).toEqual(expected);
+          expect(p.location).toBe(displayLocation(expected));
+        }
+      }),
+      // Most random Workflows stop before artifacts are listed (phase, finalizer, opt-out): more runs, so a few hundred
+      // located artifacts are checked.
+      { numRuns: 8000 },
+    );
+    expect(located).toBeGreaterThan(150);
+  });
+
+  it('verdicts never depend on the configured argoVersion, only the wording does', () => {
+    fc.assert(
+      fc.property(workflowSnapshot, quietPeriodMs, fc.constantFrom(undefined, 'v3.5.10', 'v3.7.18', 'v4.0.10', 'v4.0.11', 'v4.1.2', 'v4.1.3', 'v4.2.0'), (snap, qp, argoVersion) => {
+        const plain = assessRaw(snap, { now: NOW, quietPeriodMs: qp });
+        const versioned = assessRaw(snap, { now: NOW, quietPeriodMs: qp, argoVersion });
+        expect([versioned.verdict, versioned.cause, versioned.patch, versioned.notifyOperator, versioned.pendingArtifacts]).toEqual([
+          plain.verdict, plain.cause, plain.patch, plain.notifyOperator, plain.pendingArtifacts,
+        ]);
+      }),
+      { numRuns: 1000 },
     );
   });
 

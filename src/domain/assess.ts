@@ -78,7 +78,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
       }
     }
     const patch = v === 'remove' ? planFinalizerRemoval(meta) : undefined;
-    if (v === 'remove' && !patch) reasons.push('no metadata.uid: a race-safe patch cannot be planned, re-read it from the cluster');
+    if (v === 'remove' && !patch) reasons.push('no metadata.uid or metadata.resourceVersion: a race-safe patch cannot be planned, re-read it from the cluster');
     return {
       workflow: { namespace: meta.namespace ?? 'default', name: meta.name, ...(meta.uid ? { uid: meta.uid } : {}) },
       ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),

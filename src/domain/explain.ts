@@ -307,13 +307,14 @@ function shellQuote(s: string): string {
 }
 
 /**
- * The narrow `kubectl patch` a human can run: tests the uid and the finalizer's index, removes only that entry
- * (shared/domain/argo-artifact-gc.md section 6.2). Computed from the evidence, so it exists for notify verdicts
- * too. Undefined when the finalizer is not there or the uid is unknown (a patch without the uid test could hit
- * a recreated namesake).
+ * The narrow `kubectl patch` a human can run: tests the uid, the resourceVersion and the finalizer's index,
+ * removes only that entry (shared/domain/argo-artifact-gc.md section 6.2). Computed from the evidence, so it
+ * exists for notify verdicts too. Undefined when the finalizer is not there or the uid or resourceVersion is
+ * unknown. Pinned to the resourceVersion the human was shown: if the Workflow changed since, kubectl says the
+ * test failed and the human looks again instead of acting on a state nobody judged.
  */
-export function narrowPatchCommand(a: Pick<Assessment, 'workflow' | 'evidence'>): string | undefined {
-  const ops = planFinalizerRemoval({ uid: a.workflow.uid, finalizers: a.evidence.finalizers });
+export function narrowPatchCommand(a: Pick<Assessment, 'workflow' | 'evidence' | 'resourceVersion'>): string | undefined {
+  const ops = planFinalizerRemoval({ uid: a.workflow.uid, resourceVersion: a.resourceVersion, finalizers: a.evidence.finalizers });
   if (!ops) return undefined;
   const { namespace, name } = a.workflow;
   return `kubectl -n ${shellQuote(namespace)} patch workflow ${shellQuote(name)} --type=json -p ${shellQuote(JSON.stringify(ops))}`;

@@ -32,6 +32,7 @@ describe('assess: the contract output', () => {
     expect(a.reasons).toContain('deletion requested 714d10h ago (quiet period 30m)');
     expect(a.patch).toEqual([
       { op: 'test', path: '/metadata/uid', value: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11' },
+      { op: 'test', path: '/metadata/resourceVersion', value: '88230412' },
       { op: 'test', path: '/metadata/finalizers/0', value: ARTIFACT_GC_FINALIZER },
       { op: 'remove', path: '/metadata/finalizers/0' },
     ]);
@@ -42,6 +43,7 @@ describe('assess: the contract output', () => {
     wf.metadata.finalizers = ['example.com/keep-audit', ARTIFACT_GC_FINALIZER, 'foregroundDeletion'];
     expect(run({ workflow: wf }).patch).toEqual([
       { op: 'test', path: '/metadata/uid', value: wf.metadata.uid },
+      { op: 'test', path: '/metadata/resourceVersion', value: wf.metadata.resourceVersion },
       { op: 'test', path: '/metadata/finalizers/1', value: ARTIFACT_GC_FINALIZER },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);

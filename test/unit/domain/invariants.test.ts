@@ -35,7 +35,7 @@ describe('safety invariants on random Workflows', () => {
       fc.property(assessed, ({ snap, a }) => {
         if (!a.patch) return;
         const before = snap.workflow.metadata.finalizers;
-        const after = patchedFinalizers(before, snap.workflow.metadata.uid!, a.patch);
+        const after = patchedFinalizers({ uid: snap.workflow.metadata.uid!, resourceVersion: snap.workflow.metadata.resourceVersion, finalizers: before }, a.patch);
         expect(after).toEqual(before.filter((f) => f !== ARTIFACT_GC_FINALIZER));
         expect(a.patch.filter((op) => op.op === 'remove').every((op) => op.path.startsWith('/metadata/finalizers/'))).toBe(true);
       }),
@@ -52,30 +52,48 @@ describe('safety invariants on random Workflows', () => {
     );
   });
 
-  it('3. every patch tests the uid and each removed index first, so a concurrent change fails closed', () => {
+  it('3. every patch tests the uid, the resourceVersion and each removed index first, so any concurrent change fails closed', () => {
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant('finalizer' as const), inserted: fc.constantFrom('foregroundDeletion', 'example.com/new', ARTIFACT_GC_FINALIZER) }),
+      // The owner opting out between our GET and PATCH: only the annotation and the resourceVersion change.
+      fc.record({ kind: fc.constant('opt-out' as const) }),
+      fc.record({ kind: fc.constant('status' as const) }),
+    );
     fc.assert(
-      fc.property(assessed, fc.constantFrom('foregroundDeletion', 'example.com/new', ARTIFACT_GC_FINALIZER), fc.uuid(), ({ snap, a }, inserted, otherUid) => {
+      fc.property(assessed, change, fc.uuid(), fc.boolean(), ({ snap, a }, c, otherUid, rvKept) => {
         if (!a.patch) return;
-        const uid = snap.workflow.metadata.uid!;
-        const finalizers = snap.workflow.metadata.finalizers;
+        const meta = snap.workflow.metadata;
+        const uid = meta.uid!;
         const firstRemove = a.patch.findIndex((op) => op.op === 'remove');
         const tests = a.patch.slice(0, firstRemove);
-        expect(tests[0]).toEqual({ op: 'test', path: '/metadata/uid', value: uid });
+        expect(tests.slice(0, 2)).toEqual([
+          { op: 'test', path: '/metadata/uid', value: uid },
+          { op: 'test', path: '/metadata/resourceVersion', value: meta.resourceVersion },
+        ]);
         for (const op of a.patch.slice(firstRemove)) {
           expect(op.op).toBe('remove');
           expect(tests).toContainEqual({ op: 'test', path: op.path, value: ARTIFACT_GC_FINALIZER });
         }
+        const unchanged = { uid, resourceVersion: meta.resourceVersion, finalizers: meta.finalizers };
         // A recreated namesake (new uid) always fails.
-        if (otherUid !== uid) expect(() => patchedFinalizers(finalizers, otherUid, a.patch!)).toThrow(/testing value \/metadata\/uid failed/);
-        // A finalizer added in front by someone else: the patch fails, or still removes only artifact-gc.
-        const changed = [inserted, ...finalizers];
+        if (otherUid !== uid) expect(() => patchedFinalizers({ ...unchanged, uid: otherUid }, a.patch!)).toThrow(/testing value \/metadata\/uid failed/);
+        // Any write by someone else bumps the resourceVersion (the API server always does): the patch always fails.
+        const changed = {
+          ...unchanged,
+          resourceVersion: `${meta.resourceVersion}0`,
+          finalizers: c.kind === 'finalizer' ? [c.inserted, ...meta.finalizers] : meta.finalizers,
+          ...(c.kind === 'opt-out' ? { annotations: { 'argo-finalizer-remediator/skip': 'true' } } : {}),
+        };
+        expect(() => patchedFinalizers(changed, a.patch!)).toThrow(/testing value \/metadata\/resourceVersion failed/);
+        // Even a store that kept the resourceVersion over a finalizer change would not let another finalizer go.
+        if (c.kind !== 'finalizer' || !rvKept) return;
         let result: string[] | undefined;
         try {
-          result = patchedFinalizers(changed, uid, a.patch);
+          result = patchedFinalizers({ ...changed, resourceVersion: meta.resourceVersion }, a.patch);
         } catch {
           return;
         }
-        expect(result.filter((f) => f !== ARTIFACT_GC_FINALIZER)).toEqual(changed.filter((f) => f !== ARTIFACT_GC_FINALIZER));
+        expect(result.filter((f) => f !== ARTIFACT_GC_FINALIZER)).toEqual(changed.finalizers.filter((f) => f !== ARTIFACT_GC_FINALIZER));
       }),
       RUNS,
     );

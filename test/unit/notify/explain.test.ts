@@ -107,16 +107,20 @@ describe('narrowPatchCommand', () => {
     const ops = JSON.parse(argv[7]!);
     expect(ops).toEqual([
       { op: 'test', path: '/metadata/uid', value: '0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21' },
+      { op: 'test', path: '/metadata/resourceVersion', value: d.resourceVersion },
       { op: 'test', path: '/metadata/finalizers/1', value: ARTIFACT_GC_FINALIZER },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);
-    expect(patchedFinalizers(d.evidence.finalizers, d.workflow.uid!, ops)).toEqual(['example.com/keep-me']);
+    expect(patchedFinalizers({ uid: d.workflow.uid!, resourceVersion: d.resourceVersion!, finalizers: d.evidence.finalizers }, ops)).toEqual(['example.com/keep-me']);
+    // Shown a state that has since changed, the human's command fails closed instead of acting on it.
+    expect(() => patchedFinalizers({ uid: d.workflow.uid!, resourceVersion: `${d.resourceVersion}1`, finalizers: d.evidence.finalizers }, ops)).toThrow(/resourceVersion/);
   });
 
-  it('gives no command without the finalizer or without a uid to pin it to', () => {
+  it('gives no command without the finalizer or without a uid and resourceVersion to pin it to', () => {
     const d = gcFailedDecision();
     expect(narrowPatchCommand({ ...d, evidence: { ...d.evidence, finalizers: ['example.com/keep-me'] } })).toBeUndefined();
     expect(narrowPatchCommand({ ...d, workflow: { namespace: 'data', name: 'etl-run-q8h2d' } })).toBeUndefined();
+    expect(narrowPatchCommand({ ...d, resourceVersion: undefined })).toBeUndefined();
   });
 });
 

@@ -128,6 +128,24 @@ describe('reconcile', () => {
     expect(server.store.get(wfRef)!.metadata.finalizers).toEqual([GC]);
   });
 
+  it.each(['drop', '504', 'hang'] as const)(
+    'a PATCH applied whose answer is lost (%s): the retry fails its pinned test, nothing is removed twice or forced',
+    async (response) => {
+      server.store.put(parentWorkflowA({ finalizers: ['example.com/keep', GC], deleting: false }));
+      server.faults.add({ kind: 'applied-then', response, match: { method: 'PATCH' }, times: 1 });
+      const { port } = portOn(server, { timeoutMs: 300 });
+      const result = await reconcile(port, A, opts('apply'));
+      const sent = patches();
+      // The first PATCH was applied (the store says so); the transport's retry of it fails the resourceVersion test.
+      expect(sent[0]).toMatchObject({ status: 200, note: expect.stringContaining(`answer was lost: ${response}`) });
+      expect(sent.slice(1).map((r) => r.status)).toEqual([422]);
+      expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/keep']);
+      // What the decision says without the intent record: the finalizer is gone on the re-read. Recovery from
+      // the intent record (src/evaluate/README.md) is what turns this into 'removed'.
+      expect(result).toMatchObject({ action: 'none', outcome: 'finalizer-gone-on-reread', apiStatus: 422 });
+    },
+  );
+
   it('a recreated namesake (new uid) fails the uid test and is judged afresh', async () => {
     server.store.put(parentWorkflowA({ deleting: false }));
     server.faults.onBeforeWrite(

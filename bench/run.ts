@@ -20,6 +20,8 @@ import { notifyDecisions } from '../src/notify/notify-decisions.js';
 import { SlackWebhookClient } from '../src/notify/slack-client.js';
 import { packageService, PACKAGE_DIR, unzip } from '../test/integration/template/template.js';
 import { exporterEvent } from '../src/demo/seed.js';
+import { WORKFLOWS } from '../src/local/apiserver/resources.js';
+import { fleet } from './fleet.js';
 import { bundleLikeLambda, functionMemoryMb, lambdaNodeFlags } from './lambda-build.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -255,6 +257,81 @@ async function sweepScale() {
   results.sweep = out;
 }
 
+/**
+ * 4b. The sweep at real sizes (bench/fleet.ts says where the distribution comes from): both passes and kubectl's
+ * chunked list on the same server, with bytes on the wire (the server's own count of response bodies) and the
+ * API server's CPU time (this process serves it; the sweep runs in its child, so the parent's CPU during a
+ * sweep is the server's).
+ */
+async function sweepRealistic() {
+  const sizes = QUICK ? [2_000] : [10_000, 50_000];
+  const passes = (process.env['AFR_BENCH_PASSES'] ?? 'light,full').split(',') as ('light' | 'full')[];
+  const out: Record<string, unknown>[] = [];
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-fleet-'));
+  const child = join(dir, 'sweep-child.cjs');
+  await bundleLikeLambda('bench/sweep-child.ts', child);
+  const lambdaFlags = lambdaNodeFlags('sweep');
+  const mib = (n: number) => `${fmt(n / 2 ** 20)} MiB`;
+  try {
+    for (const size of sizes) {
+      const server = await startApiServer({ tls: true, maxRecordedRequests: 1_000_000 });
+      let objectBytes = 0;
+      let maxObjectBytes = 0;
+      const nodeCounts: number[] = [];
+      for (const m of fleet({ count: size, now: NOW })) {
+        server.store.create(WORKFLOWS, m.object as never, { keepSystemFields: true });
+        if (nodeCounts.length < 2_000) {
+          const b = JSON.stringify(m.object).length;
+          objectBytes += b;
+          maxObjectBytes = Math.max(maxObjectBytes, b);
+        }
+        nodeCounts.push(m.nodes);
+      }
+      const sampled = Math.min(size, 2_000);
+      const n = size.toLocaleString('en');
+      const q = (p: number) => [...nodeCounts].sort((a, b) => a - b)[Math.floor(p * (nodeCounts.length - 1))]!;
+      row(`fleet ${n}: Workflow size`, `mean ${fmt(objectBytes / sampled / 1024)} KiB (first ${sampled}), max ${fmt(maxObjectBytes / 1024)} KiB; nodes p50 ${q(0.5)}, p90 ${q(0.9)}, p99 ${q(0.99)}`, '-', '-');
+      const entry: Record<string, unknown> = { workflows: size, meanObjectBytes: objectBytes / sampled, nodes: { p50: q(0.5), p90: q(0.9), p99: q(0.99) } };
+      try {
+        const measure = async (what: string, cmd: string, args: string[]) => {
+          const before = server.requests.length;
+          const cpu = process.cpuUsage();
+          const t = performance.now();
+          const r = await run(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 2 ** 31 - 1 });
+          const ms = performance.now() - t;
+          const used = process.cpuUsage(cpu);
+          const reqs = server.requests.slice(before);
+          const bytes = reqs.reduce((s, x) => s + (x.responseBytes ?? 0), 0);
+          const listBytes = reqs.filter((x) => x.path === '/apis/argoproj.io/v1alpha1/workflows').reduce((s, x) => s + (x.responseBytes ?? 0), 0);
+          return { what, ms, serverCpuMs: (used.user + used.system) / 1000, requests: reqs.length, bytes, listBytes, stdout: r.stdout };
+        };
+        for (const pass of passes) {
+          const m = await measure(pass, process.execPath, ['--expose-gc', ...lambdaFlags, child, server.url, server.token, pass]);
+          const s = JSON.parse(m.stdout) as { candidates: number; stuck: number; terminating: number; fetched: number; deferred: number; maxRssBytes: number };
+          const perWf = m.bytes / size;
+          row(`sweep ${pass} pass, ${n} realistic Workflows`, `${fmt(m.ms / 1000, 2)} s, ${mib(m.bytes)} on the wire (${fmt(perWf / 1024, 2)} KiB/Workflow), ${m.requests} requests, server CPU ${fmt(m.serverCpuMs / 1000, 2)} s, peak RSS ${mib(s.maxRssBytes)}; ${s.candidates} candidates, ${s.fetched} read in full, ${s.stuck} stuck`,
+            pass === 'light' ? 'list <= 2 KiB/Workflow; < 300 s; < 256 MiB RSS' : '< 300 s; < 256 MiB RSS',
+            // The list is what every Workflow costs; the GETs are the candidates read in full.
+            (pass === 'light' ? m.listBytes / size < 2048 : true) && m.ms < 300_000 && s.maxRssBytes < 256 * 2 ** 20 ? 'met' : 'missed');
+          entry[pass] = { ms: m.ms, bytes: m.bytes, listBytes: m.listBytes, bytesPerWorkflow: perWf, requests: m.requests, serverCpuMs: m.serverCpuMs, ...s };
+        }
+        if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0) {
+          const kubeconfig = server.kubeconfig({ token: server.adminToken }).path;
+          const k = await measure('kubectl', 'kubectl', ['--kubeconfig', kubeconfig, 'get', 'workflows', '-A', '-o', 'json', '--chunk-size=500']);
+          row(`kubectl get wf -A -o json --chunk-size=500, ${n} realistic`, `${fmt(k.ms / 1000, 2)} s, ${mib(k.bytes)} on the wire, server CPU ${fmt(k.serverCpuMs / 1000, 2)} s`, '-', '-');
+          entry['kubectl'] = { ms: k.ms, bytes: k.bytes, requests: k.requests, serverCpuMs: k.serverCpuMs };
+        }
+      } finally {
+        await server.close();
+      }
+      out.push(entry);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.sweepRealistic = out;
+}
+
 /** 5. 500 notify decisions in one invocation: how many Slack messages, and how long with 1 message/s pacing. */
 async function notifyScale() {
   const receiver = await startSlackReceiver();
@@ -327,14 +404,22 @@ async function interactAck() {
 
 results.machine = machine();
 process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full'}) on ${(results.machine as { cpu: string }).cpu}\n`);
-assessThroughput();
-await evaluateCost();
-await notifyScale();
-await sweepScale();
-await interactAck();
-if (!process.argv.includes('--no-package')) await coldStart();
+// `--only NAME[,NAME]` runs just those sections (assess, evaluate, notify, sweep, sweep-realistic, interact, cold-start).
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
+const want = (name: string) => !only || only.has(name);
+if (want('assess')) assessThroughput();
+if (want('evaluate')) await evaluateCost();
+if (want('notify')) await notifyScale();
+if (want('sweep')) await sweepScale();
+if (want('sweep-realistic')) await sweepRealistic();
+if (want('interact')) await interactAck();
+if (want('cold-start') && !process.argv.includes('--no-package')) await coldStart();
 results.table = rows.map(([what, value, target, verdict]) => ({ what, value, target, verdict }));
-writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+// A partial run (--only) updates its sections and keeps the others' last figures.
+const previous = only ? (JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as Record<string, unknown>) : {};
+const previousTable = ((previous['table'] as { what: string }[] | undefined) ?? []).filter((r) => !rows.some(([what]) => what === r.what));
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify({ ...previous, ...results, table: [...previousTable, ...(results.table as object[])] }, null, 2)}\n`);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...[['MEASURE', 'RESULT', 'TARGET', 'VERDICT'][i]!.length, ...rows.map((r) => r[i]!.length)]));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -126,6 +126,7 @@ export const scanCommand: Command = async (args, io) => {
       maxRemovals,
       quietPeriodMs,
       now,
+      ...(configured?.cluster.argoVersion ? { argoVersion: configured.cluster.argoVersion } : {}),
       onProgress: progress.update,
       ...(configured ? policyHooks(configured.config, configured.cluster) : {}),
     });

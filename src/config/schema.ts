@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ApprovalAction, TwoPersonRule } from '../domain/approval.js';
 import { Mode } from '../domain/decision.js';
+import { isArgoVersion } from '../domain/argo-version.js';
 import { parseDuration } from '../domain/duration.js';
 import { ClusterAuth } from '../kube/auth/config.js';
 import { FinishingConfig } from './finishing.js';
@@ -65,6 +66,8 @@ const ClusterInput = z.strictObject({
   maxRemovalsPerInvocation: Cap.optional(),
   maxRemovalsPerSweep: Cap.optional(),
   argoUiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The cluster's Argo Workflows release (`v3.7.18`): words reasons where argo #16897 changed a field's meaning; never a verdict. */
+  argoVersion: z.string().refine(isArgoVersion, 'must be an Argo Workflows release such as v3.7.18').optional(),
 });
 
 const SsmParameterName = z

@@ -9,7 +9,7 @@ import {
   SYSTEMIC_ALERT_DETAIL_TYPE,
 } from './decision.js';
 // Pure string scrubbing, no I/O: the excerpt must be safe before it leaves the function that builds it.
-import { redactString } from '../observability/redact.js';
+import { redactString, redactText } from '../observability/redact.js';
 
 export const PAYLOAD_EXCERPT_MAX = 512;
 export const SYSTEMIC_SAMPLE_MAX = 20;
@@ -103,6 +103,7 @@ export function signalRejected(input: {
     ...(input.sourceMessageId ? { sourceMessageId: input.sourceMessageId.slice(0, 256) } : {}),
     payloadDigest: createHash('sha256').update(raw).digest('hex'),
     // Redact the whole payload before cutting: a secret straddling the cut would no longer match its pattern.
-    payloadExcerpt: redactString(raw).slice(0, PAYLOAD_EXCERPT_MAX),
+    // JSON is redacted by key as data (nested values under `token`, `password`...), other text by key and shape.
+    payloadExcerpt: redactText(raw).slice(0, PAYLOAD_EXCERPT_MAX),
   });
 }

@@ -1,4 +1,4 @@
-import type { EventPublisher, BusEntry } from '../bus/entry.js';
+import { type BusEntry, type EventPublisher, PublishError } from '../bus/entry.js';
 import type { RemediatorConfig } from '../config/schema.js';
 import { policyFor } from '../config/policy.js';
 import { type SignalRejected as RejectedDetail, signalRejected } from '../domain/alerts.js';
@@ -142,6 +142,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         now: clock,
         quietPeriodMs: policy.quietPeriodMs,
         act,
+        argoVersion: policy.argoVersion,
       });
       if (!result.assessment) {
         log.info('workflow already gone', ref);
@@ -225,25 +226,15 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   }
 
   // 3. Publish decisions and rejections. A removal must never lose its decision: what the bus refuses is parked
-  //    on the queue; only if that fails too do the records fail (and the decision is in the error log).
-  const entries: { entry: BusEntry; recordIds: Iterable<string> }[] = [
-    ...decisions.map((d) => ({ entry: decisionEntry(d.decision), recordIds: d.recordIds })),
-    ...rejected.map((r) => ({ entry: rejectedEntry(r.detail), recordIds: [r.id] })),
-    ...parked.map((p) => ({ entry: decisionEntry(p.decision), recordIds: [p.id] })),
-  ];
-  try {
-    if (entries.length > 0) await deps.publisher.publish(entries.map((e) => e.entry));
-  } catch (err) {
-    log.error('publishing decisions failed; parking them on the queue', { error: (err as Error).message, count: decisions.length });
-    try {
-      await deps.queue.send(decisions.map((d) => ({ body: pendingDecisionMessage(d.decision), delaySeconds: 30 })));
-    } catch (parkErr) {
-      for (const d of decisions) log.error('decision not delivered', { decision: d.decision });
-      fail(decisions.flatMap((d) => [...d.recordIds]), parkErr as Error);
-    }
-    // Rejections and republished decisions still live in their own records: fail those, SQS retries them.
-    fail([...rejected.map((r) => r.id), ...parked.map((p) => p.id)], err as Error);
-  }
+  //    on the queue; only if that fails too do the records fail (redelivery re-judges them).
+  await publishAll(
+    [
+      ...decisions.map((d) => ({ entry: decisionEntry(d.decision), recordIds: d.recordIds, park: d.decision })),
+      ...rejected.map((r) => ({ entry: rejectedEntry(r.detail), recordIds: [r.id] })),
+      ...parked.map((p) => ({ entry: decisionEntry(p.decision), recordIds: [p.id] })),
+    ],
+    { publisher: deps.publisher, queue: deps.queue, log, fail },
+  );
 
   // 4. Schedule re-checks. A lost re-check is not a lost decision: the sweep finds the Workflow again.
   try {
@@ -262,6 +253,49 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     requeued: requeues.length,
     approvals: approvalReports,
   };
+}
+
+interface Outgoing {
+  entry: BusEntry;
+  /** The records that fail if this entry can be neither published nor parked. */
+  recordIds: Iterable<string>;
+  /** A decision made in this invocation: parked on the queue when the bus refuses it. */
+  park?: Decision;
+}
+
+/**
+ * Publishes, then deals with exactly the entries the bus did not take (the PublishError's list): those alone
+ * are parked or failed, so a decision already delivered is never parked and delivered again. Rejections and
+ * republished (parked) decisions still live in their own records: failing those makes SQS retry them.
+ */
+async function publishAll(
+  out: Outgoing[],
+  ctx: { publisher: EventPublisher; queue: SignalQueue; log: Log; fail: (ids: Iterable<string>, err: Error) => void },
+): Promise<void> {
+  if (out.length === 0) return;
+  let refused: Outgoing[];
+  let cause: Error;
+  try {
+    await ctx.publisher.publish(out.map((o) => o.entry));
+    return;
+  } catch (err) {
+    cause = err as Error;
+    // Without a list of failed entries nothing says which arrived: treat all as not delivered (a repeat collapses
+    // on its decisionId downstream; a loss would be for good).
+    const failed = err instanceof PublishError ? new Set(err.failed.map((f) => f.entry)) : undefined;
+    refused = failed ? out.filter((o) => failed.has(o.entry)) : out;
+  }
+  const toPark = refused.flatMap((o) => (o.park ? [{ o, decision: o.park }] : []));
+  ctx.log.error('publishing failed for some entries; parking their decisions on the queue', { error: cause.message, refused: refused.length, of: out.length, parking: toPark.length });
+  if (toPark.length > 0) {
+    try {
+      await ctx.queue.send(toPark.map((p) => ({ body: pendingDecisionMessage(p.decision), delaySeconds: 30 })));
+    } catch (parkErr) {
+      for (const p of toPark) ctx.log.error('decision not delivered', { decision: p.decision });
+      ctx.fail(toPark.flatMap((p) => [...p.o.recordIds]), parkErr as Error);
+    }
+  }
+  ctx.fail(refused.filter((o) => !o.park).flatMap((o) => [...o.recordIds]), cause);
 }
 
 function requeue(signal: WorkflowSignal, delaySeconds: number): QueueMessage {

@@ -1,4 +1,4 @@
-import { ARTIFACT_GC_FINALIZER, type Cause, type PendingArtifact } from '../domain/assessment.js';
+import { ARTIFACT_GC_FINALIZER, type Cause, type PendingArtifact, type SuspectedDirectoryOrphan } from '../domain/assessment.js';
 import type { Decision } from '../domain/decision.js';
 import type { SystemicAlert } from '../domain/alerts.js';
 import { explainCause, inspectCommands, narrowPatchCommand } from '../domain/explain.js';
@@ -48,11 +48,32 @@ function workflowLabel(d: Pick<Decision, 'workflow' | 'cluster'>, o: MessageOpti
   return link(workflowUrl(uiBase(o, d.cluster), namespace, name), `${namespace}/${name}`);
 }
 
-function artifactLines(artifacts: readonly PendingArtifact[]): string[] {
+function artifactLines(artifacts: readonly (PendingArtifact | SuspectedDirectoryOrphan)[]): string[] {
   return artifacts.map((a) => {
-    const where = a.location ? ` ${esc(clip(a.location, VALUE_MAX))}` : ' (location unknown)';
+    const where =
+      'neverUploaded' in a && a.neverUploaded ? ' (never uploaded: nothing to delete)'
+      : a.location ? ` ${esc(clip(a.location, VALUE_MAX))}`
+      : 'unresolved' in a && a.unresolved ? ` (location unknown: ${esc(clip(a.unresolved, VALUE_MAX))})`
+      : ' (location unknown)';
     return `• ${code(clip(a.name, 120))} on ${code(clip(a.node, 120))}${where}`;
   });
+}
+
+/** The explanation worded for the cluster's Argo version, as the assessment recorded it. */
+function explain(d: Pick<Decision, 'cause' | 'evidence'>) {
+  return explainCause(d.cause, d.evidence.processedReading ?? 'unknown');
+}
+
+/** argo #14387: GC said these were deleted, yet a directory may be left under `key/`. */
+function directoryOrphanSection(d: Decision): Block[] {
+  const orphans = d.suspectedDirectoryOrphans ?? [];
+  if (orphans.length === 0) return [];
+  return [
+    section(
+      `*Suspected directory orphans (${orphans.length}): \`archive: none\` keys without a trailing \`/\`, reported deleted, may leave \`key/\` behind (argo #14387)*\n` +
+        fitLines(artifactLines(orphans), LIST_BUDGET),
+    ),
+  ];
 }
 
 function evidenceLines(d: Decision): string[] {
@@ -113,7 +134,7 @@ function patchSection(d: Decision, caption: string): Block[] {
 
 /** A Workflow the remediator will not touch by itself: what is wrong, the evidence, and what to do. */
 export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage {
-  const x = explainCause(d.cause);
+  const x = explain(d);
   const blocks: Block[] = [
     header(`:rotating_light: Stuck Argo Workflow: ${x.title}`),
     identityFields(d, o),
@@ -126,6 +147,7 @@ export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage
       section(`*Artifacts still waiting for GC (${d.pendingArtifacts.length})*\n${fitLines(artifactLines(d.pendingArtifacts), LIST_BUDGET)}`),
     );
   }
+  blocks.push(...directoryOrphanSection(d));
   blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
   const inspect = inspectCommands(d);
   if (inspect.length > 0) blocks.push(section(`*Look at the evidence*\n${codeBlock(inspect.join('\n'))}`));
@@ -149,20 +171,27 @@ function finalizerIndexRemoved(d: Decision): string {
   return i >= 0 ? ` (index ${i})` : '';
 }
 
-/** Orphans are listed for forced removals; for GC that did succeed they are listed as deleted, not orphaned. */
+/**
+ * Orphans are listed for forced removals; for GC that did succeed, or artifacts verified absent, they are listed
+ * as gone, not orphaned. Never-uploaded artifacts are never orphans: they are counted apart.
+ */
 function artifactsAfterRemoval(d: Decision): Block[] {
   if (d.pendingArtifacts.length === 0) return [];
   const would = d.action !== 'removed';
+  const uploaded = d.pendingArtifacts.filter((a) => !a.neverUploaded);
+  const never = d.pendingArtifacts.length - uploaded.length;
+  const neverLine = never > 0 ? [section(`*Never uploaded (${never})*: no key and no location, nothing was ever stored (argo #13161)`)] : [];
+  if (uploaded.length === 0) return neverLine;
   const title =
-    d.cause === 'gc-succeeded-unrecouped'
-      ? `Artifacts the GC task reports as deleted (${d.pendingArtifacts.length})`
-      : `Orphaned artifacts: ${would ? 'would be left' : 'left'} in storage, nothing in Argo will delete them (${d.pendingArtifacts.length})`;
-  return [section(`*${title}*\n${fitLines(artifactLines(d.pendingArtifacts), LIST_BUDGET)}`)];
+    d.cause === 'gc-succeeded-unrecouped' ? `Artifacts the GC task reports as deleted (${uploaded.length})`
+    : d.cause === 'artifacts-verified-absent' ? `Artifacts verified absent from their buckets (${uploaded.length})`
+    : `Orphaned artifacts: ${would ? 'would be left' : 'left'} in storage, nothing in Argo will delete them (${uploaded.length})`;
+  return [section(`*${title}*\n${fitLines(artifactLines(uploaded), LIST_BUDGET)}`), ...neverLine];
 }
 
 /** The remediator removed (or, in dry run, would remove) the finalizer and the operator should know. */
 export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessage {
-  const x = explainCause(d.cause);
+  const x = explain(d);
   // Not removed: a dry run (would-remove) or a notify-only namespace (notified), where a human decides.
   const would = d.action !== 'removed';
   const heading = d.action === 'notified' ? ':raising_hand: Safe to remove (notify-only)' : ':mag: Would remove (dry run)';
@@ -178,7 +207,7 @@ export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessag
     section(what),
   ];
   if (reasons.length > 0) blocks.push(section(`*Reasons*\n${fitLines(reasons, LIST_BUDGET)}`));
-  blocks.push(...artifactsAfterRemoval(d));
+  blocks.push(...artifactsAfterRemoval(d), ...directoryOrphanSection(d));
   blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
   if (would) blocks.push(...patchSection(d, 'To do it by hand now'));
   blocks.push(...finishingSection(d));
@@ -220,7 +249,7 @@ export function systemicAlertMessage(a: SystemicAlert, o: MessageOptions = {}): 
 export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): SlackMessage {
   const first = ds[0];
   if (!first) throw new Error('digestMessage needs at least one decision');
-  const x = explainCause(first.cause);
+  const x = explain(first);
   const counts = new Map<string, number>();
   for (const d of ds) counts.set(d.action, (counts.get(d.action) ?? 0) + 1);
   const pending = ds.reduce((n, d) => n + d.pendingArtifacts.length, 0);

@@ -118,10 +118,16 @@ interface Upstream {
   body: Buffer;
 }
 
+function withoutFraming(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const { 'transfer-encoding': _te, 'content-length': _cl, ...rest } = headers;
+  return rest;
+}
+
 function forward(target: URL, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Upstream> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: target.hostname, port: target.port, method, path, headers: { ...headers, 'content-length': String(body.length) } },
+      // The body is buffered whole: it goes on with its length, never chunked.
+      { host: target.hostname, port: target.port, method, path, headers: { ...withoutFraming(headers), 'content-length': String(body.length) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

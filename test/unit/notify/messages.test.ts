@@ -231,3 +231,39 @@ describe('checkSlackLimits', () => {
     );
   });
 });
+
+describe('locations in Slack (DESIGN 4.2): never-uploaded artifacts, directory orphans, the #16897 reading', () => {
+  const storage = { driver: 's3' as const, endpoint: 's3.amazonaws.com', bucket: 'batch-out', key: 'exports/dir' };
+
+  it('never lists a never-uploaded artifact among the orphans of a removal, and counts it apart', () => {
+    const base = forceRemovalDecision();
+    const d = forceRemovalDecision({
+      pendingArtifacts: [base.pendingArtifacts[0]!, { node: 'nightly-export-29481-2', name: 'retried', strategy: 'OnWorkflowDeletion', neverUploaded: true }],
+    });
+    const text = all(removalMessage(d));
+    expect(text).toContain('Orphaned artifacts: left in storage, nothing in Argo will delete them (1)');
+    expect(text).toContain('Never uploaded (1)');
+    expect(text).toContain('#13161');
+  });
+
+  it('lists suspected directory orphans (argo #14387) in notify and removal messages', () => {
+    const orphans = [{ node: 'n1', name: 'dir', location: 's3://batch-out/exports/dir', storage }];
+    for (const m of [removalMessage(forceRemovalDecision({ suspectedDirectoryOrphans: orphans })), notifyMessage(gcFailedDecision({ suspectedDirectoryOrphans: orphans }))]) {
+      const text = all(m);
+      expect(text).toContain('Suspected directory orphans (1)');
+      expect(text).toContain('#14387');
+      expect(text).toContain('s3://batch-out/exports/dir');
+      expect(checkSlackLimits(m)).toEqual([]);
+    }
+  });
+
+  it('words the next step for the cluster\'s reading of strategiesProcessed', () => {
+    const d = (processedReading: 'attempted' | 'created' | 'unknown') => {
+      const base = gcFailedDecision();
+      return gcFailedDecision({ cause: 'gc-pod-missing', evidence: { ...base.evidence, processedReading } });
+    };
+    expect(all(notifyMessage(d('created')))).toContain('no re-arm is needed');
+    expect(all(notifyMessage(d('attempted')))).not.toContain('no re-arm is needed');
+    expect(all(notifyMessage(d('unknown')))).toContain('With argo #16897');
+  });
+});

@@ -14,7 +14,7 @@ export type Mode = z.infer<typeof Mode>;
 export const Action = z.enum(['removed', 'would-remove', 'notified', 'none']);
 export type Action = z.infer<typeof Action>;
 
-/** `detail` of a "Remediation Decision" event (DESIGN.md 4.4). */
+/** `detail` of a "Remediation Decision" event (README, "Audit log": `decision` in each record). */
 export const Decision = Assessment.extend({
   cluster: z.string(),
   decisionId: z.string(),

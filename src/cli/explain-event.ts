@@ -4,11 +4,12 @@ import { MAX_PAYLOAD_BYTES } from '../signals/bounded-json.js';
 import { normalizeText, type NormalizeResult } from '../signals/normalize.js';
 import { SignalRejected } from '../signals/rejected.js';
 import { type Command, type CliIO, UsageError } from './io.js';
+import { outputFormat, writeDocument } from './output.js';
 
 /** The cluster named in signals whose payload carries none (Argo Events, the opsgenie exporter). */
 export const DEFAULT_CLI_CLUSTER = 'default';
 
-const USAGE = `Usage: argo-finalizer-remediator explain-event [FILE|-] [-o json|table] [--cluster NAME]
+const USAGE = `Usage: argo-finalizer-remediator explain-event [FILE|-] [-o json|yaml|wide|table] [--cluster NAME]
 
 Shows the Workflow references a forwarder payload yields: a kubernetes-event-exporter EnhancedEvent or
 templated layout, an EventBridge envelope, an SQS event or record, an Argo Events resource event (or its
@@ -17,7 +18,7 @@ A payload about something else (a WorkflowTemplate, a Pod) exits 0 and says why;
 or matches no supported shape exits 2.
 
 Options:
-  -o, --output json|table   output format (default: table)
+  -o, --output FORMAT       json, yaml, wide (adds the resourceVersion) or table (default)
       --cluster NAME        cluster for payloads that name none (default: ${DEFAULT_CLI_CLUSTER})
   -h, --help                show this help
 `;
@@ -28,7 +29,7 @@ export const explainEventCommand: Command = async (args, io) => {
     allowPositionals: true,
     strict: true,
     options: {
-      output: { type: 'string', short: 'o', default: 'table' },
+      output: { type: 'string', short: 'o' },
       cluster: { type: 'string', default: DEFAULT_CLI_CLUSTER },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -38,8 +39,7 @@ export const explainEventCommand: Command = async (args, io) => {
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`explain-event takes one FILE or -, got ${positionals.length} arguments`);
-  const format = values.output;
-  if (format !== 'json' && format !== 'table') throw new UsageError(`explain-event: -o must be json or table, got ${JSON.stringify(format)}`);
+  const format = outputFormat(values.output);
   if (values.cluster.trim() === '') throw new UsageError('explain-event: --cluster must not be empty');
 
   const file = positionals[0] ?? '-';
@@ -52,7 +52,7 @@ export const explainEventCommand: Command = async (args, io) => {
     if (err instanceof SignalRejected) throw new UsageError(`explain-event: ${err.reason}`);
     throw err;
   }
-  io.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderTable(result));
+  if (!writeDocument(result, format, io)) io.stdout.write(renderTable(result, format === 'wide'));
   return 0;
 };
 
@@ -76,16 +76,17 @@ async function readBounded(file: string, io: CliIO): Promise<string> {
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
-const COLUMNS = ['CLUSTER', 'NAMESPACE', 'NAME', 'UID', 'SOURCE', 'REASON'] as const;
-
-function renderTable(result: NormalizeResult): string {
+function renderTable(result: NormalizeResult, wide: boolean): string {
+  const columns = ['CLUSTER', 'NAMESPACE', 'NAME', 'UID', ...(wide ? ['RESOURCEVERSION'] : []), 'SOURCE', 'REASON'];
   const lines: string[] = [];
   if (result.signals.length === 0) {
     lines.push('no Workflow references');
   } else {
-    const rows = result.signals.map((s) => [s.cluster, s.namespace, s.name, s.uid ?? '-', s.source, s.reason ?? '-'].map(printable));
-    const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
-    for (const row of [[...COLUMNS], ...rows]) {
+    const rows = result.signals.map((s) =>
+      [s.cluster, s.namespace, s.name, s.uid ?? '-', ...(wide ? [s.resourceVersion ?? '-'] : []), s.source, s.reason ?? '-'].map(printable),
+    );
+    const widths = columns.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+    for (const row of [columns, ...rows]) {
       lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
     }
   }

@@ -36,7 +36,7 @@ export const FinishingReport = z.object({
 });
 export type FinishingReport = z.infer<typeof FinishingReport>;
 
-/** `detail` of a "Remediation Decision" event (DESIGN.md 4.4). */
+/** `detail` of a "Remediation Decision" event (README, "Audit log": `decision` in each record). */
 export const Decision = Assessment.extend({
   cluster: z.string(),
   decisionId: z.string(),

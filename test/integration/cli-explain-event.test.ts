@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { WorkflowSignal } from '../../src/signals/signal.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -165,9 +166,18 @@ describe('explain-event (the real binary)', () => {
     expect(run.stdout).not.toMatch(/[\u001b\u202e]/);
   });
 
+  it('-o yaml prints the same document as -o json; -o wide adds the resourceVersion', async () => {
+    const json = await cli([fixture('sweep-message.json'), '-o', 'json']);
+    const yaml = await cli([fixture('sweep-message.json'), '-o', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+    const wide = await cli([fixture('sweep-message.json'), '-o', 'wide']);
+    expect(wide.stdout.split('\n')[0]).toMatch(/^CLUSTER\s+NAMESPACE\s+NAME\s+UID\s+RESOURCEVERSION\s+SOURCE\s+REASON$/);
+  });
+
   it('rejects bad usage with exit 2 and one line', async () => {
     for (const args of [
-      [fixture('sweep-message.json'), '-o', 'yaml'],
+      [fixture('sweep-message.json'), '-o', 'xml'],
       [fixture('sweep-message.json'), fixture('pod-event.json')],
       [join(tmp, 'missing.json')],
       ['--cluster', '', fixture('sweep-message.json')],
@@ -193,6 +203,6 @@ describe('explain-event (the real binary)', () => {
   it('prints its help on stdout', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: argo-finalizer-remediator explain-event \[FILE\|-\] \[-o json\|table\] \[--cluster NAME\]/);
+    expect(run.stdout).toMatch(/^Usage: argo-finalizer-remediator explain-event \[FILE\|-\] \[-o json\|yaml\|wide\|table\] \[--cluster NAME\]/);
   });
 });

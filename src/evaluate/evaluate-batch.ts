@@ -9,7 +9,7 @@ import type { ClusterPort } from '../kube/port.js';
 import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
 import { type Act, reconcile } from '../remediation/reconcile.js';
 import { clampDelay, type QueueMessage, type SignalQueue } from '../queue/signal-queue.js';
-import { buildRequeueMessage, dedupe, normalize, normalizeText, SignalRejected } from '../signals/index.js';
+import { buildRequeueMessage, dedupe, judgeRecord, SignalRejected } from '../signals/index.js';
 import type { WorkflowSignal } from '../signals/signal.js';
 import { type ApprovalMessage, asApprovalMessage } from '../approvals/message.js';
 import { type ApprovalReport, type ApprovalRuntime, handleApproval } from './approval.js';
@@ -96,21 +96,19 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         approvals.push({ id: record.id, message: approval });
         continue;
       }
-      const result =
-        typeof record.body === 'string'
-          ? normalizeText(record.body, { defaultCluster })
-          : normalize(record.body, { defaultCluster });
+      // The same judgement explain-event prints for this record (src/signals/judge.ts).
+      const result = judgeRecord(record, { defaultCluster });
+      if (result.rejected) {
+        rejected.push({ id: record.id, detail: rejection(record, result.rejected, clock()) });
+        log.warn('signal rejected', { messageId: record.id, reason: result.rejected.reason });
+        metrics.count('SignalsRejected', {});
+        continue;
+      }
       for (const { reason } of result.ignored) log.debug('signal ignored', { messageId: record.id, reason });
       for (const signal of result.signals) named.push({ signal, recordId: record.id });
     } catch (err) {
-      if (err instanceof SignalRejected) {
-        rejected.push({ id: record.id, detail: rejection(record, err, clock()) });
-        log.warn('signal rejected', { messageId: record.id, reason: err.reason });
-        metrics.count('SignalsRejected', {});
-      } else {
-        fail([record.id], err as Error);
-        log.error('record failed before evaluation', { messageId: record.id, error: (err as Error).message });
-      }
+      fail([record.id], err as Error);
+      log.error('record failed before evaluation', { messageId: record.id, error: (err as Error).message });
     }
   }
 

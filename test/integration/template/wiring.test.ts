@@ -7,7 +7,7 @@ import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge
 import { ListObjectsV2Command, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalize } from '../../../src/signals/index.js';
+import { normalize, SQS_MESSAGE } from '../../../src/signals/index.js';
 import { matches as matchesPattern, type Pattern } from '../../../src/bus/event-pattern.js';
 import { exporterEvent as exporterEnvelope, demoCluster } from '../../../src/demo/seed.js';
 import { type BusEvent, LocalBus } from '../../../src/local/bus.js';
@@ -205,6 +205,12 @@ describe('evaluate <- SignalsQueue', () => {
     expect(props['MaximumBatchingWindowInSeconds']).toBe(5);
     const reserved = resource(template, 'EvaluateLambdaFunction').Properties['ReservedConcurrentExecutions'];
     expect((props['ScalingConfig'] as { MaximumConcurrency: number }).MaximumConcurrency).toBeLessThanOrEqual(reserved as number);
+  });
+
+  it('holds any message the design accepts: 1 MiB, SQS maximum, in the queue and the dead-letter queues', () => {
+    for (const id of ['SignalsQueue', 'SignalsDLQ', 'TargetsDLQ']) {
+      expect(resource(template, id).Properties['MaximumMessageSize'], id).toBe(SQS_MESSAGE.maxBytes);
+    }
   });
 
   it('hides a received message for at least 6x the evaluate timeout', () => {

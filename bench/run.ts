@@ -23,6 +23,8 @@ import { exporterEvent } from '../src/demo/seed.js';
 import { WORKFLOWS } from '../src/local/apiserver/resources.js';
 import { fleet } from './fleet.js';
 import { bundleLikeLambda, functionMemoryMb, lambdaNodeFlags } from './lambda-build.js';
+import { LAMBDA_INVOCATION, SQS_MESSAGE } from '../src/signals/limits.js';
+import { enhancedEvent, goJson, resourceEventData, sensorWholeEvent, sqsEvent, workflowObject } from '../test/fixtures/events/forwarders/build.js';
 
 const QUICK = process.argv.includes('--quick');
 const ROOT = join(import.meta.dirname, '..');
@@ -361,6 +363,51 @@ async function notifyScale() {
   }
 }
 
+/**
+ * 6. Normalizing payloads at the transports' real maximum (src/signals/limits.ts), each in a bundled child started
+ * with the function's Lambda flags: Argo Events' whole event near 6 MB (the Workflow twice, base64) as ingest reads
+ * it and as explain-event reads it, and a full SQS batch (five records of ~1 MiB, the most a 6 MB event holds) as
+ * evaluate reads it, record by record.
+ */
+async function signalsScale() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-signals-'));
+  const child = join(dir, 'signals-child.cjs');
+  await bundleLikeLambda('bench/signals-child.ts', child);
+  const runs = QUICK ? 3 : 10;
+  const mib = (n: number) => `${fmt(n / 2 ** 20)} MiB`;
+  try {
+    // The largest whole event under 6 MiB: nodes added until the next step would not fit.
+    const whole = (nodes: number) => sensorWholeEvent(resourceEventData({ type: 'UPDATE', body: workflowObject({ resourceVersion: '2', nodes }), oldBody: workflowObject({ resourceVersion: '1', nodes, deleting: false }), group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows' }));
+    const perNode = (whole(200).length - whole(100).length) / 100;
+    let nodes = Math.floor((LAMBDA_INVOCATION.maxBytes - whole(0).length) / perNode);
+    while (whole(nodes).length > LAMBDA_INVOCATION.maxBytes) nodes -= 10;
+    const wholeFile = join(dir, 'whole-event.json');
+    writeFileSync(wholeFile, whole(nodes));
+    const bodies = Array.from({ length: 5 }, (_, i) => {
+      const event = enhancedEvent({ name: `big-${i}` }) as Record<string, any>;
+      event['involvedObject'].annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(workflowObject({ resourceVersion: '1', nodes: 1 })).padEnd(SQS_MESSAGE.maxBytes - 4096, ' ') };
+      return goJson(event);
+    });
+    const batchFile = join(dir, 'sqs-batch.json');
+    writeFileSync(batchFile, JSON.stringify(sqsEvent(bodies)));
+    const cases = [
+      { what: `Argo Events whole event, ${nodes.toLocaleString('en')} nodes twice`, file: wholeFile, mode: 'ingest', fn: 'ingest' },
+      { what: `the same, explain-event`, file: wholeFile, mode: 'explain', fn: 'ingest' },
+      { what: 'full SQS batch (5 x ~1 MiB records), evaluate', file: batchFile, mode: 'evaluate', fn: 'evaluate' },
+    ] as const;
+    const out: Record<string, unknown>[] = [];
+    for (const c of cases) {
+      const r = await run(process.execPath, ['--expose-gc', ...lambdaNodeFlags(c.fn), child, c.file, c.mode, String(runs)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+      const m = JSON.parse(r.stdout) as { payloadBytes: number; signals: number; slowestMs: number; medianMs: number; loadedRssBytes: number; maxRssBytes: number; peakHeapUsedBytes: number };
+      row(`normalize ${c.what} (${fmt(m.payloadBytes / 2 ** 20, 2)} MiB)`, `${fmt(m.medianMs)} ms median, ${fmt(m.slowestMs)} ms slowest of ${runs}; peak RSS ${mib(m.maxRssBytes)} (${mib(m.loadedRssBytes)} loaded), heap ${mib(m.peakHeapUsedBytes)}; ${m.signals} signal(s)`, '-', '-');
+      out.push({ ...c, ...m, runs, lambdaFlags: lambdaNodeFlags(c.fn) });
+    }
+    results.signals = out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
 process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
 /**
@@ -404,11 +451,12 @@ async function interactAck() {
 
 results.machine = machine();
 process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full'}) on ${(results.machine as { cpu: string }).cpu}\n`);
-// `--only NAME[,NAME]` runs just those sections (assess, evaluate, notify, sweep, sweep-realistic, interact, cold-start).
+// `--only NAME[,NAME]` runs just those sections (assess, signals, evaluate, notify, sweep, sweep-realistic, interact, cold-start).
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
 const want = (name: string) => !only || only.has(name);
 if (want('assess')) assessThroughput();
+if (want('signals')) await signalsScale();
 if (want('evaluate')) await evaluateCost();
 if (want('notify')) await notifyScale();
 if (want('sweep')) await sweepScale();

@@ -1,17 +1,17 @@
 // Every forwarder shape (test/fixtures/events/forwarders) through the real explain-event binary and through the
 // real Lambda handlers: SQS-delivered shapes into evaluate, Lambda-delivered ones (Argo Events, an EventBridge
-// rule targeting a Lambda) into ingest and what it enqueues into evaluate. The same references must come out.
-// EventBridge and SQS cannot run here with a Lambda poller: their clients are stubbed with aws-sdk-client-mock
-// (request building stays the SDK's); the Kubernetes API is the local server.
+// rule targeting a Lambda) into ingest and what it enqueued into evaluate. The same references must come out.
+// The bus and the signals queue are moto (the queue with serverless.yml's MaximumMessageSize), reached by the
+// clients the handlers build from the environment; what they sent is read off the wire (the moto proxy's
+// record). The Lambda SQS poller cannot run here, so the records are handed to evaluate as it would.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearConfigCache } from '../../src/config/load.js';
 import { workflow } from '../../src/demo/builders.js';
@@ -20,10 +20,11 @@ import { type LocalApiServer, startApiServer } from '../../src/local/apiserver/i
 import { SQS_MESSAGE } from '../../src/signals/limits.js';
 import type { WorkflowSignal } from '../../src/signals/signal.js';
 import { CLUSTER, ETL, forwarderFixtures, resourceEventData, sensorWholeEvent, sqsEvent, workflowObject } from '../fixtures/events/forwarders/build.js';
+import { withMoto } from '../helpers/moto.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const eb = mockClient(EventBridgeClient);
-const sqs = mockClient(SQSClient);
+const fx = withMoto();
+const saved = { ...process.env };
 const NOW = new Date();
 let server: LocalApiServer;
 const tmp = mkdtempSync(join(tmpdir(), 'afr-shapes-'));
@@ -43,14 +44,11 @@ function explain(file: string): Promise<{ code: number | null; stdout: string; s
   });
 }
 
-const decisions = () =>
-  eb
-    .commandCalls(PutEventsCommand)
-    .flatMap((c) => c.args[0].input.Entries ?? [])
-    .filter((e) => e.DetailType === 'Remediation Decision')
-    .map((e) => JSON.parse(e.Detail!) as { signal: WorkflowSignal; workflow: { name: string } });
-const rejections = () => eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).filter((e) => e.DetailType === 'Signal Rejected');
-const enqueued = () => sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => e.MessageBody!);
+type WireEntry = { DetailType: string; Detail: string };
+const published = () => fx.moto.callsTo('AWSEvents.PutEvents').flatMap((c) => (JSON.parse(c.body) as { Entries: WireEntry[] }).Entries);
+const decisions = () => published().filter((e) => e.DetailType === 'Remediation Decision').map((e) => JSON.parse(e.Detail) as { signal: WorkflowSignal; workflow: { name: string } });
+const rejections = () => published().filter((e) => e.DetailType === 'Signal Rejected');
+const enqueued = () => fx.moto.callsTo('AmazonSQS.SendMessageBatch').flatMap((c) => (JSON.parse(c.body) as { Entries: { MessageBody: string }[] }).Entries).map((e) => e.MessageBody);
 
 beforeAll(async () => {
   const etl = workflow({ ...ETL, now: NOW, finishedMinutesAgo: 180, deletionMinutesAgo: 120, strategy: 'OnWorkflowDeletion', strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
@@ -58,9 +56,12 @@ beforeAll(async () => {
   server = await startApiServer({ seed: [etl, ...big] });
   // dry-run: every shape gets a decision (would-remove), none patches, so the order of the cases does not matter.
   process.env['AFR_CONFIG'] = JSON.stringify({ clusters: [{ name: CLUSTER, auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'dry-run' }] });
+  await new EventBridgeClient(fx.moto.clientConfig).send(new CreateEventBusCommand({ Name: 'remediator-bus' }));
+  const queue = new CreateQueueCommand({ QueueName: 'signals', Attributes: { MaximumMessageSize: String(SQS_MESSAGE.maxBytes) } });
+  const queueUrl = (await new SQSClient(fx.moto.clientConfig).send(queue)).QueueUrl!;
+  Object.assign(process.env, fx.moto.env);
   process.env['DECISION_BUS_NAME'] = 'remediator-bus';
-  process.env['SIGNALS_QUEUE_URL'] = 'https://sqs.eu-west-1.amazonaws.com/123456789012/signals';
-  process.env['AWS_REGION'] = 'eu-west-1';
+  process.env['SIGNALS_QUEUE_URL'] = queueUrl;
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   clearConfigCache();
@@ -70,13 +71,11 @@ beforeAll(async () => {
 afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
   await server.close();
-  for (const k of ['AFR_CONFIG', 'DECISION_BUS_NAME', 'SIGNALS_QUEUE_URL']) delete process.env[k];
+  process.env = saved;
 });
 beforeEach(() => {
-  eb.reset();
-  sqs.reset();
-  eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  fx.moto.calls.length = 0;
+  fx.moto.faults.length = 0;
 });
 
 describe('every forwarder shape: explain-event and the pipeline agree', () => {
@@ -130,7 +129,14 @@ describe('real sizes', () => {
     });
     // The SQS console's test message, rejected alone.
     bodies.push('Hello from SQS!');
-    const batch = sqsEvent(bodies) as unknown as SQSEvent;
+    // Through the queue as serverless.yml configures it: SQS itself takes each ~1 MiB body.
+    const client = new SQSClient(fx.moto.clientConfig);
+    const create = new CreateQueueCommand({ QueueName: 'signals-at-max', Attributes: { MaximumMessageSize: String(SQS_MESSAGE.maxBytes) } });
+    const url = (await client.send(create)).QueueUrl!;
+    for (const body of bodies) await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    const received = (await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }))).Messages ?? [];
+    expect(received.map((m) => m.Body).sort()).toEqual([...bodies].sort());
+    const batch = sqsEvent(received.map((m) => m.Body!)) as unknown as SQSEvent;
     const eventBytes = Buffer.byteLength(JSON.stringify(batch));
     expect(eventBytes).toBeGreaterThan(5 * 1024 * 1024);
     expect(eventBytes).toBeLessThanOrEqual(6 * 1024 * 1024);
@@ -139,6 +145,6 @@ describe('real sizes', () => {
     expect(await evaluate(batch, {})).toEqual({ batchItemFailures: [] });
     expect(decisions().map((d) => d.workflow.name).sort()).toEqual(['big-0', 'big-1', 'big-2', 'big-3', 'big-4']);
     expect(rejections()).toHaveLength(1);
-    expect(JSON.parse(rejections()[0]!.Detail!)).toMatchObject({ sourceMessageId: batch.Records[5]!.messageId, reason: expect.stringMatching(/body is not JSON/) });
+    expect(JSON.parse(rejections()[0]!.Detail)).toMatchObject({ sourceMessageId: batch.Records.find((r) => r.body === 'Hello from SQS!')!.messageId, reason: expect.stringMatching(/body is not JSON/) });
   }, 60_000);
 });

@@ -31,7 +31,7 @@ export function judgeRecord(record: InboundRecord, ctx: Omit<NormalizeContext, '
   }
 }
 
-/** `explain-event -o json`: DESIGN 4.1. */
+/** What `explain-event -o json` prints (README.md, explain-event). */
 export interface Judgement {
   signals: WorkflowSignal[];
   ignored: { reason: string }[];

@@ -1,7 +1,7 @@
 import { SignalRejected } from './rejected.js';
 
 /**
- * What one transport can carry (DESIGN 4.3): each piece of a payload is held to the limit of the transport
+ * What one transport can carry (README.md, "What each forwarder sends"): each piece of a payload is held to the limit of the transport
  * that carried it, never to one guess for the whole input. The figures are AWS's own:
  * - EventBridge: a PutEvents entry (Detail, DetailType, Source, Resources, Time) is at most 256 KiB
  *   (docs.aws.amazon.com/AmazonCloudWatch/latest/events/CalculatePutEventsEntrySize.html).

@@ -37,8 +37,8 @@ interface Walk extends SignalContext {
 /**
  * Every Workflow reference an inbound payload carries, and a reason for each part that carries none.
  * Throws SignalRejected (permanent: retrying cannot help) when the payload is not one of the supported
- * shapes or names an invalid Workflow. Shapes are told apart in the order of
- * domain/forwarders-and-anchors.md 4.6, after our own versioned messages, whose `kind` is unambiguous.
+ * shapes or names an invalid Workflow. Shapes are told apart in the order of the table in
+ * src/signals/README.md, after our own versioned messages, whose `kind` is unambiguous.
  */
 export function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult {
   return walk(input, { defaultCluster: ctx.defaultCluster, carrier: ctx.carrier ?? LAMBDA_INVOCATION, via: undefined, depth: 0 });

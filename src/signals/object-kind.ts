@@ -34,7 +34,7 @@ export function classifyObject(subject: string, type: ObjectType): KindVerdict {
     return { workflow: false, ignored: `${subject} is ${shown}, not a Workflow${gcPodNote(kind, group, type.labels)}` };
   }
   // A Workflow named without apiVersion (the exporter README's layouts carry the kind only) is taken as
-  // argoproj.io: evaluate reads it from that group, and a 404 there is "gone", never a patch (DESIGN 4.3).
+  // argoproj.io: evaluate reads it from that group, and a 404 there is "gone", never a patch.
   if (group !== undefined && group !== WORKFLOW_GROUP) {
     return { workflow: false, ignored: `${subject} is ${group === '' ? 'core' : group}/Workflow, not an ${WORKFLOW_GROUP} Workflow` };
   }

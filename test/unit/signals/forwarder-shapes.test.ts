@@ -1,4 +1,4 @@
-// Every forwarder shape of DESIGN 4.3, rebuilt from the forwarders' serialization code
+// Every forwarder shape README.md lists, rebuilt from the forwarders' serialization code
 // (test/fixtures/events/forwarders/README.md names the source file and line of each).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

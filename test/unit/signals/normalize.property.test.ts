@@ -41,7 +41,7 @@ const enhancedEvent = fc.record({
 /** The contract of the accepted signal shapes (README, explain-event), restated independently of the implementation. */
 function expectation(event: { involvedObject: { kind: string; apiVersion: string; namespace: string; name: string } }) {
   const o = event.involvedObject;
-  // A Workflow without apiVersion is taken as argoproj.io (DESIGN 4.3); any other group is ignored.
+  // A Workflow without apiVersion is taken as argoproj.io (the live read settles it); any other group is ignored.
   if (o.kind !== 'Workflow' || (o.apiVersion !== '' && !o.apiVersion.startsWith('argoproj.io/'))) return 'ignored';
   return DNS1123_LABEL.test(o.namespace) && DNS1123_SUBDOMAIN.test(o.name) ? 'signal' : 'rejected';
 }

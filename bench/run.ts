@@ -21,7 +21,11 @@ import { notifyDecisions } from '../src/notify/notify-decisions.js';
 import { SlackWebhookClient } from '../src/notify/slack-client.js';
 import { packageService, PACKAGE_DIR, unzip } from '../test/integration/template/template.js';
 import { exporterEvent } from '../src/demo/seed.js';
+import { WORKFLOWS } from '../src/local/apiserver/resources.js';
+import { fleet } from './fleet.js';
 import { bundleLikeLambda, functionMemoryMb, lambdaNodeFlags } from './lambda-build.js';
+import { LAMBDA_INVOCATION, SQS_MESSAGE } from '../src/signals/limits.js';
+import { enhancedEvent, goJson, resourceEventData, sensorWholeEvent, sqsEvent, workflowObject } from '../test/fixtures/events/forwarders/build.js';
 
 const QUICK = process.argv.includes('--quick');
 const ROOT = join(import.meta.dirname, '..');
@@ -61,7 +65,7 @@ async function coldStart() {
   await packageService();
   const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-bundles-'));
   const runs = QUICK ? 5 : 15;
-  const fns = ['evaluate', 'sweep', 'ingest', 'notify', 'audit'];
+  const fns = ['evaluate', 'sweep', 'ingest', 'notify', 'audit', 'interact'];
   const nodeOptions = lambdaNodeFlags('evaluate').filter((f) => !f.startsWith('--max-'));
   // Should a bundle leave packages out (custom.esbuild.exclude), the runtime provides them; NODE_PATH stands in.
   const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'eu-west-1' };
@@ -98,7 +102,9 @@ async function coldStart() {
     const load = median(samples[fn]!);
     const lambda = median(samples[`${fn} lambda`]!);
     (out.functions as Record<string, unknown>)[fn] = { zipBytes: zips[fn], bundleBytes: sizes[fn], loadMs: load, ratioToBareNode: load / bare, loadMsWithLambdaNodeOptions: lambda };
-    row(`cold start ${fn}`, `${fmt(load)} ms load (${fmt(load / bare, 2)}x bare node ${fmt(bare)} ms; ${fmt(lambda)} ms with ${nodeOptions.join(' ') || 'no NODE_OPTIONS'}), ${fmt(zips[fn]! / 1024)} KiB zip`, '<= 3x bare node', load / bare <= 3 ? 'met' : 'missed');
+    // interact answers a human's click within Slack's 3 s: its own target is tighter (issue 14).
+    const target = fn === 'interact' ? 2 : 3;
+    row(`cold start ${fn}`, `${fmt(load)} ms load (${fmt(load / bare, 2)}x bare node ${fmt(bare)} ms; ${fmt(lambda)} ms with ${nodeOptions.join(' ') || 'no NODE_OPTIONS'}), ${fmt(zips[fn]! / 1024)} KiB zip`, `<= ${target}x bare node`, load / bare <= target ? 'met' : 'missed');
   }
   rmSync(dir, { recursive: true, force: true });
   results.coldStart = out;
@@ -292,6 +298,81 @@ async function sweepScale() {
   results.sweep = out;
 }
 
+/**
+ * 4b. The sweep at real sizes (bench/fleet.ts says where the distribution comes from): both passes and kubectl's
+ * chunked list on the same server, with bytes on the wire (the server's own count of response bodies) and the
+ * API server's CPU time (this process serves it; the sweep runs in its child, so the parent's CPU during a
+ * sweep is the server's).
+ */
+async function sweepRealistic() {
+  const sizes = QUICK ? [2_000] : [10_000, 50_000];
+  const passes = (process.env['AFR_BENCH_PASSES'] ?? 'light,full').split(',') as ('light' | 'full')[];
+  const out: Record<string, unknown>[] = [];
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-fleet-'));
+  const child = join(dir, 'sweep-child.cjs');
+  await bundleLikeLambda('bench/sweep-child.ts', child);
+  const lambdaFlags = lambdaNodeFlags('sweep');
+  const mib = (n: number) => `${fmt(n / 2 ** 20)} MiB`;
+  try {
+    for (const size of sizes) {
+      const server = await startApiServer({ tls: true, maxRecordedRequests: 1_000_000 });
+      let objectBytes = 0;
+      let maxObjectBytes = 0;
+      const nodeCounts: number[] = [];
+      for (const m of fleet({ count: size, now: NOW })) {
+        server.store.create(WORKFLOWS, m.object as never, { keepSystemFields: true });
+        if (nodeCounts.length < 2_000) {
+          const b = JSON.stringify(m.object).length;
+          objectBytes += b;
+          maxObjectBytes = Math.max(maxObjectBytes, b);
+        }
+        nodeCounts.push(m.nodes);
+      }
+      const sampled = Math.min(size, 2_000);
+      const n = size.toLocaleString('en');
+      const q = (p: number) => [...nodeCounts].sort((a, b) => a - b)[Math.floor(p * (nodeCounts.length - 1))]!;
+      row(`fleet ${n}: Workflow size`, `mean ${fmt(objectBytes / sampled / 1024)} KiB (first ${sampled}), max ${fmt(maxObjectBytes / 1024)} KiB; nodes p50 ${q(0.5)}, p90 ${q(0.9)}, p99 ${q(0.99)}`, '-', '-');
+      const entry: Record<string, unknown> = { workflows: size, meanObjectBytes: objectBytes / sampled, nodes: { p50: q(0.5), p90: q(0.9), p99: q(0.99) } };
+      try {
+        const measure = async (what: string, cmd: string, args: string[]) => {
+          const before = server.requests.length;
+          const cpu = process.cpuUsage();
+          const t = performance.now();
+          const r = await run(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 2 ** 31 - 1 });
+          const ms = performance.now() - t;
+          const used = process.cpuUsage(cpu);
+          const reqs = server.requests.slice(before);
+          const bytes = reqs.reduce((s, x) => s + (x.responseBytes ?? 0), 0);
+          const listBytes = reqs.filter((x) => x.path === '/apis/argoproj.io/v1alpha1/workflows').reduce((s, x) => s + (x.responseBytes ?? 0), 0);
+          return { what, ms, serverCpuMs: (used.user + used.system) / 1000, requests: reqs.length, bytes, listBytes, stdout: r.stdout };
+        };
+        for (const pass of passes) {
+          const m = await measure(pass, process.execPath, ['--expose-gc', ...lambdaFlags, child, server.url, server.token, pass]);
+          const s = JSON.parse(m.stdout) as { candidates: number; stuck: number; terminating: number; fetched: number; deferred: number; maxRssBytes: number };
+          const perWf = m.bytes / size;
+          row(`sweep ${pass} pass, ${n} realistic Workflows`, `${fmt(m.ms / 1000, 2)} s, ${mib(m.bytes)} on the wire (${fmt(perWf / 1024, 2)} KiB/Workflow), ${m.requests} requests, server CPU ${fmt(m.serverCpuMs / 1000, 2)} s, peak RSS ${mib(s.maxRssBytes)}; ${s.candidates} candidates, ${s.fetched} read in full, ${s.stuck} stuck`,
+            pass === 'light' ? 'list <= 2 KiB/Workflow; < 300 s; < 256 MiB RSS' : '< 300 s; < 256 MiB RSS',
+            // The list is what every Workflow costs; the GETs are the candidates read in full.
+            (pass === 'light' ? m.listBytes / size < 2048 : true) && m.ms < 300_000 && s.maxRssBytes < 256 * 2 ** 20 ? 'met' : 'missed');
+          entry[pass] = { ms: m.ms, bytes: m.bytes, listBytes: m.listBytes, bytesPerWorkflow: perWf, requests: m.requests, serverCpuMs: m.serverCpuMs, ...s };
+        }
+        if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0) {
+          const kubeconfig = server.kubeconfig({ token: server.adminToken }).path;
+          const k = await measure('kubectl', 'kubectl', ['--kubeconfig', kubeconfig, 'get', 'workflows', '-A', '-o', 'json', '--chunk-size=500']);
+          row(`kubectl get wf -A -o json --chunk-size=500, ${n} realistic`, `${fmt(k.ms / 1000, 2)} s, ${mib(k.bytes)} on the wire, server CPU ${fmt(k.serverCpuMs / 1000, 2)} s`, '-', '-');
+          entry['kubectl'] = { ms: k.ms, bytes: k.bytes, requests: k.requests, serverCpuMs: k.serverCpuMs };
+        }
+      } finally {
+        await server.close();
+      }
+      out.push(entry);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.sweepRealistic = out;
+}
+
 /** 5. 500 notify decisions in one invocation: how many Slack messages, and how long with 1 message/s pacing. */
 async function notifyScale() {
   const receiver = await startSlackReceiver();
@@ -321,17 +402,111 @@ async function notifyScale() {
   }
 }
 
+/**
+ * 6. Normalizing payloads at the transports' real maximum (src/signals/limits.ts), each in a bundled child started
+ * with the function's Lambda flags: Argo Events' whole event near 6 MB (the Workflow twice, base64) as ingest reads
+ * it and as explain-event reads it, and a full SQS batch (five records of ~1 MiB, the most a 6 MB event holds) as
+ * evaluate reads it, record by record.
+ */
+async function signalsScale() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-signals-'));
+  const child = join(dir, 'signals-child.cjs');
+  await bundleLikeLambda('bench/signals-child.ts', child);
+  const runs = QUICK ? 3 : 10;
+  const mib = (n: number) => `${fmt(n / 2 ** 20)} MiB`;
+  try {
+    // The largest whole event under 6 MiB: nodes added until the next step would not fit.
+    const whole = (nodes: number) => sensorWholeEvent(resourceEventData({ type: 'UPDATE', body: workflowObject({ resourceVersion: '2', nodes }), oldBody: workflowObject({ resourceVersion: '1', nodes, deleting: false }), group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows' }));
+    const perNode = (whole(200).length - whole(100).length) / 100;
+    let nodes = Math.floor((LAMBDA_INVOCATION.maxBytes - whole(0).length) / perNode);
+    while (whole(nodes).length > LAMBDA_INVOCATION.maxBytes) nodes -= 10;
+    const wholeFile = join(dir, 'whole-event.json');
+    writeFileSync(wholeFile, whole(nodes));
+    const bodies = Array.from({ length: 5 }, (_, i) => {
+      const event = enhancedEvent({ name: `big-${i}` }) as Record<string, any>;
+      event['involvedObject'].annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(workflowObject({ resourceVersion: '1', nodes: 1 })).padEnd(SQS_MESSAGE.maxBytes - 4096, ' ') };
+      return goJson(event);
+    });
+    const batchFile = join(dir, 'sqs-batch.json');
+    writeFileSync(batchFile, JSON.stringify(sqsEvent(bodies)));
+    const cases = [
+      { what: `Argo Events whole event, ${nodes.toLocaleString('en')} nodes twice`, file: wholeFile, mode: 'ingest', fn: 'ingest' },
+      { what: `the same, explain-event`, file: wholeFile, mode: 'explain', fn: 'ingest' },
+      { what: 'full SQS batch (5 x ~1 MiB records), evaluate', file: batchFile, mode: 'evaluate', fn: 'evaluate' },
+    ] as const;
+    const out: Record<string, unknown>[] = [];
+    for (const c of cases) {
+      const r = await run(process.execPath, ['--expose-gc', ...lambdaNodeFlags(c.fn), child, c.file, c.mode, String(runs)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+      const m = JSON.parse(r.stdout) as { payloadBytes: number; signals: number; slowestMs: number; medianMs: number; loadedRssBytes: number; maxRssBytes: number; peakHeapUsedBytes: number };
+      row(`normalize ${c.what} (${fmt(m.payloadBytes / 2 ** 20, 2)} MiB)`, `${fmt(m.medianMs)} ms median, ${fmt(m.slowestMs)} ms slowest of ${runs}; peak RSS ${mib(m.maxRssBytes)} (${mib(m.loadedRssBytes)} loaded), heap ${mib(m.peakHeapUsedBytes)}; ${m.signals} signal(s)`, '-', '-');
+      out.push({ ...c, ...m, runs, lambdaFlags: lambdaNodeFlags(c.fn) });
+    }
+    results.signals = out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
 process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+/**
+ * 6. interact's time to acknowledge a click: signed request over loopback HTTP to the handler behind a local
+ * function URL, approval and audit written to a folder, queue in memory. S3 and SQS latency in AWS come on top
+ * (one conditional put, one list, one send): the figure is the handler's own share of Slack's 3 s.
+ */
+async function interactAck() {
+  const { startLocalFunctionUrl } = await import('../src/local/function-url.js');
+  const { click, DEMO_SLACK_APP: app } = await import('../src/local/slack-clicker.js');
+  const { interactHandler } = await import('../src/interact/handler.js');
+  const { FileApprovalStore } = await import('../src/approvals/file-store.js');
+  const { FileAuditSink } = await import('../src/audit/file-sink.js');
+  const { signButtonValue } = await import('../src/domain/button-value.js');
+  const { lambdaLogger, lambdaMetrics } = await import('../src/observability/lambda.js');
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+  const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-interact-'));
+  const settings = { teamId: app.teamId, appId: app.appId, approvers: new Set([app.approver.id]), twoPersonRules: [], ttlMs: 86_400_000, actions: new Set(['rearm', 'complete', 'remove', 'snooze', 'deny'] as const), responseUrlOrigins: ['https://hooks.slack.com'], signingSecrets: [app.signingSecret], buttonKeys: [app.buttonKey] };
+  const handler = interactHandler(async () => ({ settings, store: new FileApprovalStore(dir), audit: new FileAuditSink(dir), queue: { send: async () => undefined } }), lambdaLogger('interact'), lambdaMetrics('interact'));
+  const url = await startLocalFunctionUrl(handler, { base64: 'always' });
+  const n = QUICK ? 50 : 300;
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const value = signButtonValue({ v: 1, c: 'demo', ns: 'data', n: `wf-${i}`, uid: `uid-${i}`, cause: 'gc-failed', pend: '0'.repeat(32), pc: 1, act: 'rearm', exp: Math.floor(Date.now() / 1000) + 3600, d: String(i).padStart(32, '0') }, [app.buttonKey]);
+      const t = performance.now();
+      const res = await click(url.url, { value, user: app.approver, teamId: app.teamId, appId: app.appId, responseUrl: 'https://hooks.slack.com/actions/T/1/x' }, app.signingSecret);
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`interact answered ${res.status}: ${res.body}`);
+    }
+  } finally {
+    await url.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const p99 = sorted[Math.floor(sorted.length * 0.99)]!;
+  row('interact: time to acknowledge a click', `first ${fmt(times[0]!)} ms, median ${fmt(median(times))} ms, p99 ${fmt(p99)} ms (${n} clicks, loopback, folder stores)`, '< 1000 ms', p99 < 1000 ? 'met' : 'missed');
+  results.interact = { clicks: n, firstMs: times[0], medianMs: median(times), p99Ms: p99 };
+}
+
 results.machine = machine();
 process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full'}) on ${(results.machine as { cpu: string }).cpu}\n`);
-assessThroughput();
-await evaluateCost();
-await notifyScale();
-await sweepScale();
-if (!process.argv.includes('--no-package')) await coldStart();
+// `--only NAME[,NAME]` runs just those sections (assess, signals, evaluate, notify, sweep, sweep-realistic, interact, cold-start).
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
+const want = (name: string) => !only || only.has(name);
+if (want('assess')) assessThroughput();
+if (want('signals')) await signalsScale();
+if (want('evaluate')) await evaluateCost();
+if (want('notify')) await notifyScale();
+if (want('sweep')) await sweepScale();
+if (want('sweep-realistic')) await sweepRealistic();
+if (want('interact')) await interactAck();
+if (want('cold-start') && !process.argv.includes('--no-package')) await coldStart();
 results.table = rows.map(([what, value, target, verdict]) => ({ what, value, target, verdict }));
-writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+// A partial run (--only) updates its sections and keeps the others' last figures.
+const previous = only ? (JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as Record<string, unknown>) : {};
+const previousTable = ((previous['table'] as { what: string }[] | undefined) ?? []).filter((r) => !rows.some(([what]) => what === r.what));
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify({ ...previous, ...results, table: [...previousTable, ...(results.table as object[])] }, null, 2)}\n`);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...[['MEASURE', 'RESULT', 'TARGET', 'VERDICT'][i]!.length, ...rows.map((r) => r[i]!.length)]));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -3,10 +3,10 @@
 // tsx the loader alone would weigh more than the sweep.
 import { parseConfig } from '../src/config/load.js';
 import { portFor } from '../src/kube/port-for.js';
-import { sweep } from '../src/sweep/sweep.js';
+import { sweep, type SweepPass } from '../src/sweep/sweep.js';
 
 async function main(): Promise<void> {
-  const [server, token] = process.argv.slice(2) as [string, string];
+  const [server, token, pass = 'full'] = process.argv.slice(2) as [string, string, SweepPass?];
   const config = parseConfig({ clusters: [{ name: 'bench', auth: { type: 'token', server, token, skipTLSVerify: true }, maxRemovalsPerSweep: 1000 }] }, 'bench');
   // The production client: default QPS/burst limit and retries, as the deployed sweep runs.
   const port = portFor(config.clusters[0]!.auth);
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     portFor: () => port,
     queue: { send: async (m) => void (enqueued += m.length) },
     publisher: { publish: async () => {} },
-    pageSize: 500,
+    pass,
     // Every 500 candidates: heap in use (live plus not yet collected) and buffers outside the heap.
     onProgress: () => {
       const m = process.memoryUsage();
@@ -37,6 +37,9 @@ async function main(): Promise<void> {
     JSON.stringify({
       ms,
       candidates: result!.candidates,
+      terminating: result!.terminating,
+      fetched: result!.fetched,
+      deferred: result!.deferred,
       stuck: result!.stuck,
       enqueued,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -6,7 +6,8 @@ const warm = new WarmState();
 export const handler = evaluateHandler(
   async () => {
     const config = await warm.config();
-    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue(), evidence: warm.evidenceSink(config) };
+    const approvals = await warm.approvals(config);
+    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue(), evidence: warm.evidenceSink(config), approvals };
   },
   lambdaLogger('evaluate'),
   lambdaMetrics('evaluate'),

@@ -1,5 +1,5 @@
 import { parseEventDetail, type RemediatorEvent } from '../domain/alerts.js';
-import { type AnyAuditRecord, auditKey, decisionRecord, rejectedRecord, systemicRecord } from './record.js';
+import { type AnyAuditRecord, approvalRecord, auditKey, decisionRecord, rejectedRecord, systemicRecord } from './record.js';
 import type { AuditSink } from './sink.js';
 
 export interface AuditDeps {
@@ -21,6 +21,8 @@ export function recordFor(event: RemediatorEvent, recordedAt: string): AnyAuditR
       return rejectedRecord(event.detail, recordedAt);
     case 'systemic-alert':
       return systemicRecord(event.detail, recordedAt);
+    case 'approval':
+      return approvalRecord(event.detail, recordedAt);
   }
 }
 

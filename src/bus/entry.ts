@@ -7,7 +7,11 @@ export interface BusEntry {
   resources?: string[];
 }
 
-/** A publisher either delivers every entry or throws: a decision is never silently dropped. */
+/**
+ * A publisher either delivers every entry or throws: a decision is never silently dropped. A PublishError lists
+ * the entries that were not delivered (the others were), so the caller handles those alone; any other error
+ * says nothing about which arrived.
+ */
 export interface EventPublisher {
   publish(entries: BusEntry[]): Promise<void>;
 }

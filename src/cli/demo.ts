@@ -67,18 +67,23 @@ export const demoCommand: Command = async (args, io) => {
     const { demoCluster } = await import('../demo/seed.js');
     const started = Date.now();
     const progress = (line: string) => io.stderr.write(`${io.stderr.isTTY ? '\u001b[2m' : ''}› ${line}${io.stderr.isTTY ? '\u001b[0m' : ''}\n`);
-    const run = await runDemo({ mode, outDir, progress, tls: values['keep-running'] === true });
+    const run = await runDemo({ mode, outDir, progress, tls: values['keep-running'] === true, approvals: true });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
     try {
-      const document = { decisions: run.decisions, auditDir: keep ? run.auditDir : null, slackMessages: run.slackMessages };
+      const document = { decisions: run.decisions, auditDir: keep ? run.auditDir : null, slackMessages: run.slackMessages, approvals: run.approvals };
       if (!writeDocument(document, format, io)) {
         io.stdout.write(summaryTable(run.decisions, demoCluster(new Date()).workflows, io, format === 'wide'));
         const where = (dir: string) => (keep ? dir : `${dir} (temporary: removed when the demo ends; keep it with --out DIR)`);
         io.stdout.write(
           [
             '',
-            `${run.patches} finalizer(s) removed with a test-guarded JSON patch; ${run.signals.rechecksScheduled} re-check(s) scheduled (not awaited)`,
+            `${run.patches} finalizer(s) removed with a test-guarded JSON patch${approvedRemovals(run.approvals)}; ${run.signals.rechecksScheduled} re-check(s) scheduled (not awaited)`,
+            '',
+            'Slack approvals (clicks on the buttons above, signed as Slack signs them, sent to the interact function URL):',
+            ...run.approvals.map((a) => `  ${a.action.padEnd(6)} ${a.workflow.padEnd(24)} HTTP ${a.http.status}  ${a.outcome ?? '-'}: ${a.reason ?? a.http.answer}`),
+            `  (${run.slackResponses} message(s) updated through their response_url)`,
+            '',
             `${run.signals.rejected} malformed signal(s) rejected and audited; ${run.signals.filteredByRule} event(s) filtered by the bus rule`,
             `audit records:  ${where(run.auditDir)}`,
             `Slack payloads: ${where(run.slackDir)} (${run.slackMessages} message(s))`,
@@ -132,4 +137,9 @@ function summaryTable(decisions: Decision[], workflows: { name: string; namespac
     ];
   });
   return renderTable(['WORKFLOW', 'VERDICT', 'CAUSE', 'ACTION', 'OUTCOME', ...(wide ? ['DECISION'] : []), 'SCENARIO'], rows, { color });
+}
+
+function approvedRemovals(approvals: ReadonlyArray<{ action: string; outcome?: string }>): string {
+  const n = approvals.filter((a) => a.action === 'remove' && a.outcome === 'acted').length;
+  return n > 0 ? ` (${n} of them approved in Slack, below)` : '';
 }

@@ -9,6 +9,7 @@ Commands:
   explain-event [FILE|-]  show the Workflow references a forwarder payload yields
   evidence NS/NAME    collect one live Workflow's evidence bundle into a folder, without acting
   config check FILE   validate a configuration as the deployed functions will, every problem listed
+  finish NS/NAME --rearm|--complete|--verify  finish one Workflow's artifact GC (dry run unless --apply)
   demo                run the whole pipeline locally on an embedded cluster (npm start)
 
 Output: a table by default; -o wide, -o json or -o yaml as kubectl has them.
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'explain-event': async () => (await import('./explain-event.js')).explainEventCommand,
   evidence: async () => (await import('./evidence.js')).evidenceCommand,
   config: async () => (await import('./config.js')).configCommand,
+  finish: async () => (await import('./finish.js')).finishCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
 };
 

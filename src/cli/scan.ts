@@ -5,7 +5,9 @@ import { auditEvent } from '../audit/audit-event.js';
 import { FileAuditSink } from '../audit/file-sink.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load.js';
+import { finishingPolicyFor } from '../config/finishing-policy.js';
 import { policyFor } from '../config/policy.js';
+import { planFinishing } from '../finishing/plan.js';
 import type { ClusterConfig, RemediatorConfig } from '../config/schema.js';
 import { FolderEvidenceSink } from '../evidence/folder-sink.js';
 import { removalEvidenceStep } from '../evidence/removal-step.js';
@@ -130,6 +132,7 @@ export const scanCommand: Command = async (args, io) => {
       maxRemovals,
       quietPeriodMs,
       now,
+      ...(configured?.cluster.argoVersion ? { argoVersion: configured.cluster.argoVersion } : {}),
       onProgress: progress.update,
       ...(configured ? policyHooks(configured.config, configured.cluster) : {}),
       // Before each PATCH: the evidence bundle and the intent record, under the audit folder (DESIGN.md 4.7).
@@ -156,17 +159,28 @@ export const scanCommand: Command = async (args, io) => {
     );
   }
   if (auditDir) await recordAndSay(report.results, auditDir);
+  // What each Workflow's finishing action would be (README "Finishing GC"), under the configuration's policy.
+  const finishingOf = (r: ScanResult): string | undefined => {
+    if (!configured || !r.assessment) return undefined;
+    const policy = finishingPolicyFor(configured.config, configured.cluster.name, r.workflow.namespace);
+    const deletion = r.assessment.evidence.deletionTimestamp;
+    const plan = planFinishing(r.assessment, { metadata: { name: r.workflow.name, ...(deletion ? { deletionTimestamp: deletion } : {}) } }, policy);
+    if (plan.next) return `${plan.next}${plan.offers[plan.next].applies ? '' : ' (dry run)'}`;
+    const eligible = (['verify', 'complete', 'rearm'] as const).filter((a) => plan.offers[a].eligible);
+    const waiting = eligible.find((a) => policy.actions[a].setting !== 'off') ?? eligible[0];
+    return waiting ? `${waiting}: ${policy.actions[waiting].setting}` : 'none';
+  };
   const document = {
-    results: report.results.map(jsonResult),
+    results: report.results.map((r) => jsonResult(r, finishingOf)),
     ...(report.capExceeded ? { cap: { max: report.capExceeded.max, removable: report.capExceeded.removable, exceeded: true } } : {}),
   };
-  if (!writeDocument(document, format, io)) io.stdout.write(scanTable(report.results, io, format === 'wide', !!report.capExceeded));
+  if (!writeDocument(document, format, io)) io.stdout.write(scanTable(report.results, io, format === 'wide', !!report.capExceeded, finishingOf));
   return report.capExceeded && values.apply ? EXIT_CAP_EXCEEDED : 0;
 };
 
 const DEFAULT_AUDIT_DIR = 'afr-audit';
 
-interface Target {
+export interface Target {
   port: ClusterPort;
   /** The API server's URL, named in errors about reaching it. */
   endpoint: string;
@@ -203,7 +217,7 @@ export function connect(opts: {
   return { port: portFor(auth, { ...opts.transport, env: opts.io.env }), clusterName: cluster.name, ...where };
 }
 
-async function configuredCluster(file: string, name: string | undefined): Promise<{ config: RemediatorConfig; cluster: ClusterConfig }> {
+export async function configuredCluster(file: string, name: string | undefined): Promise<{ config: RemediatorConfig; cluster: ClusterConfig }> {
   let config: RemediatorConfig;
   try {
     config = await loadConfigFile(file);
@@ -272,11 +286,13 @@ function parseMaxRemovals(value: string): number {
 }
 
 /** `{...assessment, action, outcome}`; a Workflow gone before it could be read has only its reference. */
-function jsonResult(r: ScanResult): Record<string, unknown> {
+function jsonResult(r: ScanResult, finishingOf: (r: ScanResult) => string | undefined): Record<string, unknown> {
+  const finishing = finishingOf(r);
   return {
     ...(r.assessment ?? { workflow: r.workflow }),
     action: r.action,
     outcome: r.outcome,
+    ...(finishing !== undefined ? { finishing } : {}),
     ...(r.cap ? { cap: r.cap } : {}),
     ...(r.apiStatus !== undefined ? { apiStatus: r.apiStatus } : {}),
     ...(r.snapshotDigest ? { snapshotDigest: r.snapshotDigest } : {}),
@@ -286,20 +302,23 @@ function jsonResult(r: ScanResult): Record<string, unknown> {
 
 const ACTION_COLOURS = { removed: 'green', 'would-remove': 'yellow', notified: 'red', none: undefined } as const;
 
-function scanTable(results: ScanResult[], io: CliIO, wide: boolean, capExceeded: boolean): string {
+function scanTable(results: ScanResult[], io: CliIO, wide: boolean, capExceeded: boolean, finishingOf: (r: ScanResult) => string | undefined): string {
+  const finishing = results.map(finishingOf);
+  const showFinishing = finishing.some((f) => f !== undefined);
   const columns = (io.stdout as { columns?: number }).columns;
   if (results.length === 0) return 'no Workflow carries the workflows.argoproj.io/artifact-gc finalizer\n';
-  const rows: (string | Cell)[][] = results.map((r) => [
+  const rows: (string | Cell)[][] = results.map((r, i) => [
     r.workflow.namespace,
     r.workflow.name,
     r.assessment ? { text: r.assessment.verdict, colour: verdictColour(r.assessment.verdict) } : '-',
     r.assessment ? r.assessment.cause + (r.assessment.notifyOperator ? ' (!)' : '') : '-',
     { text: r.action, colour: ACTION_COLOURS[r.action] },
     ...(capExceeded ? [r.cap ? { text: r.cap, colour: 'red' as const } : '-'] : []),
+    ...(showFinishing ? [finishing[i] ?? '-'] : []),
     ...(wide ? [String(r.assessment?.pendingArtifacts.length ?? '-'), r.workflow.uid ?? '-'] : []),
     r.outcome + (wide && r.assessment ? `; ${r.assessment.reasons.slice(1).join('; ')}` : ''),
   ]);
-  const headers = ['NAMESPACE', 'NAME', 'VERDICT', 'CAUSE', 'ACTION', ...(capExceeded ? ['CAP'] : []), ...(wide ? ['PENDING', 'UID'] : []), 'OUTCOME'];
+  const headers = ['NAMESPACE', 'NAME', 'VERDICT', 'CAUSE', 'ACTION', ...(capExceeded ? ['CAP'] : []), ...(showFinishing ? ['FINISH'] : []), ...(wide ? ['PENDING', 'UID'] : []), 'OUTCOME'];
   return renderTable(headers, rows, { color: colourOn(io), ...(columns && !wide ? { maxWidth: columns } : {}) });
 }
 

@@ -14,6 +14,8 @@ export interface EffectivePolicy {
   reason: string;
   quietPeriodMs: number;
   caps: { perInvocation: number; perSweep: number };
+  /** The cluster's configured Argo version, if any: it words reasons only. */
+  argoVersion?: string | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export function policyFor(config: RemediatorConfig, clusterName: string, namespa
     namespace,
     quietPeriodMs: cluster.quietPeriodMs,
     caps: { perInvocation: cluster.maxRemovalsPerInvocation, perSweep: cluster.maxRemovalsPerSweep },
+    ...(cluster.argoVersion ? { argoVersion: cluster.argoVersion } : {}),
   };
   const scope = namespaceScope(cluster.namespaces, namespace);
   const override = mostSpecific(Object.keys(cluster.namespaceModes), namespace);

@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { ApprovalAction, TwoPersonRule } from '../domain/approval.js';
 import { Mode } from '../domain/decision.js';
+import { isArgoVersion } from '../domain/argo-version.js';
 import { parseDuration } from '../domain/duration.js';
 import { ClusterAuth } from '../kube/auth/config.js';
+import { FinishingConfig } from './finishing.js';
 import { NamespacePattern } from './namespace-pattern.js';
 
 /**
@@ -64,6 +66,8 @@ const ClusterInput = z.strictObject({
   maxRemovalsPerInvocation: Cap.optional(),
   maxRemovalsPerSweep: Cap.optional(),
   argoUiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The cluster's Argo Workflows release (`v3.7.18`): words reasons where argo #16897 changed a field's meaning; never a verdict. */
+  argoVersion: z.string().refine(isArgoVersion, 'must be an Argo Workflows release such as v3.7.18').optional(),
 });
 
 const SsmParameterName = z
@@ -144,6 +148,7 @@ const ConfigInput = z.strictObject({
   audit: AuditConfig,
   requeue: RequeueConfig,
   defaults: Defaults,
+  finishing: FinishingConfig,
 });
 
 export const RemediatorConfig = ConfigInput.superRefine((config, ctx) => {
@@ -154,6 +159,9 @@ export const RemediatorConfig = ConfigInput.superRefine((config, ctx) => {
     }
     seen.add(cluster.name);
   });
+  for (const name of Object.keys(config.finishing.clusters)) {
+    if (!seen.has(name)) ctx.addIssue({ code: 'custom', path: ['finishing', 'clusters', name], message: 'names no configured cluster' });
+  }
 }).transform((config) => ({
   ...config,
   clusters: config.clusters.map((cluster) => {

@@ -21,6 +21,15 @@ import { notifyHandler } from '../notify/handler.js';
 import { SlackWebhookClient } from '../notify/slack-client.js';
 import { lambdaLogger, lambdaMetrics } from '../observability/lambda.js';
 import type { QueueMessage, SignalQueue } from '../queue/signal-queue.js';
+import { FileApprovalStore } from '../approvals/file-store.js';
+import { approvalSettings } from '../approvals/settings.js';
+import { APPROVAL_OUTCOME_DETAIL_TYPE } from '../domain/alerts.js';
+import type { ApprovalEvent } from '../domain/approval.js';
+import type { ApprovalRuntime } from '../evaluate/approval.js';
+import { interactHandler } from '../interact/handler.js';
+import { DEMO_SLACK_APP } from '../local/slack-clicker.js';
+import { buttonSettingsFromConfig } from '../notify/handler.js';
+import { type DemoApproval, runApprovalsDemo } from './approvals.js';
 import { demoCluster, exporterEvent } from './seed.js';
 
 export const DEMO_CLUSTER = 'demo';
@@ -35,6 +44,8 @@ export interface DemoOptions {
   /** HTTPS with a generated CA: kubectl sends no bearer token to a plain-HTTP server. */
   tls?: boolean;
   progress?: (line: string) => void;
+  /** After the pipeline, click three of the buttons notify posted (approved, changed, forged). */
+  approvals?: boolean;
 }
 
 export interface DemoRun {
@@ -45,6 +56,10 @@ export interface DemoRun {
   slackMessages: number;
   signals: { emitted: number; filteredByRule: number; rejected: number; deadLettered: number; invocations: number; rechecksScheduled: number };
   patches: number;
+  /** The demo's clicks and what became of them; empty unless `approvals`. */
+  approvals: DemoApproval[];
+  /** Messages replaced through a click's response_url. */
+  slackResponses: number;
 }
 
 /**
@@ -64,7 +79,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
   say(`cluster: local Kubernetes API server at ${server.url} with ${cluster.workflows.length} Workflows`);
 
   let slack: SlackReceiver | undefined;
+  let responses: SlackReceiver | undefined;
   try {
+    // Where the demo's Slack lets a click update its message (a response_url), kept apart from the channel.
+    responses = await startSlackReceiver({
+      secretPath: '/actions/T0DEMO0001/1000000001/demoResp0nseUrlT0ken',
+      onPost: (post) => writeFileSync(join(slackDir, `response-${String(Date.now())}.json`), JSON.stringify(post.json, null, 2) + '\n'),
+    });
     const slackFiles: string[] = [];
     slack = await startSlackReceiver({
       onPost: (post) => {
@@ -83,14 +104,35 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
             mode: opts.mode,
           },
         ],
+        // The demo's own Slack app (DEMO_SLACK_APP): secrets that exist only on this machine, given as values.
+        slack: {
+          webhook: { url: slack.url },
+          app: {
+            teamId: DEMO_SLACK_APP.teamId,
+            appId: DEMO_SLACK_APP.appId,
+            approvers: [DEMO_SLACK_APP.approver.id],
+            signingSecret: { value: DEMO_SLACK_APP.signingSecret },
+            buttonKey: { value: DEMO_SLACK_APP.buttonKey },
+            responseUrlOrigins: [new URL(responses.url).origin],
+          },
+        },
       },
       'demo',
     );
+    const settings = await approvalSettings(config, { need: { signingSecrets: true, buttonKeys: true } });
 
     // The handlers the Lambda functions run. Their logs and EMF metrics follow POWERTOOLS_LOG_LEVEL and
     // POWERTOOLS_METRICS_DISABLED, which the demo command sets so that only its own summary is printed.
     // Both stores use their S3 key layout (audit/..., notified/...) under the output folder.
-    const notifyDeps = { slack: new SlackWebhookClient({ url: slack.url }), episodes: new FileEpisodeStore(opts.outDir) };
+    const buttons = await buttonSettingsFromConfig(config);
+    const notifyDeps = { slack: new SlackWebhookClient({ url: slack.url }), episodes: new FileEpisodeStore(opts.outDir), ...(buttons ? { buttons } : {}) };
+    const approvalRuntime: ApprovalRuntime = {
+      settings: settings!,
+      store: new FileApprovalStore(opts.outDir),
+      episodes: notifyDeps.episodes,
+      respond: (url, message) => new SlackWebhookClient({ url }).post(message),
+      webhook: notifyDeps.slack,
+    };
     const auditDeps = { sink: new FileAuditSink(opts.outDir) };
     const notify = notifyHandler(async () => notifyDeps, lambdaLogger('notify'), lambdaMetrics('notify'));
     const audit = auditHandler(async () => auditDeps, lambdaLogger('audit'), lambdaMetrics('audit'));
@@ -120,6 +162,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
         queue: signalQueue,
         // The audit bucket's evidence/ and intent layout, under the output folder like the audit records.
         evidence: new FolderEvidenceSink(opts.outDir),
+        approvals: approvalRuntime,
       }),
       new Logger({ serviceName: 'evaluate' }),
       new Metrics({ namespace: 'ArgoFinalizerRemediator', serviceName: 'evaluate' }),
@@ -164,6 +207,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
     const decisions = bus.delivered
       .filter((d) => d.rule === 'audit' && d.event['detail-type'] === DECISION_DETAIL_TYPE)
       .map((d) => d.event.detail as Decision);
+    let approvals: DemoApproval[] = [];
+    if (opts.approvals) {
+      const interact = interactHandler(
+        async () => ({ settings, store: approvalRuntime.store, audit: auditDeps.sink, queue: signalQueue }),
+        lambdaLogger('interact'),
+        lambdaMetrics('interact'),
+      );
+      approvals = await runApprovalsDemo({
+        server,
+        channelPosts: slack.posts,
+        decisions,
+        interact,
+        responseUrl: responses.url,
+        now,
+        evaluate: async () => {
+          await drain(queue, (event) => handler(event, {}), { batchSize: wiring.evaluate.batchSize });
+          await bus.settle();
+          return bus.delivered.filter((d) => d.rule === 'audit' && d.event['detail-type'] === APPROVAL_OUTCOME_DETAIL_TYPE).map((d) => d.event.detail as ApprovalEvent);
+        },
+      });
+      for (const a of approvals) say(`approval: ${a.action} on ${a.workflow}: HTTP ${a.http.status}, ${a.outcome ?? 'no outcome'}`);
+    }
     const rejected = bus.delivered.filter((d) => d.rule === 'audit' && d.event['detail-type'] === 'Signal Rejected').length;
     say(`decisions: ${decisions.length}; slack messages: ${slack.posts.length}; bus dead letters: ${bus.deadLetters.length}`);
     for (const dead of bus.deadLetters) say(`  dead letter on ${dead.rule}: ${dead.error}`);
@@ -175,8 +240,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       slackMessages: slack.posts.length,
       signals: { emitted: all.length + 1, filteredByRule: filtered, rejected, deadLettered: report.deadLettered, invocations: report.invocations, rechecksScheduled: rechecks },
       patches: server.requests.filter((r) => r.method === 'PATCH').length - patchesBefore,
+      approvals,
+      slackResponses: responses.posts.length,
     };
   } finally {
     await slack?.close();
+    await responses?.close();
   }
 }

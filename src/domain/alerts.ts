@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { ApprovalEvent } from './approval.js';
 import { Cause } from './assessment.js';
 import {
   DECISION_DETAIL_TYPE,
@@ -8,7 +9,7 @@ import {
   SYSTEMIC_ALERT_DETAIL_TYPE,
 } from './decision.js';
 // Pure string scrubbing, no I/O: the excerpt must be safe before it leaves the function that builds it.
-import { redactString } from '../observability/redact.js';
+import { redactString, redactText } from '../observability/redact.js';
 
 export const PAYLOAD_EXCERPT_MAX = 512;
 export const SYSTEMIC_SAMPLE_MAX = 20;
@@ -51,10 +52,14 @@ export const EventEnvelope = z.looseObject({
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
+/** `detail-type` of what evaluate did with an approval (DESIGN.md 4.8); the audit function records it. */
+export const APPROVAL_OUTCOME_DETAIL_TYPE = 'Approval Outcome';
+
 export type RemediatorEvent =
   | { kind: 'decision'; detail: Decision }
   | { kind: 'signal-rejected'; detail: SignalRejected }
-  | { kind: 'systemic-alert'; detail: SystemicAlert };
+  | { kind: 'systemic-alert'; detail: SystemicAlert }
+  | { kind: 'approval'; detail: ApprovalEvent };
 
 /** Input that can never become valid: retrying it is pointless, it belongs in the DLQ with its reason. */
 export class InvalidEventError extends Error {
@@ -75,6 +80,8 @@ export function parseEventDetail(detailType: string, detail: unknown): Remediato
       return { kind: 'signal-rejected', detail: check(SignalRejected) };
     case SYSTEMIC_ALERT_DETAIL_TYPE:
       return { kind: 'systemic-alert', detail: check(SystemicAlert) };
+    case APPROVAL_OUTCOME_DETAIL_TYPE:
+      return { kind: 'approval', detail: check(ApprovalEvent) };
     default:
       throw new InvalidEventError(`unsupported detail-type ${JSON.stringify(redactString(detailType).slice(0, 100))}`);
   }
@@ -96,6 +103,7 @@ export function signalRejected(input: {
     ...(input.sourceMessageId ? { sourceMessageId: input.sourceMessageId.slice(0, 256) } : {}),
     payloadDigest: createHash('sha256').update(raw).digest('hex'),
     // Redact the whole payload before cutting: a secret straddling the cut would no longer match its pattern.
-    payloadExcerpt: redactString(raw).slice(0, PAYLOAD_EXCERPT_MAX),
+    // JSON is redacted by key as data (nested values under `token`, `password`...), other text by key and shape.
+    payloadExcerpt: redactText(raw).slice(0, PAYLOAD_EXCERPT_MAX),
   });
 }

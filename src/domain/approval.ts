@@ -3,7 +3,8 @@ import * as z from 'zod';
 import type { PendingArtifact } from './assessment.js';
 
 /**
- * Approvals from Slack (DESIGN.md 4.8, safety invariant 11): which buttons a notify offers, what a signed button
+ * Approvals from Slack (src/interact/README.md; an approval acts only on the state it was shown for, at most
+ * once, before it expires, and only for an allow-listed user): which buttons a notify offers, what a signed button
  * claims, and the gate an approval must pass before anything is done. Pure: the caller brings the clock, the live
  * assessment and the approvals it read.
  */
@@ -23,7 +24,7 @@ export const ACTION_LABELS: Record<ApprovalAction, string> = {
   deny: 'Deny',
 };
 
-/** The causes a re-arm may follow (DESIGN.md 4.6): GC ran and failed, or never ran, or its pod was never made. */
+/** The causes a re-arm may follow (re-arm: clear the strategy's processed mark so Argo runs GC again): GC ran and failed, or never ran, or its pod was never made. */
 const REARM_CAUSES: ReadonlySet<string> = new Set(['gc-failed', 'gc-never-ran', 'gc-pod-missing']);
 /** Nobody can know what is pending, so nothing may be done but silencing it. */
 const NEVER_ACTED_ON: ReadonlySet<string> = new Set(['nodes-unavailable']);
@@ -39,7 +40,7 @@ export interface ApprovableState {
 export interface OfferPolicy {
   /** What the configuration lets a click do (finishing policy `approval`, plus snooze and deny). */
   allowed: ReadonlySet<ApprovalAction>;
-  /** Every pending artifact is in an allow-listed AWS S3 bucket and prefix (DESIGN.md 4.6, complete). */
+  /** Every pending artifact is in an allow-listed AWS S3 bucket and prefix (complete: delete them from AWS and verify). */
   completable?: boolean;
 }
 
@@ -84,7 +85,7 @@ export function approversRequired(action: ApprovalAction, pendingCount: number, 
 }
 
 /**
- * What a signed button value says (DESIGN.md 4.8): the Workflow, the state it was shown for, the action and an
+ * What a signed button value says (src/interact/README.md): the Workflow, the state it was shown for, the action and an
  * expiry. Short keys: the value must stay well under Slack's 2,000 characters. It holds nothing secret.
  */
 export const ButtonClaim = z.strictObject({

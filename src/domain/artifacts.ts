@@ -1,7 +1,7 @@
-import type { GcStrategy, PendingArtifact, SuspectedDirectoryOrphan } from './assessment.js';
+import type { ArtifactStorage, GcStrategy, PendingArtifact, SuspectedDirectoryOrphan } from './assessment.js';
 import { isRecord } from './json.js';
 import { displayLocation, indexTemplates, resolveArtifact, storageOf, type TemplateIndex } from './locations.js';
-import type { Artifact, Nodes, Workflow } from './objects.js';
+import type { Artifact, BucketFact, Nodes, Workflow } from './objects.js';
 
 /**
  * Effective strategy, as Argo's GetArtifactGCStrategy resolves it against the executed spec: the artifact's own,
@@ -31,6 +31,8 @@ function nonEmpty(s: GcStrategy | '' | undefined): GcStrategy | undefined {
 export interface NodeArtifacts {
   pending: PendingArtifact[];
   suspectedDirectoryOrphans: SuspectedDirectoryOrphan[];
+  /** The subset marked `deleted: true` on the Workflow itself, for verdicts reached without reading tasks. */
+  suspectedFromWorkflowAlone: SuspectedDirectoryOrphan[];
 }
 
 /**
@@ -45,6 +47,7 @@ export interface NodeArtifacts {
 export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSuccess: (node: string, artifact: string) => boolean): NodeArtifacts {
   const pending: PendingArtifact[] = [];
   const suspectedDirectoryOrphans: SuspectedDirectoryOrphan[] = [];
+  const suspectedFromWorkflowAlone: SuspectedDirectoryOrphan[] = [];
   let templates: TemplateIndex | undefined;
   for (const nodeId of Object.keys(nodes).sort()) {
     const node = nodes[nodeId]!;
@@ -59,7 +62,9 @@ export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSucces
       const storage = r.kind === 'resolved' ? storageOf(r.location) : undefined;
       const location = storage ? displayLocation(storage) : undefined;
       if (dirSuspect && storage?.driver === 's3' && !(storage.key ?? '').endsWith('/')) {
-        suspectedDirectoryOrphans.push({ node: nodeId, name: artifact.name, location: location!, storage });
+        const orphan = { node: nodeId, name: artifact.name, location: location!, storage };
+        suspectedDirectoryOrphans.push(orphan);
+        if (deleted) suspectedFromWorkflowAlone.push(orphan);
       }
       if (deleted) continue;
       pending.push({
@@ -73,11 +78,29 @@ export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSucces
       });
     }
   }
-  return { pending, suspectedDirectoryOrphans };
+  return { pending, suspectedDirectoryOrphans, suspectedFromWorkflowAlone };
 }
 
 function isArchiveNone(artifact: Artifact): boolean {
   const archive = (artifact as { archive?: unknown }).archive;
   const none = isRecord(archive) ? archive['none'] : undefined;
   return none !== undefined && none !== null;
+}
+
+/**
+ * Row 11's test: every pending artifact was never uploaded, or was looked for at exactly its resolved location
+ * and found absent there, with no fact saying it exists. A fact about any other location proves nothing.
+ */
+export function verifiedAbsent(pending: PendingArtifact[], facts: BucketFact[]): boolean {
+  if (pending.length === 0) return false;
+  return pending.every((a) => {
+    if (a.neverUploaded) return true;
+    if (!a.storage) return false;
+    const mine = facts.filter((f) => sameLocation(f.storage, a.storage!));
+    return mine.length > 0 && mine.every((f) => !f.exists);
+  });
+}
+
+function sameLocation(x: ArtifactStorage, y: ArtifactStorage): boolean {
+  return x.driver === y.driver && (x.endpoint ?? '') === (y.endpoint ?? '') && (x.bucket ?? '') === (y.bucket ?? '') && (x.key ?? '') === (y.key ?? '');
 }

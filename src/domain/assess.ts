@@ -8,18 +8,43 @@ import {
   type SuspectedDirectoryOrphan,
   type Verdict,
 } from './assessment.js';
-import { forceFinalizerRemoval, nodeArtifacts } from './artifacts.js';
+import { processedReading, processedReadingReason } from './argo-version.js';
+import { forceFinalizerRemoval, nodeArtifacts, verifiedAbsent } from './artifacts.js';
 import { formatDuration } from './duration.js';
-import { evidenceOf, failureSignals, type GcMachinery, readMachinery, taskReportsSuccess, tasksConfirmDeletion } from './gc-machinery.js';
+import {
+  deleteNotSupportedErrors,
+  evidenceOf,
+  failureSignals,
+  type GcMachinery,
+  readMachinery,
+  taskReportsSuccess,
+  tasksConfirmDeletion,
+} from './gc-machinery.js';
+import { DRIVERS_WITHOUT_DELETE } from './locations.js';
 import { readNodes } from './nodes.js';
 import type { Snapshot } from './objects.js';
 import { planFinalizerRemoval } from './patch.js';
 import { quietPeriod } from './quiet-period.js';
+import { DEFAULT_REARM_MAX_ATTEMPTS, readRearm, REARM_ANNOTATION } from './rearm.js';
 
 export interface AssessOptions {
   now: Date;
   quietPeriodMs: number;
+  /** The cluster's Argo version from the config (`argoVersion`): it words reasons, never a verdict. */
+  argoVersion?: string | undefined;
+  /** Re-arms before a notify becomes `gc-rearm-failed` (config `finishing.rearm.maxAttempts`, default 2). */
+  rearmMaxAttempts?: number | undefined;
 }
+
+/** Notify causes of rows 8 and 12-17: the ones a re-arm can follow and that `gc-rearm-failed` then replaces. */
+const AFTER_QUIET_PERIOD: ReadonlySet<Cause> = new Set([
+  'gc-pod-stuck',
+  'gc-unsupported-driver',
+  'gc-failed',
+  'gc-pod-missing',
+  'gc-never-ran',
+  'controller-not-reconciling',
+]);
 
 const FINISHED_PHASES = new Set(['Succeeded', 'Failed', 'Error']);
 
@@ -34,13 +59,26 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
   const machinery = readMachinery(snapshot);
   const force = forceFinalizerRemoval(wf);
   const reasons: string[] = [];
+  const rearm = readRearm(meta.annotations);
+  const maxRearms = opts.rearmMaxAttempts ?? DEFAULT_REARM_MAX_ATTEMPTS;
+  let rowCause: Cause | undefined;
   let pending: PendingArtifact[] = [];
   let suspectedDirectoryOrphans: SuspectedDirectoryOrphan[] = [];
   let quietUntil: string | undefined;
 
-  const verdict = (v: Verdict, cause: Cause, notifyOperator = false): Assessment => {
+  const verdict = (v: Verdict, rowsCause: Cause, notifyOperator = false): Assessment => {
+    let cause = rowsCause;
+    if (v === 'notify' && rearm && AFTER_QUIET_PERIOD.has(rowsCause)) {
+      if (rearm.count >= maxRearms) {
+        reasons.push(`${rearm.count} re-arm(s) made (the last at ${rearm.at}), the cap is ${maxRearms}: GC still not finished; the row's cause was ${rowsCause}`);
+        rowCause = rowsCause;
+        cause = 'gc-rearm-failed';
+      } else {
+        reasons.push(`re-arm attempt ${rearm.count} of ${maxRearms} (at ${rearm.at}) did not finish GC`);
+      }
+    }
     const patch = v === 'remove' ? planFinalizerRemoval(meta) : undefined;
-    if (v === 'remove' && !patch) reasons.push('no metadata.uid: a race-safe patch cannot be planned, re-read it from the cluster');
+    if (v === 'remove' && !patch) reasons.push('no metadata.uid or metadata.resourceVersion: a race-safe patch cannot be planned, re-read it from the cluster');
     return {
       workflow: { namespace: meta.namespace ?? 'default', name: meta.name, ...(meta.uid ? { uid: meta.uid } : {}) },
       ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
@@ -52,7 +90,13 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
       notifyOperator,
       ...(patch ? { patch } : {}),
       ...(v === 'wait' && quietUntil ? { quietUntil } : {}),
-      evidence: evidenceOf(snapshot, machinery, force),
+      evidence: {
+        ...evidenceOf(snapshot, machinery, force),
+        ...(rearm ? { rearm } : {}),
+        ...(rowCause ? { rowCause } : {}),
+        ...(opts.argoVersion ? { argoVersion: opts.argoVersion } : {}),
+        processedReading: processedReading(opts.argoVersion),
+      },
     };
   };
 
@@ -77,7 +121,11 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
     return verdict('notify', 'nodes-unavailable', true);
   }
 
-  ({ pending, suspectedDirectoryOrphans } = nodeArtifacts(nodes.nodes, wf, (node, name) => taskReportsSuccess(machinery, node, name)));
+  const artifacts = nodeArtifacts(nodes.nodes, wf, (node, name) => taskReportsSuccess(machinery, node, name));
+  pending = artifacts.pending;
+  // Rows 1-5 are decided by the Workflow alone, which is all a snapshot holds for them (evidence.ts): there only
+  // what the Workflow itself says (deleted: true) names a suspect.
+  suspectedDirectoryOrphans = artifacts.suspectedFromWorkflowAlone;
   const deleting = !!meta.deletionTimestamp;
   const due = (s: GcStrategy) => s === 'OnWorkflowCompletion' || (s === 'OnWorkflowDeletion' && deleting);
   const duePending = pending.filter((a) => due(a.strategy));
@@ -91,12 +139,16 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
     return verdict('ignore', 'awaiting-deletion');
   }
 
+  suspectedDirectoryOrphans = artifacts.suspectedDirectoryOrphans;
+
   // 6: give the controller a full quiet period before calling anything stuck.
-  const quiet = quietPeriod(wf, machinery.pods, opts.now, opts.quietPeriodMs);
+  const quiet = quietPeriod(wf, machinery.pods, opts.now, opts.quietPeriodMs, rearm?.at);
   if (deleting && quiet.anchorKind !== 'deletion requested') reasons.push(`deletion requested at ${meta.deletionTimestamp}`);
   reasons.push(quietSummary(quiet.anchorKind, quiet.elapsedMs, opts.quietPeriodMs));
   const active = machinery.pods.filter((p) => p.state === 'active');
-  const unprocessedDue = dueStrategiesWith(duePending).filter((s) => !machinery.strategiesProcessed.has(s));
+  const dueStrategies = dueStrategiesWith(duePending);
+  const unprocessedDue = dueStrategies.filter((s) => !machinery.strategiesProcessed.has(s));
+  const readingReason = () => reasons.push(processedReadingReason(opts.argoVersion));
   if (quiet.inside) {
     quietUntil = new Date(quiet.anchor!.getTime() + opts.quietPeriodMs).toISOString();
     if (active.length > 0) {
@@ -108,8 +160,13 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
       reasons.push(`GC pod ${podList(unrecouped)} finished, not yet recouped by the controller`);
       return verdict('wait', 'gc-awaiting-recoup');
     }
+    if (quiet.anchorKind === 're-arm') {
+      reasons.push(`re-arm #${rearm!.count} at ${rearm!.at} (annotation ${REARM_ANNOTATION}): the controller re-runs GC`);
+      return verdict('wait', 'gc-rearmed');
+    }
     if (unprocessedDue.length > 0) {
       reasons.push(`strategy ${unprocessedDue.join(', ')} due but not yet started`);
+      readingReason();
       return verdict('wait', 'gc-not-started');
     }
     return verdict('wait', 'quiet-period');
@@ -140,7 +197,27 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
   }
   if (force) reasons.push(`forceFinalizerRemoval: true, but ${notYetDue.length} artifact(s) are only due at deletion`);
 
-  // 11: GC ran and failed: the artifacts are probably still in the bucket. A human decides.
+  // 11: the remediator looked in the buckets (verify, DESIGN 4.6) and nothing is left; never-uploaded ones never
+  // existed (argo #13161). Only once verify ran: without bucket facts nobody has looked.
+  if (snapshot.bucketFacts && verifiedAbsent(pending, snapshot.bucketFacts)) {
+    const never = pending.filter((a) => a.neverUploaded).length;
+    reasons.push(`verified absent in their buckets: ${pending.length - never} artifact(s)${never > 0 ? `; never uploaded: ${never}` : ''}`);
+    return verdict('remove', 'artifacts-verified-absent', true);
+  }
+
+  // 12: drivers whose Delete is ErrDeleteNotSupported: GC can never succeed for these, however often it runs.
+  const undeletable = pending.filter((a) => a.storage && DRIVERS_WITHOUT_DELETE.has(a.storage.driver));
+  const notSupported = deleteNotSupportedErrors(machinery);
+  if (undeletable.length > 0 || notSupported.length > 0) {
+    if (undeletable.length > 0) {
+      const drivers = [...new Set(undeletable.map((a) => a.storage!.driver))].sort().join(', ');
+      reasons.push(`${undeletable.length} pending artifact(s) stored with ${drivers}, which Argo cannot delete`);
+    }
+    reasons.push(...notSupported.slice(0, 5));
+    return verdict('notify', 'gc-unsupported-driver');
+  }
+
+  // 13: GC ran and failed: the artifacts are probably still in the bucket. A human decides.
   const failures = failureSignals(machinery);
   if (failures.length > 0) {
     reasons.push(...failures.slice(0, 5));
@@ -148,26 +225,36 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
     return verdict('notify', 'gc-failed');
   }
 
-  // 12: marked processed, but nothing was ever created for it (argo #16894: a failed create is never retried).
-  const neverRan = dueStrategiesWith(duePending).filter(
-    (s) =>
-      machinery.strategiesProcessed.has(s) &&
-      !machinery.pods.some((p) => p.strategy === s) &&
-      !machinery.tasks.some((t) => t.strategy === s),
-  );
+  const podsOf = (s: GcStrategy) => machinery.pods.some((p) => p.strategy === s) || machinery.recoupedPods.some((p) => p.strategy === s);
+
+  // 14: the task was created, its pod never was (the controller creates the task first): admission denied the
+  // pod, quota, Pod Security, a missing ServiceAccount (argo #14355).
+  const podMissing = dueStrategies.filter((s) => machinery.tasks.some((t) => t.strategy === s) && !podsOf(s));
+  if (podMissing.length > 0) {
+    const tasks = machinery.tasks.filter((t) => t.strategy !== undefined && podMissing.includes(t.strategy));
+    reasons.push(`strategy ${podMissing.join(', ')}: task ${podList(tasks)} exists, but no GC pod was ever created or recouped for it`);
+    readingReason();
+    return verdict('notify', 'gc-pod-missing');
+  }
+
+  // 15: marked processed, but nothing was ever created for it (argo #16894: a failed create is never retried).
+  const neverRan = dueStrategies.filter((s) => machinery.strategiesProcessed.has(s) && !podsOf(s) && !machinery.tasks.some((t) => t.strategy === s));
   if (neverRan.length > 0) {
-    reasons.push(`strategy ${neverRan.join(', ')} marked processed, but no GC pod or task exists for it`);
+    reasons.push(`strategy ${neverRan.join(', ')} marked processed, but no GC pod or task exists for it and none was recouped`);
+    readingReason();
     return verdict('notify', 'gc-never-ran');
   }
 
-  // 13: due for a whole quiet period and never started: the controller is not reconciling this Workflow.
+  // 16: due for a whole quiet period and never started: the controller is not reconciling this Workflow (or, on
+  // releases with #16897, it keeps retrying a create that fails).
   if (unprocessedDue.length > 0) {
     reasons.push(`strategy ${unprocessedDue.join(', ')} due but never started`);
+    readingReason();
     return verdict('notify', 'controller-not-reconciling', true);
   }
 
-  // GC finished without error yet left artifacts undeleted: a silent GC failure (argo #9953).
-  reasons.push('GC finished without reporting an error, yet artifacts are not marked deleted');
+  // 17: GC ran (a pod was recouped) or finished without error, yet left artifacts undeleted (argo #9953).
+  reasons.push('GC reported no error (its pod finished or was recouped), yet artifacts are not marked deleted');
   return verdict('notify', 'gc-failed');
 }
 

@@ -17,15 +17,20 @@ export const Cause = z.enum([
   'awaiting-deletion',
   'gc-running',
   'gc-awaiting-recoup',
+  'gc-rearmed',
   'gc-not-started',
   'quiet-period',
   'no-pending-artifacts',
   'gc-pod-stuck',
   'gc-succeeded-unrecouped',
   'force-removal-declared',
+  'artifacts-verified-absent',
+  'gc-unsupported-driver',
   'gc-failed',
+  'gc-pod-missing',
   'gc-never-ran',
   'controller-not-reconciling',
+  'gc-rearm-failed',
 ]);
 export type Cause = z.infer<typeof Cause>;
 
@@ -107,6 +112,13 @@ export const GcEvidence = z.object({
   finalizers: z.array(z.string()),
   deletionTimestamp: z.string().optional(),
   phase: z.string().optional(),
+  /** The re-arm record (annotation argo-finalizer-remediator/rearm), when the remediator re-armed GC. */
+  rearm: z.object({ count: z.number().int(), at: z.string() }).optional(),
+  /** For `gc-rearm-failed`: the cause the table's row gave, kept so nothing is hidden. */
+  rowCause: z.string().optional(),
+  /** The cluster's configured Argo version, and the reading of strategiesProcessed it implies (argo #16897). */
+  argoVersion: z.string().optional(),
+  processedReading: z.enum(['attempted', 'created', 'unknown']).optional(),
 });
 export type GcEvidence = z.infer<typeof GcEvidence>;
 

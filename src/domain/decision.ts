@@ -14,7 +14,29 @@ export type Mode = z.infer<typeof Mode>;
 export const Action = z.enum(['removed', 'would-remove', 'notified', 'none']);
 export type Action = z.infer<typeof Action>;
 
-/** `detail` of a "Remediation Decision" event (DESIGN.md 4.4). */
+const ObjectRecord = z.object({ bucket: z.string(), key: z.string(), size: z.number(), etag: z.string().optional(), deleteMarkerVersionId: z.string().optional() });
+
+/** What a finishing action (DESIGN.md 4.6) did on the way to this decision: every action and its result. */
+export const FinishingReport = z.object({
+  action: z.enum(['verify', 'rearm', 'complete']),
+  outcome: z.string(),
+  applied: z.boolean(),
+  reasons: z.array(z.string()),
+  /** What the bucket held, per pending artifact (absent, present, unknown, never-uploaded, not-allowed, location-mismatch). */
+  checks: z.array(z.object({ node: z.string(), name: z.string(), result: z.string(), bucket: z.string().optional(), key: z.string().optional() })).optional(),
+  /** Objects deleted (keys, sizes, ETags, delete-marker versions), at most 200 listed; the counts are whole. */
+  deleted: z.array(ObjectRecord).optional(),
+  wouldDelete: z.array(ObjectRecord).optional(),
+  deletedCount: z.number().int().optional(),
+  deletedBytes: z.number().int().optional(),
+  rearm: z.object({ attempt: z.number().int(), strategies: z.array(z.string()), tasksDeleted: z.array(z.string()) }).optional(),
+  apiStatus: z.number().int().optional(),
+  intentKey: z.string().optional(),
+  evidenceKey: z.string().optional(),
+});
+export type FinishingReport = z.infer<typeof FinishingReport>;
+
+/** `detail` of a "Remediation Decision" event (README, "Audit log": `decision` in each record). */
 export const Decision = Assessment.extend({
   cluster: z.string(),
   decisionId: z.string(),
@@ -26,6 +48,13 @@ export const Decision = Assessment.extend({
   at: z.string(),
   /** sha256 of the canonical JSON of the Workflow snapshot the decision was made on. */
   snapshotDigest: z.string().optional(),
+  /**
+   * pendingDigest (domain/approval.ts) of every pending artifact, computed before the list is trimmed to fit the
+   * event: what a Slack button binds its approval to.
+   */
+  pendingDigest: z.string().optional(),
+  /** The Slack users who approved the action (DESIGN.md 4.8), as Slack named them. */
+  approvedBy: z.array(z.object({ id: z.string(), name: z.string().optional(), at: z.string() })).optional(),
   /** HTTP status of the patch, when one was sent. */
   apiStatus: z.number().int().optional(),
   /** The evidence bundle written before the act (DESIGN.md 4.7): its key prefix and the sha256 of its manifest. */
@@ -33,6 +62,7 @@ export const Decision = Assessment.extend({
   evidenceSha256: z.string().optional(),
   /** The intent record written before the act (DESIGN.md 4.5). */
   intentKey: z.string().optional(),
+  finishing: FinishingReport.optional(),
 });
 export type Decision = z.infer<typeof Decision>;
 

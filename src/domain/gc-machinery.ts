@@ -28,6 +28,8 @@ export interface GcMachinery {
   tasks: GcTaskView[];
   gcErrorConditions: string[];
   strategiesProcessed: Set<string>;
+  /** Every pod in `podsRecouped`, whether or not it still exists (a successful GC pod goes with its task). */
+  recoupedPods: { name: string; strategy: GcStrategy | undefined }[];
 }
 
 export function readMachinery(snapshot: Snapshot): GcMachinery {
@@ -46,6 +48,10 @@ export function readMachinery(snapshot: Snapshot): GcMachinery {
     tasks: snapshot.tasks.map(taskView).sort((a, b) => a.name.localeCompare(b.name)),
     gcErrorConditions,
     strategiesProcessed: processed,
+    recoupedPods: Object.entries(recouped)
+      .filter(([, v]) => v === true)
+      .map(([name]) => ({ name, strategy: strategyOf(undefined, name) }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 
@@ -85,7 +91,7 @@ function taskView(task: GcTask): GcTaskView {
 }
 
 /** GC pods are `<wf>-artgc-wfcomp-<h>` / `<wf>-artgc-wfdel-<h>`, tasks `<pod>-<i>`; the annotation wins. */
-function strategyOf(annotation: string | undefined, name: string): GcStrategy | undefined {
+export function strategyOf(annotation: string | undefined, name: string): GcStrategy | undefined {
   if (annotation === 'OnWorkflowCompletion' || annotation === 'OnWorkflowDeletion') return annotation;
   if (/-artgc-wfcomp-\d+(-\d+)?$/.test(name)) return 'OnWorkflowCompletion';
   if (/-artgc-wfdel-\d+(-\d+)?$/.test(name)) return 'OnWorkflowDeletion';
@@ -103,6 +109,17 @@ export function failureSignals(m: GcMachinery): string[] {
     }
   }
   return signals;
+}
+
+/** Task errors from a driver that cannot delete ("delete not supported for this artifact storage", common.go L40-42). */
+export function deleteNotSupportedErrors(m: GcMachinery): string[] {
+  const found: string[] = [];
+  for (const task of m.tasks) {
+    for (const [key, r] of task.results) {
+      if (r.success === false && r.error && /delete not supported/i.test(r.error)) found.push(`task ${task.name}: ${key}: ${r.error}`);
+    }
+  }
+  return found;
 }
 
 /** Whether any GC task holds `success: true` for this node's artifact. */

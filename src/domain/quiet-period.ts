@@ -4,7 +4,7 @@ import type { GcPod } from './gc-machinery.js';
 export interface QuietPeriod {
   /** The latest moment anything happened that the controller may still be reacting to. */
   anchor: Date | undefined;
-  /** What the anchor was, in words: "finished", "deletion requested", "GC pod activity". */
+  /** What the anchor was, in words: "finished", "deletion requested", "GC pod activity", "re-arm". */
   anchorKind: string | undefined;
   /** Milliseconds since the anchor; Infinity when there is no timestamp at all. */
   elapsedMs: number;
@@ -14,13 +14,15 @@ export interface QuietPeriod {
 /**
  * The controller requeues 5 s after a write and resyncs every 20 min, so a Workflow is only "stalled" once
  * nothing happened for a whole quiet period: since it finished, since deletion was requested, and since
- * any GC pod was created or finished.
+ * any GC pod was created or finished, and since the remediator last re-armed GC (DESIGN.md 4.6).
  */
-export function quietPeriod(workflow: Workflow, pods: GcPod[], now: Date, quietPeriodMs: number): QuietPeriod {
+export function quietPeriod(workflow: Workflow, pods: GcPod[], now: Date, quietPeriodMs: number, rearmedAt?: string): QuietPeriod {
   const stamps: [string, string | null | undefined][] = [
     ['finished', workflow.status?.finishedAt],
     ['deletion requested', workflow.metadata.deletionTimestamp],
     ...pods.flatMap((p) => p.activity.map((t): [string, string] => ['GC pod activity', t])),
+    // Last, so a re-arm at the same instant as GC pod activity is the anchor: it is what the controller reacts to.
+    ['re-arm', rearmedAt],
   ];
   let latest: { kind: string; at: number } | undefined;
   for (const [kind, text] of stamps) {

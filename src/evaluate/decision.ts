@@ -1,3 +1,4 @@
+import { pendingDigest } from '../domain/approval.js';
 import type { Assessment } from '../domain/assessment.js';
 import { type Decision, decisionId, DECISION_DETAIL_TYPE, DECISION_SOURCE, type Mode } from '../domain/decision.js';
 import type { WorkflowSignal } from '../signals/signal.js';
@@ -31,6 +32,7 @@ export function toDecision(
     ...(result.snapshotDigest ? { snapshotDigest: result.snapshotDigest } : {}),
     ...(result.apiStatus !== undefined ? { apiStatus: result.apiStatus } : {}),
     ...(result.evidence ? { evidenceKey: result.evidence.evidenceKey, evidenceSha256: result.evidence.evidenceSha256, intentKey: result.evidence.intentKey } : {}),
+    pendingDigest: pendingDigest(result.assessment.pendingArtifacts),
   };
 }
 

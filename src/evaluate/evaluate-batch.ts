@@ -1,16 +1,20 @@
-import type { EventPublisher, BusEntry } from '../bus/entry.js';
+import { type BusEntry, type EventPublisher, PublishError } from '../bus/entry.js';
 import type { RemediatorConfig } from '../config/schema.js';
 import { policyFor } from '../config/policy.js';
 import { type SignalRejected as RejectedDetail, signalRejected } from '../domain/alerts.js';
 import { type Decision, DECISION_SOURCE, SIGNAL_REJECTED_DETAIL_TYPE } from '../domain/decision.js';
+import { finishAfterNotify, FinishingBudgets, type FinishingWiring } from '../finishing/after-notify.js';
+import { redact } from '../observability/redact.js';
 import type { ClusterPort } from '../kube/port.js';
 import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
 import { type Act, reconcile } from '../remediation/reconcile.js';
 import { clampDelay, type QueueMessage, type SignalQueue } from '../queue/signal-queue.js';
-import { buildRequeueMessage, dedupe, normalize, normalizeText, SignalRejected } from '../signals/index.js';
+import { buildRequeueMessage, dedupe, judgeRecord, SignalRejected } from '../signals/index.js';
 import type { WorkflowSignal } from '../signals/signal.js';
 import { removalEvidenceStep } from '../evidence/removal-step.js';
 import type { EvidenceSink } from '../evidence/sink.js';
+import { type ApprovalMessage, asApprovalMessage } from '../approvals/message.js';
+import { type ApprovalReport, type ApprovalRuntime, handleApproval } from './approval.js';
 import { decisionEntry, toDecision } from './decision.js';
 import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
 
@@ -29,9 +33,16 @@ export interface EvaluateDeps {
   queue: SignalQueue;
   /** Where evidence bundles and intent records go before each removal (the audit bucket). */
   evidence: EvidenceSink;
+  /** Acting on Slack approvals (afr.approval/v1); absent without a Slack app, and then such records fail. */
+  approvals?: ApprovalRuntime | undefined;
   clock?: () => Date;
   log?: Log;
   metrics?: Counter;
+  /**
+   * Finishing GC (DESIGN.md 4.6): the artifact buckets and the evidence-and-intent writer. Without it no finishing
+   * action is ever attempted, whatever the configuration says.
+   */
+  finishing?: FinishingWiring;
 }
 
 export interface BatchReport {
@@ -40,6 +51,7 @@ export interface BatchReport {
   decisions: Decision[];
   rejected: RejectedDetail[];
   requeued: number;
+  approvals: ApprovalReport[];
 }
 
 /** A deferred removal is looked at again this soon, when the next invocation has fresh removal budget. */
@@ -64,6 +76,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   const rejected: { id: string; detail: RejectedDetail }[] = [];
   const parked: { id: string; decision: Decision }[] = [];
   const named: { signal: WorkflowSignal; recordId: string }[] = [];
+  const approvals: { id: string; message: ApprovalMessage }[] = [];
 
   // 1. Read every record: parked decisions, signals, or a rejection with its reason.
   for (const record of records) {
@@ -73,21 +86,33 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         parked.push({ id: record.id, decision: pending });
         continue;
       }
-      const result =
-        typeof record.body === 'string'
-          ? normalizeText(record.body, { defaultCluster })
-          : normalize(record.body, { defaultCluster });
+      let approval: ApprovalMessage | undefined;
+      try {
+        approval = asApprovalMessage(record.body);
+      } catch {
+        // Never the payload itself in the rejection: it may hold a response_url.
+        const err = new SignalRejected('afr.approval/v1 message with an invalid shape');
+        rejected.push({ id: record.id, detail: rejection({ id: record.id, body: 'afr.approval/v1 (not shown: it may hold a response_url)' }, err, clock()) });
+        log.warn('signal rejected', { messageId: record.id, reason: err.reason });
+        continue;
+      }
+      if (approval) {
+        approvals.push({ id: record.id, message: approval });
+        continue;
+      }
+      // The same judgement explain-event prints for this record (src/signals/judge.ts).
+      const result = judgeRecord(record, { defaultCluster });
+      if (result.rejected) {
+        rejected.push({ id: record.id, detail: rejection(record, result.rejected, clock()) });
+        log.warn('signal rejected', { messageId: record.id, reason: result.rejected.reason });
+        metrics.count('SignalsRejected', {});
+        continue;
+      }
       for (const { reason } of result.ignored) log.debug('signal ignored', { messageId: record.id, reason });
       for (const signal of result.signals) named.push({ signal, recordId: record.id });
     } catch (err) {
-      if (err instanceof SignalRejected) {
-        rejected.push({ id: record.id, detail: rejection(record, err, clock()) });
-        log.warn('signal rejected', { messageId: record.id, reason: err.reason });
-        metrics.count('SignalsRejected', {});
-      } else {
-        fail([record.id], err as Error);
-        log.error('record failed before evaluation', { messageId: record.id, error: (err as Error).message });
-      }
+      fail([record.id], err as Error);
+      log.error('record failed before evaluation', { messageId: record.id, error: (err as Error).message });
     }
   }
 
@@ -101,6 +126,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   const decisions: { decision: Decision; recordIds: Set<string> }[] = [];
   const requeues: QueueMessage[] = [];
   const removalsByCluster = new Map<string, number>();
+  const finishingBudgets = new FinishingBudgets(deps.config);
   for (const { signal, recordIds } of byWorkflow) {
     const policy = policyFor(deps.config, signal.cluster, signal.namespace);
     // Every log line about this Workflow names the SQS messages that carried it and, once known, its uid.
@@ -133,6 +159,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
             metrics.count('EvidenceBytes', { cluster: signal.cluster }, e.bytes);
           },
         }),
+        argoVersion: policy.argoVersion,
       });
       if (!result.assessment) {
         log.info('workflow already gone', ref);
@@ -140,6 +167,22 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       }
       let outcome: string | undefined;
       let action = result.action;
+      // A notify may be finished instead (verify, complete, re-arm), as the configuration allows for the namespace.
+      const finished = deps.finishing
+        ? await finishAfterNotify(
+            result.assessment,
+            { config: deps.config, cluster: signal.cluster, key: { namespace: signal.namespace, name: signal.name }, quietPeriodMs: policy.quietPeriodMs, port: deps.portFor(signal.cluster), clock, budgets: finishingBudgets },
+            deps.finishing,
+          )
+        : undefined;
+      if (finished) {
+        result.assessment = finished.assessment;
+        action = finished.action;
+        outcome = finished.outcome;
+        if (finished.apiStatus !== undefined) result.apiStatus = finished.apiStatus;
+        log.info('finishing', { ...ref, action: finished.report.action, outcome: finished.report.outcome, applied: finished.report.applied });
+        metrics.count('Finishing', { cluster: signal.cluster, action: finished.report.action, outcome: finished.report.outcome });
+      }
       if (capped && result.action === 'would-remove') {
         outcome = `deferred: removal cap of ${policy.caps.perInvocation} per invocation reached; re-checked in ${CAP_DEFERRAL_SECONDS}s`;
         action = 'none';
@@ -153,7 +196,11 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         at: clock(),
         ...(outcome ? { outcome } : {}),
       });
+      if (finished) decision.finishing = redact(finished.report);
       decisions.push({ decision, recordIds });
+      // Half done (S3 refused a batch, the API the final patch): the decision is published, and the records fail so
+      // SQS redelivers them; the redelivery re-verifies and goes on from what the bucket then holds.
+      if (finished?.retryable) fail(recordIds, new Error(`finishing ${finished.report.action}: ${finished.report.outcome}; retried`));
       const attempt = signal.attempt ?? 0;
       if (decision.verdict === 'wait' && attempt < deps.config.requeue.maxAttempts) {
         const waitMs = decision.quietUntil ? Date.parse(decision.quietUntil) - clock().getTime() : 900_000;
@@ -177,26 +224,34 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     }
   }
 
-  // 3. Publish decisions and rejections. A removal must never lose its decision: what the bus refuses is parked
-  //    on the queue; only if that fails too do the records fail (and the decision is in the error log).
-  const entries: { entry: BusEntry; recordIds: Iterable<string> }[] = [
-    ...decisions.map((d) => ({ entry: decisionEntry(d.decision), recordIds: d.recordIds })),
-    ...rejected.map((r) => ({ entry: rejectedEntry(r.detail), recordIds: [r.id] })),
-    ...parked.map((p) => ({ entry: decisionEntry(p.decision), recordIds: [p.id] })),
-  ];
-  try {
-    if (entries.length > 0) await deps.publisher.publish(entries.map((e) => e.entry));
-  } catch (err) {
-    log.error('publishing decisions failed; parking them on the queue', { error: (err as Error).message, count: decisions.length });
-    try {
-      await deps.queue.send(decisions.map((d) => ({ body: pendingDecisionMessage(d.decision), delaySeconds: 30 })));
-    } catch (parkErr) {
-      for (const d of decisions) log.error('decision not delivered', { decision: d.decision });
-      fail(decisions.flatMap((d) => [...d.recordIds]), parkErr as Error);
+  // 2b. Approvals, one at a time: each re-reads its Workflow live and acts at most once (DESIGN.md 4.8).
+  const approvalReports: ApprovalReport[] = [];
+  for (const { id, message } of approvals) {
+    if (!deps.approvals) {
+      fail([id], new Error('an approval arrived but approvals are not available (no slack.app, or its button key unreadable): kept for a redelivery'));
+      log.error('approval arrived, approvals not available', { messageId: id });
+      continue;
     }
-    // Rejections and republished decisions still live in their own records: fail those, SQS retries them.
-    fail([...rejected.map((r) => r.id), ...parked.map((p) => p.id)], err as Error);
+    try {
+      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: deps.approvals, evidence: deps.evidence, clock, log });
+      approvalReports.push(report);
+      metrics.count('Approvals', { outcome: report.outcome, code: report.code });
+    } catch (err) {
+      fail([id], err as Error);
+      log.error('approval failed; kept for a redelivery', { messageId: id, error: (err as Error).message, errorName: (err as Error).name });
+    }
   }
+
+  // 3. Publish decisions and rejections. A removal must never lose its decision: what the bus refuses is parked
+  //    on the queue; only if that fails too do the records fail (redelivery re-judges them).
+  await publishAll(
+    [
+      ...decisions.map((d) => ({ entry: decisionEntry(d.decision), recordIds: d.recordIds, park: d.decision })),
+      ...rejected.map((r) => ({ entry: rejectedEntry(r.detail), recordIds: [r.id] })),
+      ...parked.map((p) => ({ entry: decisionEntry(p.decision), recordIds: [p.id] })),
+    ],
+    { publisher: deps.publisher, queue: deps.queue, log, fail },
+  );
 
   // 4. Schedule re-checks. A lost re-check is not a lost decision: the sweep finds the Workflow again.
   try {
@@ -213,7 +268,51 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     decisions: decisions.map((d) => d.decision),
     rejected: rejected.map((r) => r.detail),
     requeued: requeues.length,
+    approvals: approvalReports,
   };
+}
+
+interface Outgoing {
+  entry: BusEntry;
+  /** The records that fail if this entry can be neither published nor parked. */
+  recordIds: Iterable<string>;
+  /** A decision made in this invocation: parked on the queue when the bus refuses it. */
+  park?: Decision;
+}
+
+/**
+ * Publishes, then deals with exactly the entries the bus did not take (the PublishError's list): those alone
+ * are parked or failed, so a decision already delivered is never parked and delivered again. Rejections and
+ * republished (parked) decisions still live in their own records: failing those makes SQS retry them.
+ */
+async function publishAll(
+  out: Outgoing[],
+  ctx: { publisher: EventPublisher; queue: SignalQueue; log: Log; fail: (ids: Iterable<string>, err: Error) => void },
+): Promise<void> {
+  if (out.length === 0) return;
+  let refused: Outgoing[];
+  let cause: Error;
+  try {
+    await ctx.publisher.publish(out.map((o) => o.entry));
+    return;
+  } catch (err) {
+    cause = err as Error;
+    // Without a list of failed entries nothing says which arrived: treat all as not delivered (a repeat collapses
+    // on its decisionId downstream; a loss would be for good).
+    const failed = err instanceof PublishError ? new Set(err.failed.map((f) => f.entry)) : undefined;
+    refused = failed ? out.filter((o) => failed.has(o.entry)) : out;
+  }
+  const toPark = refused.flatMap((o) => (o.park ? [{ o, decision: o.park }] : []));
+  ctx.log.error('publishing failed for some entries; parking their decisions on the queue', { error: cause.message, refused: refused.length, of: out.length, parking: toPark.length });
+  if (toPark.length > 0) {
+    try {
+      await ctx.queue.send(toPark.map((p) => ({ body: pendingDecisionMessage(p.decision), delaySeconds: 30 })));
+    } catch (parkErr) {
+      for (const p of toPark) ctx.log.error('decision not delivered', { decision: p.decision });
+      ctx.fail(toPark.flatMap((p) => [...p.o.recordIds]), parkErr as Error);
+    }
+  }
+  ctx.fail(refused.filter((o) => !o.park).flatMap((o) => [...o.recordIds]), cause);
 }
 
 function requeue(signal: WorkflowSignal, delaySeconds: number): QueueMessage {

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ARTIFACT_GC_FINALIZER, type JsonPatchOp } from '../domain/assessment.js';
 import { KubeError, type KubeOp, KubeTransientError } from './errors.js';
 import { assertNamespace, assertScope, assertUid, assertWorkflowKey } from './names.js';
-import type { ClusterPort, PodLogOptions, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey, WorkflowMetadata } from './port.js';
+import type { ClusterPort, DeleteTaskOutcome, GcWritePort, PodLogOptions, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey, WorkflowMetadata } from './port.js';
 import { KubeTransport, type TransportOptions } from './transport.js';
 import { isRecord } from '../domain/json.js';
 
@@ -42,7 +42,7 @@ export interface KubeClusterPortOptions extends TransportOptions {
  * The cluster adapter on @kubernetes/client-node 1.x. Reads with get/list and writes only with a JSON patch,
  * which is all the remediator's ClusterRole grants (infra/rbac/clusterrole.yaml).
  */
-export class KubeClusterPort implements ClusterPort {
+export class KubeClusterPort implements ClusterPort, GcWritePort {
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
   private readonly transport: KubeTransport;
@@ -114,13 +114,47 @@ export class KubeClusterPort implements ClusterPort {
     }
   }
 
-  async removeFinalizer(key: WorkflowKey, patch: JsonPatchOp[]): Promise<RemoveOutcome> {
+  removeFinalizer(key: WorkflowKey, patch: JsonPatchOp[]): Promise<RemoveOutcome> {
+    return this.patchWorkflow(key, patch);
+  }
+
+  async deleteGcTask(namespace: string, name: string, uid: string | undefined): Promise<DeleteTaskOutcome> {
+    assertWorkflowKey({ namespace, name });
+    try {
+      await this.transport.call({ verb: 'delete', resource: GC_TASKS_RESOURCE, namespace, name }, (options) =>
+        this.custom.deleteNamespacedCustomObject(
+          // Background: the API answers at once and the garbage collector removes the GC pod (owned by the task).
+          { ...GC_TASKS, namespace, name, propagationPolicy: 'Background', ...(uid ? { body: { preconditions: { uid } } } : {}) },
+          options,
+        ),
+      );
+      return { kind: 'deleted', status: 200 };
+    } catch (err) {
+      if (err instanceof KubeError && err.kind === 'not-found') return { kind: 'gone', status: 404 };
+      if (err instanceof KubeError && err.kind === 'conflict') return { kind: 'replaced', status: 409 };
+      throw err;
+    }
+  }
+
+  async podExists(namespace: string, name: string): Promise<boolean> {
+    assertNamespace(namespace);
+    assertWorkflowKey({ namespace, name });
+    try {
+      await this.transport.callRaw({ verb: 'get', resource: 'pods', namespace, name }, (options) => this.core.readNamespacedPod({ namespace, name }, options));
+      return true;
+    } catch (err) {
+      if (err instanceof KubeError && err.kind === 'not-found') return false;
+      throw err;
+    }
+  }
+
+  async patchWorkflow(key: WorkflowKey, patch: readonly { op: string; path: string; value?: unknown }[]): Promise<RemoveOutcome> {
     const { namespace, name } = assertWorkflowKey(key);
     try {
       // Retrying a PATCH is safe: its `test` ops make a replay of an already-applied patch fail with 422.
       const workflow = await this.transport.call(
         { verb: 'patch', resource: WORKFLOWS_RESOURCE, namespace, name },
-        (options) => this.custom.patchNamespacedCustomObject({ ...WORKFLOWS, namespace, name, body: patch }, options),
+        (options) => this.custom.patchNamespacedCustomObject({ ...WORKFLOWS, namespace, name, body: [...patch] }, options),
         { contentType: PatchStrategy.JsonPatch },
       );
       return { kind: 'patched', status: 200, workflow: asObject(workflow) };

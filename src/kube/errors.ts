@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { parseRetryAfter } from '../retry/retry-after.js';
 
-export type KubeVerb = 'get' | 'list' | 'patch';
+export type KubeVerb = 'get' | 'list' | 'patch' | 'delete';
 
 /** What we asked the API server: used to name the missing permission when the answer is 403. */
 export interface KubeOp {

@@ -65,3 +65,18 @@ export interface ClusterPort extends EvidenceReads {
   candidateMetadata(scope: Scope, opts?: { pageSize?: number }): AsyncIterable<WorkflowMetadata>;
   removeFinalizer(key: WorkflowKey, patch: JsonPatchOp[]): Promise<RemoveOutcome>;
 }
+
+export type DeleteTaskOutcome = { kind: 'deleted'; status: number } | { kind: 'gone'; status: 404 } | { kind: 'replaced'; status: 409 };
+
+/**
+ * What re-arming and completing GC (DESIGN.md 4.6) add to the cluster port: deleting a GC task (the optional
+ * ClusterRole in infra/rbac/finishing/clusterrole.yaml), reading one GC pod, and a guarded status patch.
+ */
+export interface GcWritePort {
+  /** DELETE with a uid precondition, so a task recreated meanwhile under the same name is left alone (409). */
+  deleteGcTask(namespace: string, name: string, uid: string | undefined): Promise<DeleteTaskOutcome>;
+  /** false once GET answers 404. */
+  podExists(namespace: string, name: string): Promise<boolean>;
+  /** A JSON patch whose every change is guarded by `test` ops (checked by the caller before it is sent). */
+  patchWorkflow(key: WorkflowKey, patch: readonly { op: string; path: string; value?: unknown }[]): Promise<RemoveOutcome>;
+}

@@ -8,6 +8,9 @@ import { CONFIG_ENV, CONFIG_SSM_PARAM_ENV, loadConfigFromEnv } from '../config/l
 import { InvalidEventError } from '../domain/alerts.js';
 import type { Log } from '../observability/log.js';
 import { redactString } from '../observability/redact.js';
+import { approvalSettings } from '../approvals/settings.js';
+import type { RemediatorConfig } from '../config/schema.js';
+import type { ButtonSettings } from './buttons.js';
 import { notifyDepsFromEnv, notifySettingsFromConfig } from './config.js';
 import { eventId, parseInbound } from './inbound.js';
 import { type NotifyDeps, notifyEvents } from './notify-decisions.js';
@@ -16,8 +19,33 @@ import { type NotifyDeps, notifyEvents } from './notify-decisions.js';
 export async function notifyDepsFromConfig(env: NodeJS.ProcessEnv, log: Log): Promise<NotifyDeps> {
   const logTo = { log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => log[level](message, data) };
   if (!env[CONFIG_ENV] && !env[CONFIG_SSM_PARAM_ENV]) return notifyDepsFromEnv(env, logTo);
-  const settings = notifySettingsFromConfig(await loadConfigFromEnv(env));
-  return { ...notifyDepsFromEnv({ ...env, ...settings.env }, logTo), argoUiUrl: (c) => settings.argoUiUrl(c) ?? env['ARGO_UI_URL'] };
+  const config = await loadConfigFromEnv(env);
+  const settings = notifySettingsFromConfig(config);
+  const buttons = await buttonSettingsFromConfig(config, { log });
+  return {
+    ...notifyDepsFromEnv({ ...env, ...settings.env }, logTo),
+    argoUiUrl: (c) => settings.argoUiUrl(c) ?? env['ARGO_UI_URL'],
+    ...(buttons ? { buttons } : {}),
+  };
+}
+
+/**
+ * Buttons only with a Slack app (`slack.app`) and its button key; otherwise messages stay as they are. A key that
+ * cannot be read costs the buttons, never the notification.
+ */
+export async function buttonSettingsFromConfig(
+  config: Pick<RemediatorConfig, 'slack'>,
+  o: { getParameter?: (name: string) => Promise<string>; log?: Log } = {},
+): Promise<ButtonSettings | undefined> {
+  let s;
+  try {
+    s = await approvalSettings(config, { ...(o.getParameter ? { getParameter: o.getParameter } : {}), need: { signingSecrets: false, buttonKeys: true } });
+  } catch (err) {
+    o.log?.error('button key unreadable; messages go out without approval buttons', { errorName: (err as Error).name, error: (err as Error).message });
+    return undefined;
+  }
+  if (!s || s.buttonKeys.length === 0) return undefined;
+  return { keys: s.buttonKeys, ttlMs: s.ttlMs, allowed: s.actions };
 }
 
 export class NotifyFailedError extends Error {

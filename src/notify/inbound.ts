@@ -50,5 +50,7 @@ export function eventId(e: RemediatorEvent): string {
       return e.detail.alertId;
     case 'signal-rejected':
       return e.detail.payloadDigest;
+    case 'approval':
+      return e.detail.id;
   }
 }

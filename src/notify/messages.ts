@@ -1,7 +1,8 @@
-import { ARTIFACT_GC_FINALIZER, type Cause, type PendingArtifact } from '../domain/assessment.js';
+import { ARTIFACT_GC_FINALIZER, type Cause, type PendingArtifact, type SuspectedDirectoryOrphan } from '../domain/assessment.js';
 import type { Decision } from '../domain/decision.js';
 import type { SystemicAlert } from '../domain/alerts.js';
 import { explainCause, inspectCommands, narrowPatchCommand } from '../domain/explain.js';
+import { actionButtons, type ButtonSettings } from './buttons.js';
 import { clip, code, codeBlock, esc, fitLines, link } from './mrkdwn.js';
 import { type Block, type Mrkdwn, type SlackMessage, SLACK_LIMITS, checkSlackLimits } from './slack-message.js';
 
@@ -10,6 +11,8 @@ export interface MessageOptions {
    * Base URL of the Argo UI, e.g. https://argo.example.com, or one per cluster; adds a link to each Workflow.
    */
   argoUiUrl?: string | ((cluster: string) => string | undefined) | undefined;
+  /** Approval buttons, when a Slack app is configured; without it messages carry none. */
+  buttons?: ButtonSettings | undefined;
   /** The audit bucket holding evidence bundles, and its region (a console link needs it). */
   evidenceBucket?: string | undefined;
   region?: string | undefined;
@@ -31,6 +34,11 @@ function evidenceBlock(d: Decision, o: MessageOptions): Block[] {
   const sha = d.evidenceSha256 ? `\nmanifest sha256 ${code(d.evidenceSha256)}` : '';
   return [section(`*Evidence bundle* (written before the removal)\n${code(where)}${open}${sha}`)];
 }
+
+/** A digest shows buttons for at most this many Workflows (two blocks each), within Slack's 50 blocks. */
+export const MAX_BUTTON_ROWS = 15;
+/** And within this much of the message's total text (button labels and confirm dialogs count). */
+const BUTTON_ROWS_BUDGET = 4500;
 
 function uiBase(o: MessageOptions, cluster: string): string | undefined {
   return typeof o.argoUiUrl === 'function' ? o.argoUiUrl(cluster) : o.argoUiUrl;
@@ -60,11 +68,32 @@ function workflowLabel(d: Pick<Decision, 'workflow' | 'cluster'>, o: MessageOpti
   return link(workflowUrl(uiBase(o, d.cluster), namespace, name), `${namespace}/${name}`);
 }
 
-function artifactLines(artifacts: readonly PendingArtifact[]): string[] {
+function artifactLines(artifacts: readonly (PendingArtifact | SuspectedDirectoryOrphan)[]): string[] {
   return artifacts.map((a) => {
-    const where = a.location ? ` ${esc(clip(a.location, VALUE_MAX))}` : ' (location unknown)';
+    const where =
+      'neverUploaded' in a && a.neverUploaded ? ' (never uploaded: nothing to delete)'
+      : a.location ? ` ${esc(clip(a.location, VALUE_MAX))}`
+      : 'unresolved' in a && a.unresolved ? ` (location unknown: ${esc(clip(a.unresolved, VALUE_MAX))})`
+      : ' (location unknown)';
     return `• ${code(clip(a.name, 120))} on ${code(clip(a.node, 120))}${where}`;
   });
+}
+
+/** The explanation worded for the cluster's Argo version, as the assessment recorded it. */
+function explain(d: Pick<Decision, 'cause' | 'evidence'>) {
+  return explainCause(d.cause, d.evidence.processedReading ?? 'unknown');
+}
+
+/** argo #14387: GC said these were deleted, yet a directory may be left under `key/`. */
+function directoryOrphanSection(d: Decision): Block[] {
+  const orphans = d.suspectedDirectoryOrphans ?? [];
+  if (orphans.length === 0) return [];
+  return [
+    section(
+      `*Suspected directory orphans (${orphans.length}): \`archive: none\` keys without a trailing \`/\`, reported deleted, may leave \`key/\` behind (argo #14387)*\n` +
+        fitLines(artifactLines(orphans), LIST_BUDGET),
+    ),
+  ];
 }
 
 function evidenceLines(d: Decision): string[] {
@@ -83,6 +112,20 @@ function evidenceLines(d: Decision): string[] {
     }
   }
   return lines;
+}
+
+/** What a finishing action did (README "Finishing GC"): the action, its result, and each object or task it touched. */
+function finishingSection(d: Decision): Block[] {
+  const f = d.finishing;
+  if (!f) return [];
+  const lines = [`${code(f.action)}: ${esc(clip(f.outcome, VALUE_MAX))}`];
+  if (f.rearm) lines.push(`• re-arm attempt ${f.rearm.attempt}; ${f.rearm.tasksDeleted.length} GC task(s) deleted${f.rearm.tasksDeleted.length ? `: ${f.rearm.tasksDeleted.map((t) => code(t)).join(', ')}` : ''}`);
+  for (const o of f.deleted ?? []) lines.push(`• deleted ${code(`s3://${o.bucket}/${o.key}`)} (${o.size} B${o.etag ? `, ETag ${esc(o.etag)}` : ''}${o.deleteMarkerVersionId ? `, delete marker ${code(o.deleteMarkerVersionId)}` : ''})`);
+  if (f.deletedCount !== undefined && f.deletedCount > (f.deleted?.length ?? 0)) lines.push(`• …${f.deletedCount - (f.deleted?.length ?? 0)} more; ${f.deletedCount} objects, ${f.deletedBytes ?? 0} B in all`);
+  for (const o of f.wouldDelete ?? []) lines.push(`• would delete ${code(`s3://${o.bucket}/${o.key}`)} (${o.size} B)`);
+  for (const c of f.checks ?? []) lines.push(`• ${code(`${c.node}/${c.name}`)}: ${esc(c.result)}`);
+  if (f.intentKey) lines.push(`• intent record ${code(f.intentKey)}`);
+  return [section(`*Finishing GC*\n${fitLines(lines, LIST_BUDGET)}`)];
 }
 
 function decisionContext(d: Decision): Block {
@@ -111,7 +154,7 @@ function patchSection(d: Decision, caption: string): Block[] {
 
 /** A Workflow the remediator will not touch by itself: what is wrong, the evidence, and what to do. */
 export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage {
-  const x = explainCause(d.cause);
+  const x = explain(d);
   const blocks: Block[] = [
     header(`:rotating_light: Stuck Argo Workflow: ${x.title}`),
     identityFields(d, o),
@@ -124,6 +167,7 @@ export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage
       section(`*Artifacts still waiting for GC (${d.pendingArtifacts.length})*\n${fitLines(artifactLines(d.pendingArtifacts), LIST_BUDGET)}`),
     );
   }
+  blocks.push(...directoryOrphanSection(d));
   blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
   const inspect = inspectCommands(d);
   if (inspect.length > 0) blocks.push(section(`*Look at the evidence*\n${codeBlock(inspect.join('\n'))}`));
@@ -135,6 +179,9 @@ export function notifyMessage(d: Decision, o: MessageOptions = {}): SlackMessage
         : 'Remove only this finalizer',
     ),
   );
+  blocks.push(...finishingSection(d));
+  const buttons = o.buttons ? actionButtons(d, o.buttons) : undefined;
+  if (buttons) blocks.push(buttons);
   blocks.push(decisionContext(d));
   return finish(`[${d.cluster}] Stuck Argo Workflow ${d.workflow.namespace}/${d.workflow.name}: ${x.title}`, blocks);
 }
@@ -144,20 +191,27 @@ function finalizerIndexRemoved(d: Decision): string {
   return i >= 0 ? ` (index ${i})` : '';
 }
 
-/** Orphans are listed for forced removals; for GC that did succeed they are listed as deleted, not orphaned. */
+/**
+ * Orphans are listed for forced removals; for GC that did succeed, or artifacts verified absent, they are listed
+ * as gone, not orphaned. Never-uploaded artifacts are never orphans: they are counted apart.
+ */
 function artifactsAfterRemoval(d: Decision): Block[] {
   if (d.pendingArtifacts.length === 0) return [];
   const would = d.action !== 'removed';
+  const uploaded = d.pendingArtifacts.filter((a) => !a.neverUploaded);
+  const never = d.pendingArtifacts.length - uploaded.length;
+  const neverLine = never > 0 ? [section(`*Never uploaded (${never})*: no key and no location, nothing was ever stored (argo #13161)`)] : [];
+  if (uploaded.length === 0) return neverLine;
   const title =
-    d.cause === 'gc-succeeded-unrecouped'
-      ? `Artifacts the GC task reports as deleted (${d.pendingArtifacts.length})`
-      : `Orphaned artifacts: ${would ? 'would be left' : 'left'} in storage, nothing in Argo will delete them (${d.pendingArtifacts.length})`;
-  return [section(`*${title}*\n${fitLines(artifactLines(d.pendingArtifacts), LIST_BUDGET)}`)];
+    d.cause === 'gc-succeeded-unrecouped' ? `Artifacts the GC task reports as deleted (${uploaded.length})`
+    : d.cause === 'artifacts-verified-absent' ? `Artifacts verified absent from their buckets (${uploaded.length})`
+    : `Orphaned artifacts: ${would ? 'would be left' : 'left'} in storage, nothing in Argo will delete them (${uploaded.length})`;
+  return [section(`*${title}*\n${fitLines(artifactLines(uploaded), LIST_BUDGET)}`), ...neverLine];
 }
 
 /** The remediator removed (or, in dry run, would remove) the finalizer and the operator should know. */
 export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessage {
-  const x = explainCause(d.cause);
+  const x = explain(d);
   // Not removed: a dry run (would-remove) or a notify-only namespace (notified), where a human decides.
   const would = d.action !== 'removed';
   const heading = d.action === 'notified' ? ':raising_hand: Safe to remove (notify-only)' : ':mag: Would remove (dry run)';
@@ -173,10 +227,11 @@ export function removalMessage(d: Decision, o: MessageOptions = {}): SlackMessag
     section(what),
   ];
   if (reasons.length > 0) blocks.push(section(`*Reasons*\n${fitLines(reasons, LIST_BUDGET)}`));
-  blocks.push(...artifactsAfterRemoval(d));
+  blocks.push(...artifactsAfterRemoval(d), ...directoryOrphanSection(d));
   blocks.push(section(`*Next step*\n${esc(x.nextStep)}`));
   if (would) blocks.push(...patchSection(d, 'To do it by hand now'));
   blocks.push(...evidenceBlock(d, o));
+  blocks.push(...finishingSection(d));
   blocks.push(decisionContext(d));
   const verb = would ? 'Would remove' : 'Removed';
   return finish(`[${d.cluster}] ${verb} the artifact-GC finalizer of ${d.workflow.namespace}/${d.workflow.name}: ${x.title}`, blocks);
@@ -215,7 +270,7 @@ export function systemicAlertMessage(a: SystemicAlert, o: MessageOptions = {}): 
 export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): SlackMessage {
   const first = ds[0];
   if (!first) throw new Error('digestMessage needs at least one decision');
-  const x = explainCause(first.cause);
+  const x = explain(first);
   const counts = new Map<string, number>();
   for (const d of ds) counts.set(d.action, (counts.get(d.action) ?? 0) + 1);
   const pending = ds.reduce((n, d) => n + d.pendingArtifacts.length, 0);
@@ -246,8 +301,31 @@ export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): 
       ...patchSection(sample, `Narrow patch for ${sample.workflow.namespace}/${sample.workflow.name} (the index and uid differ per Workflow)`),
     );
   }
+  blocks.push(...digestButtons(ds, o));
   blocks.push(context(`${ds.length} decisions · first ${code(first.decisionId)} · ${esc(first.at)}`));
   return finish(`[${first.cluster}] ${ds.length} Argo Workflows: ${x.title}`, blocks);
+}
+
+/** One line naming the Workflow, then its buttons, for the first MAX_BUTTON_ROWS Workflows that have any. */
+function digestButtons(ds: readonly Decision[], o: MessageOptions): Block[] {
+  if (!o.buttons) return [];
+  const rows = ds.flatMap((d) => {
+    const b = actionButtons(d, o.buttons!);
+    return b ? [[d, b] as const] : [];
+  });
+  const out: Block[] = [];
+  let used = 0;
+  let shown = 0;
+  for (const [d, b] of rows.slice(0, MAX_BUTTON_ROWS)) {
+    const label = section(`${workflowLabel(d, o)} · ${d.pendingArtifacts.length} artifact(s)`);
+    const cost = (label.type === 'section' ? (label.text?.text.length ?? 0) : 0) + b.elements.reduce((n, e) => n + e.text.text.length + (e.confirm ? e.confirm.title.text.length + e.confirm.text.text.length + e.confirm.confirm.text.length + e.confirm.deny.text.length : 0), 0);
+    if (used + cost > BUTTON_ROWS_BUDGET) break;
+    used += cost;
+    shown += 1;
+    out.push(label, b);
+  }
+  if (rows.length > shown) out.push(context(`Buttons for the first ${shown} of ${rows.length} Workflows; the others are listed above without them`));
+  return out;
 }
 
 /**
@@ -256,6 +334,8 @@ export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): 
  * Never wait or ignore, never a quiet removal.
  */
 export function shouldNotify(d: Decision): boolean {
+  // Whatever the verdict after it, a finishing action that changed something is reported.
+  if (d.finishing?.applied) return true;
   if (d.verdict === 'wait' || d.verdict === 'ignore') return false;
   if (d.action === 'notified') return true;
   if (d.verdict === 'notify') return false;
@@ -278,7 +358,7 @@ export function groupForSlack(ds: readonly Decision[]): Decision[][] {
 /** The message for one group: the detailed form for a single Workflow, the digest for more. */
 export function groupMessage(group: readonly Decision[], o: MessageOptions = {}): SlackMessage {
   const [only] = group;
-  if (group.length === 1 && only) return only.verdict === 'notify' ? notifyMessage(only, o) : removalMessage(only, o);
+  if (group.length === 1 && only) return only.verdict === 'notify' || (only.finishing && only.action === 'none') ? notifyMessage(only, o) : removalMessage(only, o);
   return digestMessage(group, o);
 }
 

@@ -8,8 +8,13 @@ export type PlainText = { type: 'plain_text'; text: string; emoji?: boolean };
 export type Mrkdwn = { type: 'mrkdwn'; text: string };
 export type TextObject = PlainText | Mrkdwn;
 
+/** A confirmation dialog (https://api.slack.com/reference/block-kit/composition-objects#confirm). */
+export type Confirm = { title: PlainText; text: PlainText; confirm: PlainText; deny: PlainText; style?: 'danger' | 'primary' };
+export type Button = { type: 'button'; text: PlainText; action_id: string; value: string; style?: 'danger' | 'primary'; confirm?: Confirm };
+
 export type Block =
   | { type: 'header'; text: PlainText }
+  | { type: 'actions'; block_id?: string; elements: Button[] }
   | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[] }
   | { type: 'context'; elements: TextObject[] }
   | { type: 'divider' };
@@ -18,6 +23,8 @@ export interface SlackMessage {
   /** Notification and screen-reader fallback; Slack shows it where blocks cannot be rendered. */
   text: string;
   blocks: Block[];
+  /** Only for a click's response_url: replace the message the button was in. */
+  replace_original?: boolean;
 }
 
 export const SLACK_LIMITS = {
@@ -30,6 +37,14 @@ export const SLACK_LIMITS = {
   contextText: 2000,
   /** Our own bound for the fallback: it is a one-line summary, not a second copy of the message. */
   fallbackText: 3000,
+  actionsElements: 25,
+  blockId: 255,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
   /** msg_blocks_too_long has been seen near 13k characters with every block in bounds; stay well below. */
   totalText: 12_000,
 } as const;
@@ -72,6 +87,31 @@ export function checkSlackLimits(payload: SlackMessage): string[] {
         }
         block.elements.forEach((e, j) => count(`${at} element ${j}`, e.text, L.contextText));
         break;
+      case 'actions': {
+        if (block.elements.length === 0 || block.elements.length > L.actionsElements) {
+          problems.push(`${at}: ${block.elements.length} elements (1..${L.actionsElements})`);
+        }
+        if (block.block_id !== undefined && (block.block_id.length === 0 || block.block_id.length > L.blockId)) problems.push(`${at}: block_id length`);
+        const ids = new Set<string>();
+        block.elements.forEach((e, j) => {
+          const el = `${at} element ${j}`;
+          if (e.type !== 'button') problems.push(`${el}: unsupported element`);
+          if (e.text?.type !== 'plain_text') problems.push(`${el}: button text must be plain_text`);
+          count(el, e.text?.text, L.buttonText);
+          if (typeof e.action_id !== 'string' || e.action_id.length === 0 || e.action_id.length > L.actionId) problems.push(`${el}: action_id length`);
+          else if (ids.has(e.action_id)) problems.push(`${el}: duplicate action_id ${e.action_id}`);
+          else ids.add(e.action_id);
+          if (typeof e.value !== 'string' || e.value.length === 0 || e.value.length > L.buttonValue) problems.push(`${el}: value length (max ${L.buttonValue})`);
+          if (e.confirm) {
+            const c = e.confirm;
+            for (const [part, max] of [['title', L.confirmTitle], ['text', L.confirmText], ['confirm', L.confirmButton], ['deny', L.confirmButton]] as const) {
+              if (c[part]?.type !== 'plain_text') problems.push(`${el} confirm ${part}: must be plain_text`);
+              count(`${el} confirm ${part}`, c[part]?.text, max);
+            }
+          }
+        });
+        break;
+      }
       case 'divider':
         break;
       default:

@@ -36,6 +36,8 @@ export interface ReconcileOptions {
   now: () => Date;
   quietPeriodMs: number;
   act: Act;
+  /** The cluster's configured Argo version (reasons only). */
+  argoVersion?: string | undefined;
   /** Required with `act: 'apply'` (invariant 9: no destructive action without its evidence and intent). */
   beforeAct?: BeforeAct;
 }
@@ -132,7 +134,7 @@ interface Read {
 async function read(port: ClusterPort, key: WorkflowKey, opts: ReconcileOptions): Promise<Read | null> {
   const raw = await port.snapshot(key, { needs: evidenceNeeded });
   if (!raw) return null;
-  return { raw, assessment: assessRaw(raw, { now: opts.now(), quietPeriodMs: opts.quietPeriodMs }), digest: snapshotDigest(raw) };
+  return { raw, assessment: assessRaw(raw, { now: opts.now(), quietPeriodMs: opts.quietPeriodMs, argoVersion: opts.argoVersion }), digest: snapshotDigest(raw) };
 }
 
 function resultOf(read: Read): Omit<ReconcileResult, 'action' | 'outcome'> {

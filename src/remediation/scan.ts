@@ -10,6 +10,8 @@ export interface ScanOptions {
   maxRemovals: number;
   quietPeriodMs: number;
   now: () => Date;
+  /** The cluster's configured Argo version (reasons only). */
+  argoVersion?: string | undefined;
   pageSize?: number;
   /** Called after each Workflow is assessed, with the running count. */
   onProgress?: (scanned: number) => void;
@@ -98,10 +100,10 @@ export async function scanCluster(port: ClusterPort, opts: ScanOptions): Promise
 async function reconcileOne(
   port: ClusterPort,
   key: WorkflowKey,
-  opts: Pick<ScanOptions, 'now' | 'quietPeriodMs' | 'beforeAct'> & { act: 'apply' | 'dry-run' },
+  opts: Pick<ScanOptions, 'now' | 'quietPeriodMs' | 'beforeAct' | 'argoVersion'> & { act: 'apply' | 'dry-run' },
 ): Promise<ReconcileResult> {
   try {
-    return await reconcile(port, key, { now: opts.now, quietPeriodMs: opts.quietPeriodMs, act: opts.act, ...(opts.beforeAct ? { beforeAct: opts.beforeAct } : {}) });
+    return await reconcile(port, key, { now: opts.now, quietPeriodMs: opts.quietPeriodMs, act: opts.act, argoVersion: opts.argoVersion, ...(opts.beforeAct ? { beforeAct: opts.beforeAct } : {}) });
   } catch (err) {
     // One unreadable or contested Workflow must not hide the others; cluster-wide failures still abort.
     if (err instanceof ReconcileConflictError) return { ...err.result, action: 'none', outcome: err.outcome };

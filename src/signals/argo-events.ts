@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseBoundedJson } from './bounded-json.js';
+import { fromEnhancedEvent } from './enhanced-event.js';
 import { classifyObject, WORKFLOW_GROUP, WORKFLOW_RESOURCE } from './object-kind.js';
 import { quote, SignalRejected } from './rejected.js';
 import { describeJson, type Outcome } from './result.js';
@@ -36,6 +37,20 @@ const ResourceBody = z.looseObject({
 });
 
 /**
+ * A DELETE the informer only learnt of from a relist: client-go hands over `cache.DeletedFinalStateUnknown`,
+ * which json.Marshal writes as `{"Key": "ns/name", "Obj": {...the object...}}` (argo-events
+ * pkg/eventsources/sources/resource/start.go 215-221 and 139; only without a filter, 291-296).
+ */
+function isTombstone(body: unknown): body is { Key: unknown; Obj: Record<string, unknown> } {
+  return isRecord(body) && Object.hasOwn(body, 'Key') && isRecord(body['Obj']) && !Object.hasOwn(body, 'metadata');
+}
+
+/** A core v1 Event (an EventSource watching `events`): its involvedObject is what it is about. */
+function isCoreEvent(body: unknown): body is Record<string, unknown> {
+  return isRecord(body) && body['kind'] === 'Event' && (body['apiVersion'] === 'v1' || body['apiVersion'] === undefined) && isRecord(body['involvedObject']);
+}
+
+/**
  * The whole event as a Sensor passes it when its payload `src` has no `dataKey`: `{context, data}`, with
  * `data` base64 because `Event.Data` is `[]byte`.
  */
@@ -62,7 +77,13 @@ export function isArgoEventsEvent(input: Record<string, unknown>): boolean {
 
 export function fromResourceEventData(input: unknown, ctx: SignalContext): Outcome {
   const data = parseOrReject(ResourceEventData, input, 'Argo Events resource event');
-  const rawBody = typeof data.body === 'string' ? parseBoundedJson(data.body, 'Argo Events resource event body') : data.body;
+  let rawBody = typeof data.body === 'string' ? parseBoundedJson(data.body, 'Argo Events resource event body', ctx.carrier) : data.body;
+  if (isTombstone(rawBody)) rawBody = rawBody.Obj;
+  const cluster = blank(data.metadata?.['clusterName']) ?? blank(data.clusterName);
+  if (isCoreEvent(rawBody)) {
+    // The Event is about its involvedObject, read as the exporter's is; the cluster still comes from the EventSource.
+    return fromEnhancedEvent({ ...rawBody, clusterName: cluster ?? null }, 'argo-events', ctx, 'Argo Events Event involvedObject');
+  }
   const body = parseOrReject(ResourceBody, rawBody, 'Argo Events resource event body');
   const kind = blank(body.kind);
   const group = blank(data.group);
@@ -77,12 +98,11 @@ export function fromResourceEventData(input: unknown, ctx: SignalContext): Outco
     const fallbackApiVersion = version === undefined ? undefined : group === undefined ? version : `${group}/${version}`;
     const verdict = classifyObject('Argo Events body', { apiVersion: blank(body.apiVersion) ?? fallbackApiVersion, kind });
     if ('ignored' in verdict) return { ignored: verdict.ignored };
-    if ('rejected' in verdict) throw new SignalRejected(verdict.rejected);
   }
   const signal = toSignal(
     'Argo Events body metadata',
     {
-      cluster: blank(data.metadata?.['clusterName']) ?? blank(data.clusterName),
+      cluster,
       namespace: blank(body.metadata.namespace),
       name: blank(body.metadata.name),
       uid: blank(body.metadata.uid),
@@ -96,7 +116,7 @@ export function fromResourceEventData(input: unknown, ctx: SignalContext): Outco
 }
 
 /** The ResourceEventData inside a whole event, decoded from base64 (or JSON text) when it is a string. */
-export function argoEventsData(input: Record<string, unknown>): unknown {
+export function argoEventsData(input: Record<string, unknown>, ctx: SignalContext): unknown {
   let type: string | undefined;
   let raw: unknown;
   if (Object.hasOwn(input, 'context')) {
@@ -106,7 +126,7 @@ export function argoEventsData(input: Record<string, unknown>): unknown {
     const event = parseOrReject(ArgoEventsCloudEvent, input, 'Argo Events CloudEvent');
     [type, raw] = [blank(event.type), event.data_base64 ?? event.data];
   }
-  const data = decode(raw);
+  const data = decode(raw, ctx);
   if (!isRecord(data) || !isResourceEventData(data)) {
     throw new SignalRejected(
       `Argo Events event${type === undefined ? '' : ` of type ${quote(type, 40)}`} carries no resource event data (expected data.type ADD, UPDATE or DELETE, and data.body)`,
@@ -115,14 +135,28 @@ export function argoEventsData(input: Record<string, unknown>): unknown {
   return data;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Standard base64 with padding, checked in one pass: a regular expression with a repeated group
+ * overflows the engine's backtracking stack on a few MB (a 6 MB whole event, `npm run bench`).
+ */
+function isBase64(text: string): boolean {
+  if (text.length === 0 || text.length % 4 !== 0) return false;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  for (let i = 0; i < text.length - padding; i++) {
+    const c = text.charCodeAt(i);
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+    if (!ok) return false;
+  }
+  return true;
+}
 
-function decode(raw: unknown): unknown {
+/** Base64 (`data_base64`, or a Sensor's `[]byte` data) or JSON text, held to the limit of the transport that carried it. */
+function decode(raw: unknown, ctx: SignalContext): unknown {
   if (isRecord(raw)) return raw;
   if (typeof raw !== 'string') throw new SignalRejected(`Argo Events event data is ${describeJson(raw)}, expected an object or base64 JSON`);
   const compact = raw.replace(/\s+/g, '');
-  if (compact !== '' && BASE64.test(compact)) {
-    return parseBoundedJson(Buffer.from(compact, 'base64').toString('utf8'), 'Argo Events event data (base64-decoded)');
+  if (isBase64(compact)) {
+    return parseBoundedJson(Buffer.from(compact, 'base64').toString('utf8'), 'Argo Events event data (base64-decoded)', ctx.carrier);
   }
-  return parseBoundedJson(raw, 'Argo Events event data');
+  return parseBoundedJson(raw, 'Argo Events event data', ctx.carrier);
 }

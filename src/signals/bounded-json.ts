@@ -1,29 +1,20 @@
+import { LAMBDA_INVOCATION, MAX_JSON_DEPTH, tooLarge, type Transport } from './limits.js';
 import { SignalRejected } from './rejected.js';
 
-/** EventBridge entries and default SQS messages are capped at 256 KiB; nothing legitimate is larger. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
-/** An EnhancedEvent nests 4 deep and a Workflow body about 20; deeper input is hostile or broken. */
-export const MAX_JSON_DEPTH = 64;
-
-export interface JsonLimits {
-  maxBytes?: number;
-  maxDepth?: number;
-}
-
 /**
- * JSON.parse with the size and nesting limits checked first, so a hostile payload costs one linear scan
- * and never a deep recursion or a large allocation in a consumer. `what` names the text in the reason.
+ * JSON.parse with the carrier's size limit and the nesting limit checked first, so a hostile payload costs
+ * one linear scan and never a deep recursion or a large allocation in a consumer. `what` names the text in
+ * the reason; `carrier` is the transport that brought it (limits.ts), the largest by default.
  */
-export function parseBoundedJson(text: string, what = 'input', limits: JsonLimits = {}): unknown {
-  const maxBytes = limits.maxBytes ?? MAX_PAYLOAD_BYTES;
-  const maxDepth = limits.maxDepth ?? MAX_JSON_DEPTH;
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-    throw new SignalRejected(`${what} is larger than ${formatBytes(maxBytes)}`);
+export function parseBoundedJson(text: string, what = 'input', carrier: Transport = LAMBDA_INVOCATION): unknown {
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit: count bytes only when the length alone does not decide.
+  if (text.length > carrier.maxBytes || (text.length * 3 > carrier.maxBytes && Buffer.byteLength(text, 'utf8') > carrier.maxBytes)) {
+    throw tooLarge(what, Buffer.byteLength(text, 'utf8'), carrier);
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new SignalRejected(`${what} is empty, expected a JSON object`);
-  const depth = maxNesting(body, maxDepth);
-  if (depth > maxDepth) throw new SignalRejected(`${what} nests deeper than ${maxDepth} levels`);
+  const depth = maxNesting(body, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) throw new SignalRejected(`${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(body);
   } catch (err) {
@@ -55,8 +46,4 @@ function maxNesting(text: string, stopAbove: number): number {
     }
   }
   return deepest;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }

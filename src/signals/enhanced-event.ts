@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Labels } from './labels.js';
 import { classifyObject } from './object-kind.js';
-import { quote, SignalRejected } from './rejected.js';
+import { quote } from './rejected.js';
 import type { Outcome } from './result.js';
 import type { SignalSource } from './signal.js';
 import { blank, type SignalContext, toSignal } from './workflow-ref.js';
@@ -33,8 +33,8 @@ export const EnhancedEvent = z.looseObject({
 });
 export type EnhancedEvent = z.infer<typeof EnhancedEvent>;
 
-export function fromEnhancedEvent(input: unknown, source: SignalSource, ctx: SignalContext): Outcome {
-  const event = parseOrReject(EnhancedEvent, input, 'EnhancedEvent');
+export function fromEnhancedEvent(input: unknown, source: SignalSource, ctx: SignalContext, subject = 'involvedObject'): Outcome {
+  const event = parseOrReject(EnhancedEvent, input, subject === 'involvedObject' ? 'EnhancedEvent' : subject);
   const object = event.involvedObject;
   const kind = blank(object.kind);
   if (kind === undefined && blank(object.name) === undefined && blank(object.uid) === undefined) {
@@ -44,11 +44,10 @@ export function fromEnhancedEvent(input: unknown, source: SignalSource, ctx: Sig
       ignored: `involvedObject is empty (event ${quote(blank(event.metadata?.name) ?? '')}): the exporter could not look the object up, so its kind is unknown`,
     };
   }
-  const verdict = classifyObject('involvedObject', { apiVersion: blank(object.apiVersion), kind, labels: object.labels });
+  const verdict = classifyObject(subject, { apiVersion: blank(object.apiVersion), kind, labels: object.labels });
   if ('ignored' in verdict) return { ignored: verdict.ignored };
-  if ('rejected' in verdict) throw new SignalRejected(verdict.rejected);
   const signal = toSignal(
-    'involvedObject',
+    subject,
     {
       cluster: blank(event.clusterName),
       // The recorder creates an event in its object's namespace, so the event's namespace stands in for

@@ -1,8 +1,10 @@
 // The inbound-signal API, in one import for the Lambda adapters and the CLI.
-export { normalize, normalizeText, type NormalizeContext, type NormalizeResult } from './normalize.js';
+export { normalize, normalizeParsed, normalizeText, type NormalizeContext, type NormalizeResult } from './normalize.js';
+export { judge, judgeRecord, judgeText, type InboundRecord, type Judgement, type RecordJudgement } from './judge.js';
 export { SignalRejected } from './rejected.js';
 export { dedupe } from './dedupe.js';
-export { MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES, parseBoundedJson } from './bounded-json.js';
+export { parseBoundedJson } from './bounded-json.js';
+export { EVENTBRIDGE_EVENT, LAMBDA_INVOCATION, MAX_JSON_DEPTH, SNS_MESSAGE, SQS_MESSAGE, TRANSPORTS, type Transport } from './limits.js';
 export { buildSweepMessage, SWEEP_MESSAGE_KIND, SweepMessage } from './sweep-message.js';
 export { buildRequeueMessage, REQUEUE_MESSAGE_KIND, RequeueMessage } from './requeue-message.js';
 export { buildForwardedMessage, FORWARDED_MESSAGE_KIND, ForwardedMessage } from './forwarded-message.js';

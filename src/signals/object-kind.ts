@@ -6,7 +6,7 @@ export const WORKFLOW_RESOURCE = 'workflows';
 const GC_COMPONENT_LABEL = 'workflows.argoproj.io/component';
 const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
 
-export type KindVerdict = { workflow: true } | { workflow: false; ignored: string } | { workflow: false; rejected: string };
+export type KindVerdict = { workflow: true } | { workflow: false; ignored: string };
 
 export interface ObjectType {
   /** `group/version`, or `version` alone for the core group; absent when the payload does not carry it. */
@@ -33,13 +33,9 @@ export function classifyObject(subject: string, type: ObjectType): KindVerdict {
     const shown = group === undefined ? kind : `${group === '' ? 'core' : group}/${kind}`;
     return { workflow: false, ignored: `${subject} is ${shown}, not a Workflow${gcPodNote(kind, group, type.labels)}` };
   }
-  if (group === undefined) {
-    return {
-      workflow: false,
-      rejected: `${subject} is a Workflow without apiVersion, so its API group cannot be checked (add apiVersion to the forwarded payload)`,
-    };
-  }
-  if (group !== WORKFLOW_GROUP) {
+  // A Workflow named without apiVersion (the exporter README's layouts carry the kind only) is taken as
+  // argoproj.io: evaluate reads it from that group, and a 404 there is "gone", never a patch.
+  if (group !== undefined && group !== WORKFLOW_GROUP) {
     return { workflow: false, ignored: `${subject} is ${group === '' ? 'core' : group}/Workflow, not an ${WORKFLOW_GROUP} Workflow` };
   }
   return { workflow: true };

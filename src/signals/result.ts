@@ -1,3 +1,4 @@
+import type { Transport } from './limits.js';
 import type { WorkflowSignal } from './signal.js';
 
 /** What a payload yields: Workflow references, and why any part of it yields none. */
@@ -15,7 +16,8 @@ export type Outcome = { signal: WorkflowSignal } | { ignored: string };
  */
 export interface Unwrapped {
   via?: 'eventbridge';
-  items: { where: string; payload: unknown }[];
+  /** `carrier`: the transport each item travelled in, which holds any JSON text inside it to its limit. */
+  items: { where: string; payload: unknown; carrier?: Transport }[];
 }
 
 /** "a JSON array", "a JSON string"...: for reasons about a value that is not the object expected. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseBoundedJson } from './bounded-json.js';
+import { SQS_MESSAGE } from './limits.js';
 import { quote } from './rejected.js';
 import { type Unwrapped } from './result.js';
 import { isRecord } from '../domain/json.js';
@@ -33,10 +34,10 @@ export function unwrapSqsRecord(input: unknown): Unwrapped {
   return { items: [recordBody(input, '')] };
 }
 
-function recordBody(input: unknown, fallbackLabel: string): { where: string; payload: unknown } {
+function recordBody(input: unknown, fallbackLabel: string): Unwrapped['items'][number] {
   const id = isRecord(input) && typeof input['messageId'] === 'string' ? quote(input['messageId'], 64) : fallbackLabel;
   const record = `SQS record${id === '' ? '' : ` ${id}`}`;
   const { body } = parseOrReject(SqsRecord, input, record);
   const where = `${record} body`;
-  return { where, payload: typeof body === 'string' ? parseBoundedJson(body, where) : body };
+  return { where, payload: typeof body === 'string' ? parseBoundedJson(body, where, SQS_MESSAGE) : body, carrier: SQS_MESSAGE };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Labels } from './labels.js';
 import { classifyObject } from './object-kind.js';
-import { SignalRejected } from './rejected.js';
+import { isRecord } from '../domain/json.js';
 import type { Outcome } from './result.js';
 import type { SignalSource } from './signal.js';
 import { blank, type SignalContext, toSignal } from './workflow-ref.js';
@@ -44,17 +44,16 @@ export const TemplatedLayout = z.looseObject({
 });
 export type TemplatedLayout = z.infer<typeof TemplatedLayout>;
 
-export function fromTemplatedLayout(input: unknown, source: SignalSource, ctx: SignalContext): Outcome {
-  const layout = parseOrReject(TemplatedLayout, input, 'templated layout');
-  const verdict = classifyObject('templated layout object', {
+export function fromTemplatedLayout(input: unknown, source: SignalSource, ctx: SignalContext, subject = 'templated layout'): Outcome {
+  const layout = parseOrReject(TemplatedLayout, input, subject);
+  const verdict = classifyObject(`${subject} object`, {
     apiVersion: blank(layout.apiVersion),
     kind: blank(layout.kind),
     labels: layout.labels,
   });
   if ('ignored' in verdict) return { ignored: verdict.ignored };
-  if ('rejected' in verdict) throw new SignalRejected(verdict.rejected);
   const signal = toSignal(
-    'templated layout object',
+    `${subject} object`,
     {
       cluster: blank(layout.clusterName),
       namespace: blank(layout.namespace),
@@ -67,4 +66,20 @@ export function fromTemplatedLayout(input: unknown, source: SignalSource, ctx: S
     ctx,
   );
   return { signal };
+}
+
+/**
+ * The exporter README's own example layout (kubernetes-event-exporter README.md 400-417): the event's fields
+ * nested under `details` (kind, name, `namespace` from `.Namespace`, `labels` from `toJson`), next to
+ * `region`, `eventType` and `createdAt`; no apiVersion, uid or clusterName. Fields under `details` win over
+ * the outer ones, which may carry what the user added (a `clusterName`).
+ */
+export function isNestedLayout(input: Record<string, unknown>): boolean {
+  const details = input['details'];
+  return isRecord(details) && typeof details['kind'] === 'string' && Object.hasOwn(details, 'name');
+}
+
+export function fromNestedLayout(input: Record<string, unknown>, source: SignalSource, ctx: SignalContext): Outcome {
+  const { details, ...outer } = input;
+  return fromTemplatedLayout({ ...outer, ...(details as Record<string, unknown>) }, source, ctx, 'templated layout details');
 }

@@ -1,4 +1,5 @@
 import { type SignalSource, WorkflowSignal } from './signal.js';
+import type { Transport } from './limits.js';
 import { quote, SignalRejected } from './rejected.js';
 
 /** What a shape converter extracted about the object; blank values already dropped. */
@@ -14,6 +15,8 @@ export interface ExtractedRef {
 export interface SignalContext {
   /** Used when the payload carries no cluster name (Argo Events, the opsgenie exporter, a blank `clusterName`). */
   defaultCluster: string;
+  /** The transport that delivered the input: JSON text inside it is held to its limit (limits.ts). Default: a synchronous Lambda invocation. */
+  carrier?: Transport;
 }
 
 const MAX_REASON = 256;

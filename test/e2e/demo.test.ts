@@ -25,7 +25,14 @@ describe('demo (npm start)', () => {
     const r = spawnSync(process.execPath, ['bin/argo-finalizer-remediator.mjs', 'demo', '-o', 'json', '--out', out], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc).sort()).toEqual(['auditDir', 'decisions', 'slackMessages']);
+    expect(Object.keys(doc).sort()).toEqual(['approvals', 'auditDir', 'decisions', 'slackMessages']);
+    // One click approved and acted on, one refused because the Workflow changed, one forged and refused.
+    expect(doc.approvals.map((a: { action: string; http: { status: number }; outcome: string }) => [a.action, a.http.status, a.outcome])).toEqual([
+      ['remove', 200, 'acted'],
+      ['rearm', 200, 'not-done'],
+      ['deny', 401, 'refused'],
+    ]);
+    expect(doc.approvals[1].reason).toContain('Not done: the Workflow changed since the message (now: gc-running)');
     expect(doc.decisions.map((d: unknown) => Decision.parse(d))).toHaveLength(10);
     expect(doc.auditDir).toBe(join(out, 'audit'));
     expect(doc.slackMessages).toBe(4);

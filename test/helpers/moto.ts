@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer as createHttpServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll } from 'vitest';
@@ -55,6 +55,8 @@ interface FaultBase {
   path?: RegExp;
   /** Matching calls this fault answers before it is used up; default: all. */
   times?: number;
+  /** Let this many matching calls through to moto first (a failure half way through a run of calls). */
+  after?: number;
 }
 /** The whole call fails with an AWS error (JSON `__type` for JSON protocols, an `<Error>` document for S3). */
 export interface RequestFault extends FaultBase {
@@ -65,11 +67,11 @@ export interface EntryFault extends FaultBase {
   operation: 'AWSEvents.PutEvents' | 'AmazonSQS.SendMessageBatch';
   failEntries: { pick: (entry: Record<string, unknown>, index: number) => boolean; code: string; message: string; senderFault?: boolean };
 }
-/** The call is never answered (a stalled connection): only the client's own timeout ends it. */
-export interface StallFault extends FaultBase {
-  stall: true;
+/** The call is never answered: the client's own timeout decides. */
+export interface HangFault extends FaultBase {
+  hang: true;
 }
-export type AwsFault = RequestFault | EntryFault | StallFault;
+export type AwsFault = RequestFault | EntryFault | HangFault;
 
 const REGION = 'us-east-1';
 
@@ -116,10 +118,16 @@ interface Upstream {
   body: Buffer;
 }
 
+function withoutFraming(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const { 'transfer-encoding': _te, 'content-length': _cl, ...rest } = headers;
+  return rest;
+}
+
 function forward(target: URL, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Upstream> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: target.hostname, port: target.port, method, path, headers: { ...headers, 'content-length': String(body.length) } },
+      // The body is buffered whole: it goes on with its length, never chunked.
+      { host: target.hostname, port: target.port, method, path, headers: { ...withoutFraming(headers), 'content-length': String(body.length) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -172,6 +180,7 @@ async function failSomeEntries(fault: EntryFault, call: AwsCall, send: (body: Bu
 
 async function startProxy(target: string, calls: AwsCall[], faults: AwsFault[]): Promise<{ endpoint: string; server: Server }> {
   const upstream = new URL(target);
+  const hanging = new Set<ServerResponse>();
   const server = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -181,18 +190,24 @@ async function startProxy(target: string, calls: AwsCall[], faults: AwsFault[]):
       const path = req.url ?? '/';
       const call: AwsCall = { operation: operationOf(req.headers, method), method, path, headers: req.headers, body: raw.toString('utf8') };
       calls.push(call);
-      const at = faults.findIndex((f) => f.operation === call.operation && (!f.path || f.path.test(path)));
+      const at = faults.findIndex((f) => f.operation === call.operation && (!f.path || f.path.test(path)) && (f.after === undefined || f.after-- <= 0));
       const fault = at >= 0 ? faults[at] : undefined;
       if (fault) {
         fault.times = (fault.times ?? Infinity) - 1;
         if (fault.times <= 0) faults.splice(at, 1);
       }
-      if (fault && 'stall' in fault) return;
+      if (fault && 'hang' in fault) {
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return;
+      }
       const send = (body: Buffer) => forward(upstream, method, path, req.headers, body);
       const answer = !fault ? send(raw) : 'error' in fault ? Promise.resolve(errorResponse(call, fault.error)) : failSomeEntries(fault, call, send);
       answer.then(
         (out) => {
-          res.writeHead(out.status, { ...out.headers, 'content-length': String(out.body.length) });
+          // A HEAD answer has no body but says how long the object is: keep moto's Content-Length for it.
+          const length = method === 'HEAD' && out.headers['content-length'] !== undefined ? out.headers['content-length'] : String(out.body.length);
+          res.writeHead(out.status, { ...out.headers, 'content-length': length });
           res.end(out.body);
         },
         (err: unknown) => {
@@ -205,6 +220,9 @@ async function startProxy(target: string, calls: AwsCall[], faults: AwsFault[]):
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  server.on('close', () => {
+    for (const res of hanging) res.destroy();
+  });
   return { endpoint: `http://127.0.0.1:${port}`, server };
 }
 

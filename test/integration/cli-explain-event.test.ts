@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { WorkflowSignal } from '../../src/signals/signal.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,12 +33,18 @@ function cli(args: string[], stdin?: string | Buffer): Promise<Run> {
   });
 }
 
-async function json(args: string[], stdin?: string): Promise<{ signals: WorkflowSignal[]; ignored: { reason: string }[] }> {
+interface Explained {
+  signals: WorkflowSignal[];
+  ignored: { reason: string }[];
+  rejected: { messageId: string; reason: string }[];
+}
+
+async function json(args: string[], stdin?: string): Promise<Explained> {
   const run = await cli([...args, '-o', 'json'], stdin);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  const doc = JSON.parse(run.stdout) as { signals: WorkflowSignal[]; ignored: { reason: string }[] };
-  expect(Object.keys(doc)).toEqual(['signals', 'ignored']);
+  const doc = JSON.parse(run.stdout) as Explained;
+  expect(Object.keys(doc)).toEqual(['signals', 'ignored', 'rejected']);
   for (const signal of doc.signals) WorkflowSignal.parse(signal);
   return doc;
 }
@@ -86,7 +93,7 @@ describe('explain-event (the real binary)', () => {
     ['sweep-message.json', [{ ...etl, cluster: 'prod-eks-euw1', resourceVersion: '48213377', source: 'sweep' }]],
     ['requeue-message.json', [{ ...etl, cluster: 'prod-eks-euw1', resourceVersion: '48213377', source: 'requeue', reason: 'ArtifactGCFailed', attempt: 2 }]],
   ])('%s -> its Workflow reference', async (name, signals) => {
-    expect(await json([fixture(name)])).toEqual({ signals, ignored: [] });
+    expect(await json([fixture(name)])).toEqual({ signals, ignored: [], rejected: [] });
   });
 
   it.each([
@@ -96,13 +103,25 @@ describe('explain-event (the real binary)', () => {
     ['pod-event.json', expect.stringMatching(/^involvedObject is core\/Pod, not a Workflow \(artifact-GC pod of Workflow "etl-7xk2p"/)],
     ['opsgenie-empty-involved-object.json', expect.stringMatching(/^involvedObject is empty \(event "etl-7xk2p\.1862f0c3a7b4e2d1"\)/)],
   ])('%s -> exit 0, ignored with a reason', async (name, reason) => {
-    expect(await json([fixture(name)])).toEqual({ signals: [], ignored: [{ reason }] });
+    expect(await json([fixture(name)])).toEqual({ signals: [], ignored: [{ reason }], rejected: [] });
   });
 
   it('reports both what a batch yields and what it ignores', async () => {
     const doc = await json([fixture('sqs-eventbridge-body.json')]);
     expect(doc.signals).toEqual([{ ...etl, cluster: 'prod-eks-euw1', resourceVersion: '48213370', source: 'eventbridge', reason: 'ArtifactGCFailed' }]);
     expect(doc.ignored).toEqual([{ reason: expect.stringMatching(/^SQS record "2e1424d4-[^"]+" body: EventBridge detail: involvedObject is argoproj\.io\/CronWorkflow/) }]);
+  });
+
+  it('judges a batch record by record: an unreadable record is rejected alone, exit 0', async () => {
+    const batch = JSON.parse(readFileSync(fixture('sqs-eventbridge-body.json'), 'utf8')) as { Records: Record<string, unknown>[] };
+    batch.Records.push({ ...batch.Records[0], messageId: 'console-test', body: 'Hello from SQS!' });
+    const doc = await json(['-'], JSON.stringify(batch));
+    expect(doc.signals).toEqual([{ ...etl, cluster: 'prod-eks-euw1', resourceVersion: '48213370', source: 'eventbridge', reason: 'ArtifactGCFailed' }]);
+    expect(doc.ignored).toHaveLength(1);
+    expect(doc.rejected).toEqual([{ messageId: 'console-test', reason: expect.stringMatching(/^SQS record "console-test" body is not JSON/) }]);
+    const table = await cli(['-'], JSON.stringify(batch));
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/\nrejected: SQS record "console-test" body is not JSON/);
   });
 
   it.each([
@@ -121,18 +140,23 @@ describe('explain-event (the real binary)', () => {
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('refuses an input over 256 KiB, from a file or stdin', async () => {
-    const big = JSON.stringify({ kind: 'afr.sweep/v1', cluster: 'c', namespace: 'argo', name: 'wf', pad: 'x'.repeat(300 * 1024) });
+  it('refuses an input over 6 MB (a Lambda invocation), from a file or stdin, reading no more than that', async () => {
+    const big = JSON.stringify({ kind: 'afr.sweep/v1', cluster: 'c', namespace: 'argo', name: 'wf', pad: 'x'.repeat(7 * 1024 * 1024) });
     const file = join(tmp, 'oversize.json');
     writeFileSync(file, big);
     for (const run of [await cli([file, '-o', 'json']), await cli(['-', '-o', 'json'], big)]) {
-      expect(run).toEqual({ code: 2, stdout: '', stderr: 'argo-finalizer-remediator: explain-event: input is larger than 256 KiB\n' });
+      expect(run).toEqual({
+        code: 2,
+        stdout: '',
+        // One byte past the limit is all that is read.
+        stderr: 'argo-finalizer-remediator: explain-event: input is 6,291,457 bytes, more than a synchronous Lambda invocation holds (6 MiB)\n',
+      });
     }
   });
 
   it('reads stdin with - and when no FILE is given', async () => {
     const payload = JSON.stringify({ kind: 'afr.sweep/v1', cluster: 'prod-eks-euw1', namespace: 'argo', name: 'etl-7xk2p' });
-    const expected = { signals: [{ cluster: 'prod-eks-euw1', namespace: 'argo', name: 'etl-7xk2p', source: 'sweep' }], ignored: [] };
+    const expected = { signals: [{ cluster: 'prod-eks-euw1', namespace: 'argo', name: 'etl-7xk2p', source: 'sweep' }], ignored: [], rejected: [] };
     expect(await json(['-'], payload)).toEqual(expected);
     expect(await json([], payload)).toEqual(expected);
   });
@@ -165,9 +189,18 @@ describe('explain-event (the real binary)', () => {
     expect(run.stdout).not.toMatch(/[\u001b\u202e]/);
   });
 
+  it('-o yaml prints the same document as -o json; -o wide adds the resourceVersion', async () => {
+    const json = await cli([fixture('sweep-message.json'), '-o', 'json']);
+    const yaml = await cli([fixture('sweep-message.json'), '-o', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+    const wide = await cli([fixture('sweep-message.json'), '-o', 'wide']);
+    expect(wide.stdout.split('\n')[0]).toMatch(/^CLUSTER\s+NAMESPACE\s+NAME\s+UID\s+RESOURCEVERSION\s+SOURCE\s+REASON$/);
+  });
+
   it('rejects bad usage with exit 2 and one line', async () => {
     for (const args of [
-      [fixture('sweep-message.json'), '-o', 'yaml'],
+      [fixture('sweep-message.json'), '-o', 'xml'],
       [fixture('sweep-message.json'), fixture('pod-event.json')],
       [join(tmp, 'missing.json')],
       ['--cluster', '', fixture('sweep-message.json')],
@@ -193,6 +226,6 @@ describe('explain-event (the real binary)', () => {
   it('prints its help on stdout', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: argo-finalizer-remediator explain-event \[FILE\|-\] \[-o json\|table\] \[--cluster NAME\]/);
+    expect(run.stdout).toMatch(/^Usage: argo-finalizer-remediator explain-event \[FILE\|-\] \[-o json\|yaml\|wide\|table\] \[--cluster NAME\]/);
   });
 });

@@ -4,7 +4,7 @@ import type { ObjectStore } from './store.js';
 /**
  * Fault injection for tests. Faults are checked in the order they were added, before authentication.
  * `latency` and `hook` faults run and let the request continue; the first matching `status`, `drop` or
- * `hang` fault ends it. `times` bounds how often a fault fires (default: always).
+ * `hang` fault ends it, and an `applied-then` fault lets it be handled, then loses the answer. `times` bounds how often a fault fires (default: always).
  */
 
 export interface FaultMatch {
@@ -37,7 +37,13 @@ export type FaultAction =
   /** Never answers; the socket is destroyed when the server closes. */
   | { kind: 'hang' }
   /** Runs code, then the request continues normally. */
-  | { kind: 'hook'; run: (ctx: FaultContext) => void | Promise<void> };
+  | { kind: 'hook'; run: (ctx: FaultContext) => void | Promise<void> }
+  /**
+   * The request is handled (a write is applied to the store), then its answer is lost: the socket is destroyed
+   * (`drop`), a gateway answers 504 instead (`504`), or nothing is ever sent (`hang`). What a client cannot tell
+   * from "not done", and what a PATCH retried after it must survive.
+   */
+  | { kind: 'applied-then'; response: 'drop' | '504' | 'hang' };
 
 export type FaultSpec = FaultAction & { match?: FaultMatch; times?: number };
 
@@ -55,8 +61,8 @@ interface Entry {
   hits: number;
 }
 
-/** The terminal outcome of fault processing, if any. */
-export type FaultOutcome = Extract<FaultAction, { kind: 'status' | 'drop' | 'hang' }> | undefined;
+/** The terminal outcome of fault processing, if any (`applied-then` ends the request after it was handled). */
+export type FaultOutcome = Extract<FaultAction, { kind: 'status' | 'drop' | 'hang' | 'applied-then' }> | undefined;
 
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -115,7 +121,7 @@ export class FaultInjector {
       entry.hits += 1;
       if (entry.left <= 0) this.entries = this.entries.filter((e) => e !== entry);
       const spec = entry.spec;
-      fired.push(spec.kind === 'status' ? `status:${spec.code}` : spec.kind);
+      fired.push(spec.kind === 'status' ? `status:${spec.code}` : spec.kind === 'applied-then' ? `applied-then:${spec.response}` : spec.kind);
       switch (spec.kind) {
         case 'latency':
           await sleep(spec.ms);

@@ -174,9 +174,12 @@ export function createPipeline(opts: PipelineOptions): (req: IncomingMessage, re
       req.socket.destroy();
       return;
     }
-    if (outcome?.kind === 'hang') {
+    const hold = (): void => {
       opts.held.add(res);
       res.on('close', () => opts.held.delete(res));
+    };
+    if (outcome?.kind === 'hang') {
+      hold();
       return;
     }
     if (outcome?.kind === 'status') {
@@ -217,6 +220,15 @@ export function createPipeline(opts: PipelineOptions): (req: IncomingMessage, re
       reply = route(ctx, { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, info, user });
     } catch (e) {
       reply = e instanceof ApiError ? errorReply(e) : errorReply(internalError((e as Error).message));
+    }
+    if (outcome?.kind === 'applied-then') {
+      // Done in the store; the client never learns it. The record keeps what the server had answered.
+      rec.status = reply.status;
+      rec.note = `applied (${reply.status}), then the answer was lost: ${outcome.response}`;
+      if (outcome.response === 'drop') req.socket.destroy();
+      else if (outcome.response === 'hang') hold();
+      else send(req, res, { ...rec }, faultReply({ kind: 'status', code: 504, message: 'the gateway timed out waiting for the API server' }));
+      return;
     }
     send(req, res, rec, reply);
   };

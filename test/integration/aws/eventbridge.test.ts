@@ -92,4 +92,15 @@ describe('EventBridgePublisher on moto', () => {
     await expect(publisher().publish([big])).rejects.toThrow(/larger than EventBridge accepts/);
     expect(fx.moto.callsTo('AWSEvents.PutEvents')).toHaveLength(0);
   });
+
+  it('a chunk whose request fails does not stop the others; the PublishError lists exactly the entries not taken', async () => {
+    // Three answers of 500: the SDK's own attempts at the first chunk; the second chunk goes through.
+    fx.moto.faults.push({ operation: 'AWSEvents.PutEvents', times: 3, error: { status: 500, code: 'InternalException', message: 'down' } });
+    const entries = Array.from({ length: 12 }, (_, i) => entry(i, i === 11));
+    const err = (await publisher().publish(entries).catch((e: unknown) => e)) as PublishError;
+    expect(err).toBeInstanceOf(PublishError);
+    expect(err.failed.map((f) => (f.entry.detail as { i: number }).i)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(err.failed[0]!.code).toBe('InternalException');
+    expect((await delivered()).map((e) => e.detail.i)).toEqual([11]);
+  });
 });

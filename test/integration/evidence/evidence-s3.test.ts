@@ -235,7 +235,7 @@ describe('evidence bundle and intent record before a removal', () => {
     ['403 AccessDenied on the bundle', { operation: 'S3.PUT', path: /\/evidence\//, error: ACCESS_DENIED }],
     ['403 AccessDenied on the intent record', { operation: 'S3.PUT', path: /\.intent\.json/, error: ACCESS_DENIED }],
     ['503 on the intent record', { operation: 'S3.PUT', path: /\.intent\.json/, error: SLOW_DOWN }],
-    ['a stalled manifest write (timeout)', { operation: 'S3.PUT', path: /manifest\.json/, stall: true }],
+    ['a stalled manifest write (timeout)', { operation: 'S3.PUT', path: /manifest\.json/, hang: true }],
   ])('%s: no PATCH is sent, the record fails for retry, the finalizer stays', async (_what, fault) => {
     aws.moto.faults.push(fault);
     const { report, decisions } = await evaluate(server, evidenceSink({ timeoutMs: 300 }));

@@ -77,12 +77,16 @@ describe('snapshot', () => {
   });
 });
 
+/** What a read of A would have pinned the patch to. */
+const storedRv = (): string => server.store.get({ kind: 'Workflow', ...A })?.metadata.resourceVersion ?? '1';
+
 describe('removeFinalizer', () => {
   it('sends exactly the planned JSON patch and removes only the artifact-GC finalizer, others intact and in order', async () => {
     const finalizers = ['example.com/first', GC, 'example.com/last'];
     reseedA({ finalizers, deleting: false });
     const { port } = portOn(server);
-    const patch = planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', finalizers })!;
+    const rv = storedRv();
+    const patch = planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', resourceVersion: rv, finalizers })!;
     const outcome = await port.removeFinalizer(A, patch);
     expect(outcome.kind).toBe('patched');
     expect(outcome.status).toBe(200);
@@ -94,6 +98,7 @@ describe('removeFinalizer', () => {
     expect(sent[0]!.user).toBe(REMEDIATOR_USER);
     expect(sent[0]!.body).toEqual([
       { op: 'test', path: '/metadata/uid', value: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11' },
+      { op: 'test', path: '/metadata/resourceVersion', value: rv },
       { op: 'test', path: '/metadata/finalizers/1', value: GC },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);
@@ -105,7 +110,7 @@ describe('removeFinalizer', () => {
     reseedA({ deleting: true });
     expect(server.store.get({ kind: 'Workflow', ...A })?.metadata.deletionTimestamp).toBe('2024-09-05T01:20:00Z');
     const { port } = portOn(server);
-    const outcome = await port.removeFinalizer(A, planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', finalizers: [GC] })!);
+    const outcome = await port.removeFinalizer(A, planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', resourceVersion: storedRv(), finalizers: [GC] })!);
     expect(outcome.kind).toBe('patched');
     expect(server.store.get({ kind: 'Workflow', ...A })).toBeUndefined();
     expect(await port.snapshot(A)).toBeNull();
@@ -114,7 +119,7 @@ describe('removeFinalizer', () => {
   it('reports a failed test (the object changed) as a 422 conflict, and changes nothing', async () => {
     reseedA({ finalizers: ['example.com/new', GC], deleting: false });
     const { port } = portOn(server);
-    const stale = planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', finalizers: [GC] })!;
+    const stale = planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', resourceVersion: storedRv(), finalizers: [GC] })!;
     const outcome = await port.removeFinalizer(A, stale);
     expect(outcome).toMatchObject({ kind: 'conflict', status: 422 });
     expect(server.store.get({ kind: 'Workflow', ...A })!.metadata.finalizers).toEqual(['example.com/new', GC]);
@@ -123,13 +128,13 @@ describe('removeFinalizer', () => {
   it('reports a recreated namesake (other uid) as a conflict', async () => {
     reseedA({ deleting: false });
     const { port } = portOn(server);
-    const outcome = await port.removeFinalizer(A, planFinalizerRemoval({ uid: 'an-older-uid', finalizers: [GC] })!);
+    const outcome = await port.removeFinalizer(A, planFinalizerRemoval({ uid: 'an-older-uid', resourceVersion: storedRv(), finalizers: [GC] })!);
     expect(outcome.kind).toBe('conflict');
   });
 
   it('reports a Workflow deleted meanwhile as gone (404)', async () => {
     const { port } = portOn(server);
-    const outcome = await port.removeFinalizer({ namespace: 'data', name: 'never-was' }, planFinalizerRemoval({ uid: 'u', finalizers: [GC] })!);
+    const outcome = await port.removeFinalizer({ namespace: 'data', name: 'never-was' }, planFinalizerRemoval({ uid: 'u', resourceVersion: '1', finalizers: [GC] })!);
     expect(outcome).toEqual({ kind: 'gone', status: 404 });
   });
 });
@@ -210,7 +215,7 @@ describe('errors and retries on the wire', () => {
     try {
       const { port, sleeps } = portOn(readOnly);
       const patchErr = await port
-        .removeFinalizer(A, planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', finalizers: [GC] })!)
+        .removeFinalizer(A, planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', resourceVersion: storedRv(), finalizers: [GC] })!)
         .catch((e: unknown) => e);
       expect(patchErr).toBeInstanceOf(KubeForbiddenError);
       const forbidden = patchErr as KubeForbiddenError;
@@ -274,7 +279,7 @@ describe('errors and retries on the wire', () => {
     reseedA({ finalizers: [GC, 'example.com/keep'], deleting: false });
     server.faults.add({ kind: 'status', code: 500, match: { method: 'PATCH' }, times: 1 });
     const { port } = portOn(server);
-    const outcome = await port.removeFinalizer(A, planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', finalizers: [GC, 'example.com/keep'] })!);
+    const outcome = await port.removeFinalizer(A, planFinalizerRemoval({ uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11', resourceVersion: storedRv(), finalizers: [GC, 'example.com/keep'] })!);
     expect(outcome.kind).toBe('patched');
     expect(server.requests.filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([500, 200]);
     expect(server.store.get({ kind: 'Workflow', ...A })!.metadata.finalizers).toEqual(['example.com/keep']);

@@ -119,6 +119,7 @@ describe('reconcile', () => {
     expect(patches().map((r) => r.status)).toEqual([422, 200]);
     expect(patches()[1]!.body).toEqual([
       { op: 'test', path: '/metadata/uid', value: A_UID },
+      { op: 'test', path: '/metadata/resourceVersion', value: expect.any(String) },
       { op: 'test', path: '/metadata/finalizers/1', value: GC },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);
@@ -143,6 +144,46 @@ describe('reconcile', () => {
     expect(patches()).toHaveLength(1);
     expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/late', GC]);
   });
+
+  it('the opt-out race: an annotation added between GET and PATCH (nothing else changed) keeps the finalizer', async () => {
+    server.store.put(parentWorkflowA({ deleting: false }));
+    const readAt = server.store.get(wfRef)!.metadata.resourceVersion;
+    // Only the owner's annotation, through the store like any write: the finalizer index still matches, so only
+    // the resourceVersion test can catch it.
+    server.faults.onBeforeWrite(
+      ({ store }) => void store.mutate(wfRef, (wf) => void (wf.metadata.annotations = { ...wf.metadata.annotations, 'argo-finalizer-remediator/skip': 'true' })),
+      { times: 1, pathRegex: `^${WORKFLOW_PATH(A.namespace, A.name)}$` },
+    );
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(result).toMatchObject({ action: 'none', outcome: 'changed-reassessed', apiStatus: 422, assessment: { verdict: 'ignore', cause: 'opted-out' } });
+    // On the wire: one PATCH, pinned to what was read, refused; never a second one.
+    expect(patches()).toHaveLength(1);
+    expect(patches()[0]!.status).toBe(422);
+    expect((patches()[0]!.body as unknown[]).slice(0, 2)).toEqual([
+      { op: 'test', path: '/metadata/uid', value: A_UID },
+      { op: 'test', path: '/metadata/resourceVersion', value: readAt },
+    ]);
+    expect(server.store.get(wfRef)!.metadata.finalizers).toEqual([GC]);
+  });
+
+  it.each(['drop', '504', 'hang'] as const)(
+    'a PATCH applied whose answer is lost (%s): the retry fails its pinned test, nothing is removed twice or forced',
+    async (response) => {
+      server.store.put(parentWorkflowA({ finalizers: ['example.com/keep', GC], deleting: false }));
+      server.faults.add({ kind: 'applied-then', response, match: { method: 'PATCH' }, times: 1 });
+      const { port } = portOn(server, { timeoutMs: 300 });
+      const result = await reconcile(port, A, opts('apply'));
+      const sent = patches();
+      // The first PATCH was applied (the store says so); the transport's retry of it fails the resourceVersion test.
+      expect(sent[0]).toMatchObject({ status: 200, note: expect.stringContaining(`answer was lost: ${response}`) });
+      expect(sent.slice(1).map((r) => r.status)).toEqual([422]);
+      expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/keep']);
+      // What the decision says without the intent record: the finalizer is gone on the re-read. Recovery from
+      // the intent record (src/evaluate/README.md) is what turns this into 'removed'.
+      expect(result).toMatchObject({ action: 'none', outcome: 'finalizer-gone-on-reread', apiStatus: 422 });
+    },
+  );
 
   it('a recreated namesake (new uid) fails the uid test and is judged afresh', async () => {
     server.store.put(parentWorkflowA({ deleting: false }));

@@ -29,6 +29,8 @@ import { forceRemovalDecision, gcFailedDecision, systemicAlert } from '../../uni
 
 const TOKEN_BODY = 'eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YXJnbyJ9.c2lnbmF0dXJl';
 const BEARER = `Bearer ${TOKEN_BODY}`;
+/** Secrets that look like nothing in particular: only the keys they sit under give them away. */
+const KEYED = ['plain-tok-4b7c1d', 'correct-horse-battery', 'k3y-7a1e9c0f', 'cs-0c9d8e7f6a'];
 const EKS_TOKEN_BODY = 'aHR0cHM6Ly9zdHMuZXUtd2VzdC0xLmFtYXpvbmF3cy5jb20vP0FjdGlvbj1HZXRDYWxsZXJJZGVudGl0eQ';
 
 const fx = withMoto();
@@ -126,7 +128,8 @@ describe('notify and audit handlers with secrets configured', () => {
       reason: `payload had no Workflow; headers: Authorization: ${BEARER}`,
       at: '2026-09-02T00:16:00Z',
       sourceMessageId: 'sqs-msg-1',
-      payload: JSON.stringify({ webhook: slack.url, auth: BEARER, kind: 'Pod' }),
+      // Secrets under keys, of no recognisable shape: only their key says what they are.
+      payload: JSON.stringify({ webhook: slack.url, auth: BEARER, kind: 'Pod', token: KEYED[0], metadata: { annotations: { password: KEYED[1], 'x-api-key': KEYED[2] } }, body: JSON.stringify({ clientSecret: KEYED[3] }) }),
     });
 
     // notify: one EventBridge event each, an SQS batch with a bad record, an invalid event, a Slack refusal.
@@ -193,7 +196,7 @@ describe('notify and audit handlers with secrets configured', () => {
       ...objects,
       ...errors.map((e) => `${(e as Error).message}\n${(e as Error).stack}`),
     ].join('\n');
-    for (const secret of [slack.url, RECEIVER_SECRET, TOKEN_BODY, EKS_TOKEN_BODY]) {
+    for (const secret of [slack.url, RECEIVER_SECRET, TOKEN_BODY, EKS_TOKEN_BODY, ...KEYED]) {
       expect(everything.includes(secret), `leaked ${secret.slice(0, 12)}…`).toBe(false);
     }
   });

@@ -145,4 +145,56 @@ describe('evaluate handler', () => {
     expect(again.batchItemFailures).toEqual([]);
     expect(published().map((e) => JSON.parse(e.Detail).action)).toEqual(['removed']);
   });
+
+  it('a partial PutEvents failure parks only the refused decision: no decision is delivered twice', async () => {
+    server.store.put(nestedParent());
+    const other = () => {
+      const wf = nestedParent();
+      wf.metadata.name = 'second-wf-k2x9q';
+      wf.metadata.uid = 'uid-second';
+      return wf;
+    };
+    server.store.put(other());
+    const patchesBefore = patches().length;
+    // EventBridge keeps refusing one entry (the second removal's) and takes the rest.
+    const isSecond = (e: Record<string, unknown>) => String(e['Detail']).includes('second-wf-k2x9q');
+    fx.moto.faults.push({ operation: 'AWSEvents.PutEvents', failEntries: { pick: isSecond, code: 'InternalFailure', message: 'refused' } });
+    const res = await handler({ Records: [record('p1', event(nestedParent(), 'WorkflowSucceeded', 20)), record('p2', event(other(), 'WorkflowSucceeded', 21)), record('p3', 'not json')] }, {});
+    expect(res.batchItemFailures).toEqual([]);
+    expect(patches().length - patchesBefore).toBe(2);
+    // Accepted once each: the first removal and the rejection; the refused one was retried alone.
+    const accepted = putEvents().flat().filter((e) => !isSecond(e as never));
+    expect(accepted.map((e) => (e.DetailType === 'Signal Rejected' ? 'rejected' : JSON.parse(e.Detail).workflow.name))).toEqual(['parent-wf-7xk2p', 'rejected']);
+    const parked = enqueued().map((e) => JSON.parse(e.MessageBody));
+    expect(parked).toHaveLength(1);
+    expect(parked[0]).toMatchObject({ kind: 'afr.decision/v1', decision: { action: 'removed', workflow: { name: 'second-wf-k2x9q' } } });
+
+    // The parked decision is republished by the next invocation, once.
+    fx.moto.calls.length = 0;
+    fx.moto.faults.length = 0;
+    expect((await handler({ Records: [record('p4', parked[0])] }, {})).batchItemFailures).toEqual([]);
+    expect(published().map((e) => [JSON.parse(e.Detail).workflow.name, JSON.parse(e.Detail).action])).toEqual([['second-wf-k2x9q', 'removed']]);
+  });
+
+  it('bus and queue refusing together fail only the records behind the refused entries', async () => {
+    server.store.put(nestedParent());
+    const wf2 = nestedParent();
+    wf2.metadata.name = 'third-wf-m4p7z';
+    wf2.metadata.uid = 'uid-third';
+    server.store.put(wf2);
+    const isThird = (e: Record<string, unknown>) => String(e['Detail']).includes('third-wf-m4p7z') || String(e['Detail']).includes('"p7"');
+    fx.moto.faults.push({ operation: 'AWSEvents.PutEvents', failEntries: { pick: isThird, code: 'InternalFailure', message: 'refused' } });
+    fx.moto.faults.push({ operation: 'AmazonSQS.SendMessageBatch', failEntries: { pick: () => true, code: 'InternalError', message: 'down' } });
+    const res = await handler({ Records: [record('p5', event(nestedParent(), 'WorkflowSucceeded', 30)), record('p6', event(wf2, 'WorkflowSucceeded', 31)), record('p7', '{"p7": not json')] }, {});
+    // The delivered removal's record is done; the refused removal (not parked either) and the refused rejection retry.
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['p6', 'p7']);
+  });
+
+  it('a rejected payload leaves the process with its secret-named values redacted', async () => {
+    const body = JSON.stringify({ kind: 'Mystery', token: 'plain-tok-77aa', nested: { password: 'pw-abc-123', apiKey: 'ak-9z8y' } });
+    expect((await handler({ Records: [record('s1', body)] }, {})).batchItemFailures).toEqual([]);
+    const wire = fx.moto.callsTo('AWSEvents.PutEvents').map((c) => c.body).join('\n');
+    expect(wire).toContain('Signal Rejected');
+    for (const secret of ['plain-tok-77aa', 'pw-abc-123', 'ak-9z8y']) expect(wire).not.toContain(secret);
+  });
 });

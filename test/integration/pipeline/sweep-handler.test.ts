@@ -83,7 +83,7 @@ describe('sweep handler', () => {
     expect(out.clusters).toEqual([{ cluster: 'prod', candidates: expect.any(Number), stuck: STUCK, enqueued: STUCK, deferred: 0, alerted: false }]);
     expect(fx.moto.callsTo('AWSEvents.PutEvents')).toHaveLength(0);
     const lists = server.requests.filter((r) => r.method === 'GET' && r.path === '/apis/argoproj.io/v1alpha1/workflows');
-    expect(lists.length).toBe(10); // 5,000 / limit 500
+    expect(lists.length).toBe(50); // 5,000 / limit 100: a full page holds whole statuses
   });
 
   it('the light pass (the 15-minute schedule) lists metadata only and reads just the terminating candidates', async () => {

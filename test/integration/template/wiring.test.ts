@@ -3,9 +3,19 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { normalize } from '../../../src/signals/index.js';
-import { matches as matchesPattern } from '../../../src/bus/event-pattern.js';
+import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ListObjectsV2Command, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalize, SQS_MESSAGE } from '../../../src/signals/index.js';
+import { matches as matchesPattern, type Pattern } from '../../../src/bus/event-pattern.js';
+import { exporterEvent as exporterEnvelope, demoCluster } from '../../../src/demo/seed.js';
+import { type BusEvent, LocalBus } from '../../../src/local/bus.js';
+import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
+import { startSlackReceiver, type SlackReceiver } from '../../../src/local/slack-receiver.js';
+import { readWiring } from '../../../src/local/wiring.js';
+import { withMoto } from '../../helpers/moto.js';
+import { createStack, invokeBundle, type MotoStack, sqsEvent, storedTargets, takeAll } from './moto-stack.js';
 import { exporterConfig, manifests, type ResourceEventSourceSpec, type SensorSpec, sensorPayload, spec } from './forwarders.js';
 import {
   asArray,
@@ -197,6 +207,12 @@ describe('evaluate <- SignalsQueue', () => {
     expect((props['ScalingConfig'] as { MaximumConcurrency: number }).MaximumConcurrency).toBeLessThanOrEqual(reserved as number);
   });
 
+  it('holds any message the design accepts: 1 MiB, SQS maximum, in the queue and the dead-letter queues', () => {
+    for (const id of ['SignalsQueue', 'SignalsDLQ', 'TargetsDLQ']) {
+      expect(resource(template, id).Properties['MaximumMessageSize'], id).toBe(SQS_MESSAGE.maxBytes);
+    }
+  });
+
   it('hides a received message for at least 6x the evaluate timeout', () => {
     const timeout = resource(template, 'EvaluateLambdaFunction').Properties['Timeout'] as number;
     expect(resource(template, 'SignalsQueue').Properties['VisibilityTimeout']).toBeGreaterThanOrEqual(6 * timeout);
@@ -273,7 +289,8 @@ describe('interact <- Slack (function URL)', () => {
     expect(p).toContain('${AuditBucket.Arn}/audit/*/_approvals/*');
     expect(p).toContain('"s3:prefix":"approvals/*"');
     expect(p).not.toMatch(/s3:DeleteObject|events:PutEvents|sqs:ReceiveMessage/);
-    // Nobody else may read the signing secret.
+    // notify signs buttons with the key; nobody else may read the signing secret.
+    expect(JSON.stringify(resource(template, 'NotifyRole').Properties['Policies'])).toContain(`parameter/argo-finalizer-remediator/${STAGE}/slack-button-key`);
     for (const fn of FUNCTIONS.filter((f) => f !== 'interact')) {
       expect(JSON.stringify(resource(template, `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`).Properties['Policies']), fn).not.toContain('slack-signing-secret');
     }
@@ -340,6 +357,7 @@ describe('notify and audit <- the remediator bus', () => {
     }
     expect(matchesPattern(pattern, envelope('Signal Rejected', { reason: 'bad' }))).toBe(true);
     expect(matchesPattern(pattern, envelope('Systemic Alert', { alertId: 'a' }))).toBe(true);
+    expect(matchesPattern(pattern, envelope('Approval Outcome', { id: 'a' }))).toBe(true);
     expect(matchesPattern(pattern, exporterEvent({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1' }))).toBe(false);
     expect(matchesPattern(pattern, { ...decision({}), source: 'someone.else' })).toBe(false);
   });
@@ -433,13 +451,22 @@ describe('IAM', () => {
     expect(actionsOf('NotifyRole')).toEqual(expect.arrayContaining(['ssm:GetParameter', 's3:PutObject', 's3:GetObject', 's3:DeleteObject']));
     expect(actionsOf('AuditRole')).toEqual(expect.arrayContaining(['s3:PutObject']));
     for (const role of ['IngestRole', 'SweepRole', 'AuditRole']) expect(actionsOf(role)).not.toContain('sqs:DeleteMessage');
-    // evaluate writes only the evidence bundle and the intent record, never an audit record, never a delete.
-    expect(actionsOf('EvaluateRole').filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    const evaluateS3 = policyDocuments(template)
-      .filter((d) => d.where.startsWith('EvaluateRole '))
-      .flatMap((d) => d.statements)
-      .filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')));
-    expect(JSON.stringify(evaluateS3.map((st) => st.Resource))).toMatch(/evidence\/\*.*audit\/\*\.intent\.json/);
+    // evaluate's S3 rights are the approvals' (DESIGN.md 4.8): their objects and the episode markers only.
+    const evaluateS3 = JSON.stringify(resource(template, 'EvaluateRole').Properties['Policies']);
+    const evaluateStatements = policyDocuments(template)
+      .filter((d) => d.where.startsWith('EvaluateRole ') && !d.where.endsWith('trust'))
+      .flatMap((d) => d.statements);
+    const allowedS3 = evaluateStatements.filter((st) => st.Effect === 'Allow').flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('s3:'));
+    expect(allowedS3.sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
+    // Before every removal, the evidence bundle and the intent record (DESIGN.md 4.7, 4.5), write-once.
+    expect(evaluateS3).toContain('${AuditBucket.Arn}/evidence/*');
+    expect(evaluateS3).toContain('${AuditBucket.Arn}/audit/*.intent.json');
+    expect(evaluateS3).toContain('${AuditBucket.Arn}/approvals/*');
+    expect(evaluateS3).toContain('${AuditBucket.Arn}/notified/*');
+    expect(evaluateS3).not.toContain('slack-signing-secret');
+    // Without finishingBuckets (the default) no right on artifact buckets: the finishing policy is only an explicit
+    // deny of s3:DeleteObject (infra/finishing-iam.cjs; its own test covers the generated rights).
+    expect(evaluateStatements.filter((st) => st.Effect === 'Deny').map((st) => st.Action)).toEqual(['s3:DeleteObject']);
 
     for (const fn of FUNCTIONS) {
       const role = `${fn[0]!.toUpperCase()}${fn.slice(1)}Role`;
@@ -708,4 +735,158 @@ describe('private EKS endpoint (params vpcSubnetIds, vpcSecurityGroupIds)', () =
       expect(resource(template, role).Properties['ManagedPolicyArns'], role).toBeUndefined();
     }
   });
+});
+
+// The AWS wiring end to end on moto: the packaged template's bus, rules, queues and audit bucket, real exporter
+// events, and the bundles osls built, each run in its own Node process with its template environment.
+// moto cannot run the Lambda functions, so the EventBridge -> audit invocation goes through a stand-in queue
+// (see moto-stack.ts) and each SQS event source mapping is this test receiving and invoking.
+describe('the wiring on moto, end to end', () => {
+  const fx = withMoto();
+  const NOW = new Date();
+  let stack: MotoStack;
+  let server: LocalApiServer;
+  let slack: SlackReceiver;
+  let dir: string;
+
+  beforeAll(async () => {
+    stack = await createStack(template, fx.moto);
+    server = await startApiServer({ seed: demoCluster(NOW).objects });
+    slack = await startSlackReceiver();
+    dir = await mkdtemp(join(tmpdir(), 'afr-moto-wiring-'));
+    const env = stack.environment('EvaluateLambdaFunction');
+    const ssm = new SSMClient(fx.moto.clientConfig);
+    const config = { clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }] };
+    await ssm.send(new PutParameterCommand({ Name: env['AFR_CONFIG_SSM_PARAM']!, Type: 'SecureString', Value: JSON.stringify(config) }));
+    await ssm.send(new PutParameterCommand({ Name: env['SLACK_WEBHOOK_SSM_PARAM']!, Type: 'SecureString', Value: slack.url }));
+    ssm.destroy();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await slack?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const ruleId = (logicalId: string) => stack.rules.find((r) => r.logicalId === logicalId)!;
+  const auditRule = () => stack.rules.find((r) => r.targets.some((t) => t.logicalId === 'AuditLambdaFunction'))!;
+
+  it('creates each rule with the template pattern, targets, retry policy and dead-letter queue', async () => {
+    expect(stack.rules.map((r) => r.logicalId).sort()).toEqual(['ExporterSignalsRule', 'NotifyRule', auditRule().logicalId].sort());
+    for (const rule of stack.rules) {
+      const stored = await storedTargets(fx.moto, stack, rule.name);
+      expect(stored.map((t) => ({ Id: t.Id, Arn: t.Arn, RetryPolicy: t.RetryPolicy, DeadLetterConfig: t.DeadLetterConfig }))).toEqual(rule.targets.map((t) => t.target));
+      for (const t of stored) {
+        expect(t.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+        expect(t.DeadLetterConfig?.Arn).toBe(stack.queues['TargetsDLQ']!.arn);
+      }
+    }
+  });
+
+  it('exporter event -> rule -> signals queue -> evaluate -> decisions -> rules -> notify and audit -> objects in the bucket; moto, our matcher and LocalBus route alike', async () => {
+    const cluster = demoCluster(NOW);
+    const wf = (name: string) => cluster.objects.find((o) => o.kind === 'Workflow' && o.metadata.name === name)!;
+    const workflowEvents = [
+      exporterEnvelope(wf('parent-wf-7xk2p'), 'WorkflowSucceeded', { cluster: 'prod', now: NOW, seq: 1 }),
+      exporterEnvelope(wf('etl-run-q8h2d'), 'ArtifactGCFailed', { cluster: 'prod', now: NOW, seq: 2, type: 'Warning' }),
+      exporterEnvelope(wf('hello-world-8xv2k'), 'WorkflowSucceeded', { cluster: 'prod', now: NOW, seq: 3 }),
+    ];
+    const other = (seq: number, involved: Record<string, unknown>) => {
+      const e = exporterEnvelope(wf('etl-run-q8h2d'), 'Other', { cluster: 'prod', now: NOW, seq });
+      Object.assign(e.detail.involvedObject, involved);
+      return e;
+    };
+    const exporterEvents = [
+      ...workflowEvents,
+      other(4, { kind: 'Pod', apiVersion: 'v1', name: 'etl-run-q8h2d-artgc-wfdel-2166136261' }),
+      other(5, { kind: 'WorkflowTemplate', name: 'etl-template' }),
+      other(6, { kind: 'Workflow', apiVersion: 'example.com/v1' }),
+    ];
+    const eb = new EventBridgeClient(fx.moto.clientConfig);
+    const put = await eb.send(
+      new PutEventsCommand({
+        Entries: exporterEvents.map((e) => ({ EventBusName: stack.busName, Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail) })),
+      }),
+    );
+    eb.destroy();
+    expect(put.FailedEntryCount).toBe(0);
+
+    // The exporter rule delivers the three Workflow events to the signals queue, as EventBridge envelopes.
+    const signals = await takeAll(fx.moto, stack.queues['SignalsQueue']!.url);
+    expect(signals.map((m) => JSON.parse(m.Body!).detail.involvedObject.name).sort()).toEqual(['etl-run-q8h2d', 'hello-world-8xv2k', 'parent-wf-7xk2p']);
+
+    // evaluate: one batch, as the event source mapping would hand it over.
+    const awsEnv = { ...fx.moto.env };
+    const evaluated = await invokeBundle('evaluate', dir, { ...stack.environment('EvaluateLambdaFunction'), ...awsEnv }, sqsEvent(signals, stack.queues['SignalsQueue']!.arn));
+    expect(evaluated).toEqual({ ok: true, result: { batchItemFailures: [] } });
+    const parent = server.store.get({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'argo-workflows', name: 'parent-wf-7xk2p' }) as { metadata: { finalizers?: string[] } } | undefined;
+    expect(parent === undefined || !(parent.metadata.finalizers ?? []).includes('workflows.argoproj.io/artifact-gc')).toBe(true);
+
+    // Everything published on the bus so far, as the wire carried it: the exporter events and evaluate's decisions.
+    const onTheBus = fx.moto.callsTo('AWSEvents.PutEvents').flatMap((c) => (JSON.parse(c.body) as { Entries: { Source: string; DetailType: string; Detail: string }[] }).Entries);
+    const decisions = onTheBus.filter((e) => e.DetailType === 'Remediation Decision').map((e) => JSON.parse(e.Detail) as { decisionId: string; workflow: { name: string }; action: string; notifyOperator: boolean });
+    expect(decisions.map((d) => [d.workflow.name, d.action]).sort()).toEqual(
+      expect.arrayContaining([
+        ['etl-run-q8h2d', 'notified'],
+        ['parent-wf-7xk2p', 'removed'],
+      ]),
+    );
+
+    // The bus rules deliver: notify's queue gets the decisions that need a human; audit (its stand-in) all of them.
+    const notifyMessages = await takeAll(fx.moto, stack.queues['NotifyQueue']!.url);
+    const auditInvocations = (await takeAll(fx.moto, stack.queues['AuditLambdaFunction']!.url)).map((m) => JSON.parse(m.Body!) as BusEvent<{ decisionId: string }>);
+
+    const notified = await invokeBundle('notify', dir, { ...stack.environment('NotifyLambdaFunction'), ...awsEnv }, sqsEvent(notifyMessages, stack.queues['NotifyQueue']!.arn));
+    expect(notified).toMatchObject({ ok: true, result: { batchItemFailures: [] } });
+    expect(slack.posts.filter((p) => p.reply.status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(slack.posts.map((p) => p.body).join('\n')).toContain('etl-run-q8h2d');
+
+    for (const event of auditInvocations) {
+      const audited = await invokeBundle('audit', dir, { ...stack.environment('AuditLambdaFunction'), ...awsEnv }, event);
+      expect(audited).toMatchObject({ ok: true, result: { result: 'written' } });
+    }
+    const s3 = new S3Client(fx.moto.clientConfig);
+    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: 'audit/' }))).Contents ?? []).map((o) => o.Key!);
+    // One object per decision, under its documented key (DESIGN 4.5).
+    expect(keys).toHaveLength(decisions.length);
+    for (const d of decisions) {
+      const pattern = new RegExp(`^audit/cluster=prod/date=\\d{4}-\\d{2}-\\d{2}/[^/]+/${d.workflow.name}/[^/]+/${d.decisionId}\\.json$`);
+      expect(keys.filter((k) => pattern.test(k)), d.decisionId).toHaveLength(1);
+    }
+    const record = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: keys[0]! }))).Body!.transformToString());
+    expect(decisions.map((d) => d.decisionId)).toContain(record.decision.decisionId);
+    s3.destroy();
+
+    // Routing, three ways, for every event the bus carried: what moto delivered (by queue), what our matcher
+    // says of each rule's pattern, and what LocalBus (wired from serverless.yml, as the demo runs) delivers.
+    const keyOf = (detailType: string, detail: Record<string, any>) => `${detailType}:${detail['decisionId'] ?? detail['metadata']?.name ?? JSON.stringify(detail).slice(0, 80)}`;
+    const envelopeOf = (e: { Source: string; DetailType: string; Detail: string }): BusEvent => ({
+      version: '0', id: 'x', 'detail-type': e.DetailType, source: e.Source, account: '123456789012', time: NOW.toISOString(), region: 'us-east-1', resources: [], detail: JSON.parse(e.Detail),
+    });
+    const byMoto: Record<string, string[]> = {
+      ExporterSignalsRule: signals.map((m) => JSON.parse(m.Body!)).map((b) => keyOf(b['detail-type'], b.detail)),
+      NotifyRule: notifyMessages.map((m) => JSON.parse(m.Body!)).map((b) => keyOf(b['detail-type'], b.detail)),
+      [auditRule().logicalId]: auditInvocations.map((b) => keyOf(b['detail-type'], b.detail as Record<string, any>)),
+    };
+    const byMatcher: Record<string, string[]> = {};
+    for (const rule of stack.rules) {
+      byMatcher[rule.logicalId] = onTheBus.filter((e) => matchesPattern(rule.pattern as Pattern, envelopeOf(e))).map((e) => keyOf(e.DetailType, JSON.parse(e.Detail)));
+    }
+    const wiring = readWiring();
+    const byLocalBus: Record<string, string[]> = { ExporterSignalsRule: [], NotifyRule: [], [auditRule().logicalId]: [] };
+    const record_ = (id: string) => async (event: BusEvent) => void byLocalBus[id]!.push(keyOf(event['detail-type'], event.detail as Record<string, any>));
+    const local = new LocalBus([
+      { name: 'exporter', pattern: wiring.exporterRule, target: record_('ExporterSignalsRule') },
+      { name: 'notify', pattern: wiring.notify.pattern, target: record_('NotifyRule') },
+      { name: 'audit', pattern: wiring.audit.pattern, target: record_(auditRule().logicalId) },
+    ]);
+    await local.publish(onTheBus.map((e) => ({ source: e.Source, detailType: e.DetailType, detail: JSON.parse(e.Detail) })));
+    await local.settle();
+    const sorted = (m: Record<string, string[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, [...v].sort()]));
+    expect(sorted(byMatcher)).toEqual(sorted(byMoto));
+    expect(sorted(byLocalBus)).toEqual(sorted(byMoto));
+    // And the routing is not trivially empty: every rule delivered something, and something was filtered out.
+    for (const keys of Object.values(byMoto)) expect(keys.length).toBeGreaterThan(0);
+    expect(byMoto['ExporterSignalsRule']).toHaveLength(3);
+    expect(ruleId('NotifyRule').pattern).toBeDefined();
+  }, 240_000);
 });

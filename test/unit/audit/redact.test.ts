@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { REDACTED, clearRegisteredSecrets, redact, redactString, registerSecret, redactingJsonReplacer } from '../../../src/observability/redact.js';
+import { REDACTED, clearRegisteredSecrets, redact, redactString, redactText, registerSecret, redactingJsonReplacer } from '../../../src/observability/redact.js';
 
 afterEach(() => clearRegisteredSecrets());
 
@@ -62,5 +62,52 @@ describe('redact (deep)', () => {
     const json = JSON.stringify({ msg: 'hooks.slack.com/services/T1/B2/c3d4e5f6g7', authorization: 'Basic dXNlcjpwYXNz' }, redactingJsonReplacer);
     expect(json).not.toContain('c3d4e5f6g7');
     expect(json).not.toContain('dXNlcjpwYXNz');
+  });
+});
+
+describe('redaction by key', () => {
+  const secrets = ['plain-tok-9f8e7d', 'hunter2hunter2', 'shh-its-a-secret', 'sig-0a1b2c3d', 'key-5e6f7a8b', 'whk-1234abcd', 'Basic-ish-cred'];
+
+  it('replaces values under secret-named keys at any depth, whatever the case or separator', () => {
+    const input = {
+      token: secrets[0],
+      Password: secrets[1],
+      nested: { clientSecret: secrets[2], deeper: [{ 'X-Hub-Signature': secrets[3] }, { api_key: secrets[4], apiKey: 7 }] },
+      slackWebhook: { url: secrets[5] },
+      credentials: [secrets[6]],
+      signatureValid: false,
+      name: 'etl-run-q8h2d',
+    };
+    const out = redact(input);
+    const text = JSON.stringify(out);
+    for (const s of secrets) expect(text).not.toContain(s);
+    expect(out).toMatchObject({ name: 'etl-run-q8h2d', signatureValid: false, slackWebhook: { url: REDACTED }, nested: { deeper: [{}, { apiKey: REDACTED }] } });
+  });
+
+  it.each([
+    ['JSON', `{"kind":"Pod","token":"${secrets[0]}","password": "${secrets[1]}"}`],
+    ['JSON inside a JSON string', JSON.stringify({ Message: JSON.stringify({ clientSecret: secrets[2], apiKey: secrets[4] }) })],
+    ['JSON cut before the closing quote', `{"kind":"Pod","authorization":"${secrets[6]}`],
+    ['a query string', `https://example.com/hook?signature=${secrets[3]}&x=1`],
+    ['headers', `X-Api-Key: ${secrets[4]}\nCookie: ${secrets[5]}`],
+    ['single quotes', `{'webhook_url': '${secrets[5]}'}`],
+  ])('removes values after secret-named keys in text: %s', (_label, text) => {
+    const out = redactString(text);
+    for (const s of secrets) expect(out).not.toContain(s);
+    expect(out).toContain(REDACTED);
+  });
+
+  it('keeps the text around them, and booleans', () => {
+    expect(redactString('{"kind":"Pod","token":"abc123456","n":1}')).toBe(`{"kind":"Pod","token":"${REDACTED}","n":1}`);
+    expect(redactString('signatureValid=false; tokens: 3')).toBe(`signatureValid=false; tokens: ${REDACTED}`);
+    expect(redactString('phase Succeeded, 0 pending artifacts, finished 3h ago')).toBe('phase Succeeded, 0 pending artifacts, finished 3h ago');
+  });
+
+  it('redactText redacts JSON as data, nested objects under a secret key included', () => {
+    const out = redactText(JSON.stringify({ kind: 'Pod', auth: { token: { value: secrets[0] } }, password: { v: [secrets[1]] } }));
+    expect(out).not.toContain(secrets[0]);
+    expect(out).not.toContain(secrets[1]);
+    expect(JSON.parse(out)).toEqual({ kind: 'Pod', auth: { token: { value: REDACTED } }, password: { v: [REDACTED] } });
+    expect(redactText(`not json, token=${secrets[0]}`)).toBe(`not json, token=${REDACTED}`);
   });
 });

@@ -137,3 +137,19 @@ describe('secrets never appear in validation errors', () => {
     expect(message).toContain('slack.webhook');
   });
 });
+
+describe('clusters[].argoVersion', () => {
+  it('is optional, kept as given, and reaches the effective policy', async () => {
+    const { policyFor } = await import('../../../src/config/policy.js');
+    const config = parseConfig({ clusters: [{ name: 'prod', auth: kubeconfig, argoVersion: 'v3.7.18' }, { name: 'dev', auth: kubeconfig }] }, 'test');
+    expect(config.clusters[0]!.argoVersion).toBe('v3.7.18');
+    expect(policyFor(config, 'prod', 'argo').argoVersion).toBe('v3.7.18');
+    expect(policyFor(config, 'dev', 'argo').argoVersion).toBeUndefined();
+  });
+
+  it('refuses what is not a release version, naming the field', () => {
+    for (const bad of ['latest', 'v3.7', '3.7.x', '']) {
+      expect(errorOf({ clusters: [{ name: 'prod', auth: kubeconfig, argoVersion: bad }] })).toContain('clusters[0].argoVersion: must be an Argo Workflows release');
+    }
+  });
+});

@@ -1,7 +1,9 @@
 // fast-check generators for Workflows with their GC pods and tasks: every field the rules read, drawn from
 // realistic values and from the odd ones (empty strategies, duplicate finalizers, future timestamps).
 import fc from 'fast-check';
-import { ARTIFACT_GC_FINALIZER } from '../../../src/domain/assessment.js';
+import { ARTIFACT_GC_FINALIZER, type ArtifactStorage } from '../../../src/domain/assessment.js';
+import { indexTemplates, resolveArtifact, storageOf } from '../../../src/domain/locations.js';
+import { Workflow } from '../../../src/domain/objects.js';
 import { NOW } from '../../fixtures/workflows.js';
 
 const strategy = fc.constantFrom('OnWorkflowCompletion', 'OnWorkflowDeletion', 'Never', '', undefined);
@@ -10,20 +12,57 @@ const podPhase = fc.constantFrom('Pending', 'Running', 'Succeeded', 'Failed', 'U
 const time = fc.integer({ min: -3 * 86_400_000, max: 600_000 }).map((d) => new Date(NOW.getTime() + d).toISOString());
 const finalizer = fc.constantFrom(ARTIFACT_GC_FINALIZER, 'foregroundDeletion', 'orphan', 'example.com/audit', 'workflows.argoproj.io/status');
 
-const artifact = fc.record(
-  {
-    name: fc.constantFrom('report', 'main-logs', 'raw-data', 'model'),
-    s3: fc.record({ key: fc.constantFrom('a/b.csv', 'x/main.log'), bucket: fc.option(fc.constant('bkt'), { nil: undefined }) }, { requiredKeys: ['key'] }),
-    artifactGC: fc.option(fc.record({ strategy }), { nil: undefined }),
-    deleted: fc.option(fc.boolean(), { nil: undefined }),
-  },
-  { requiredKeys: ['name', 's3'] },
+/** Locations of every shape Argo's rules tell apart: full, key-only, bucket without endpoint, other drivers, none. */
+const location = fc.oneof(
+  fc.record({ s3: fc.record({ key: fc.constantFrom('a/b.csv', 'x/main.log', 'dir'), bucket: fc.option(fc.constant('bkt'), { nil: undefined }), endpoint: fc.option(fc.constantFrom('minio:9000', 's3.amazonaws.com'), { nil: undefined }) }, { requiredKeys: ['key'] }) }),
+  fc.record({ gcs: fc.record({ key: fc.constant('g/k'), bucket: fc.option(fc.constant('gbkt'), { nil: undefined }) }, { requiredKeys: ['key'] }) }),
+  fc.record({ azure: fc.record({ blob: fc.constant('az/k'), container: fc.option(fc.constant('ctr'), { nil: undefined }), endpoint: fc.option(fc.constant('https://acct.blob.core.windows.net'), { nil: undefined }) }, { requiredKeys: ['blob'] }) }),
+  fc.constantFrom<Record<string, unknown>>(
+    { http: { url: 'https://files.example.com/a.bin' } },
+    { git: { repo: 'https://github.com/o/r.git' } },
+    { raw: { data: 'x' } },
+    { plugin: { name: 'p', configuration: 'c', key: 'p/k' } },
+    { plugin: { name: 'p' } },
+    {},
+    { s3: {} },
+  ),
+);
+
+const artifact = fc
+  .record(
+    {
+      name: fc.constantFrom('report', 'main-logs', 'raw-data', 'model'),
+      location,
+      archiveNone: fc.boolean(),
+      artifactGC: fc.option(fc.record({ strategy }), { nil: undefined }),
+      deleted: fc.option(fc.boolean(), { nil: undefined }),
+    },
+    { requiredKeys: ['name', 'location', 'archiveNone'] },
+  )
+  .map(({ location: l, archiveNone, ...a }) => ({ ...a, ...l, ...(archiveNone ? { archive: { none: {} } } : {}) }));
+
+const archiveLocation = fc.constantFrom<Record<string, unknown> | undefined>(
+  undefined,
+  { s3: { endpoint: 'minio:9000', bucket: 'tmpl-bkt', key: 'x' } },
+  { s3: { bucket: 'half', key: 'x' } },
+  { gcs: { bucket: 'tmpl-gcs', key: 'x' } },
+  { archiveLogs: true },
+);
+const repository = fc.constantFrom<Record<string, unknown> | undefined>(
+  undefined,
+  { s3: { endpoint: 's3.amazonaws.com', bucket: 'repo-bkt', region: 'us-east-1' } },
+  { gcs: { bucket: 'repo-gcs' } },
+  { azure: { endpoint: 'https://repo.blob.core.windows.net', container: 'repo-ctr' } },
+  { archiveLogs: true },
 );
 
 const node = fc.record({
   type: fc.constantFrom('Pod', 'Pod', 'Pod', 'DAG', 'Steps', 'Retry', 'Skipped'),
   phase: fc.constantFrom('Succeeded', 'Failed'),
-  artifacts: fc.array(artifact, { maxLength: 3 }),
+  // Argo validates output artifact names as unique per template.
+  artifacts: fc.uniqueArray(artifact, { maxLength: 3, selector: (a) => a.name }),
+  /** How the node names its template: one in spec.templates, one by templateRef in storedTemplates, or an unknown one. */
+  template: fc.constantFrom('local', 'local', 'ref', 'missing'),
 });
 
 export const workflowSnapshot = fc
@@ -47,11 +86,27 @@ export const workflowSnapshot = fc
     ),
     tasksConfirmAll: fc.boolean(),
     taskResults: fc.array(fc.record({ artifact: fc.constantFrom('report', 'main-logs', 'raw-data', 'model'), node: fc.nat(5), success: fc.boolean() }), { maxLength: 6 }),
+    archiveLocation,
+    refArchiveLocation: archiveLocation,
+    repository,
+    /** Verify's findings: none (verify did not run), or one exists/absent fact per pending location. */
+    verified: fc.constantFrom('no', 'no', 'absent', 'some-present'),
+    rearm: fc.option(fc.record({ count: fc.integer({ min: 1, max: 3 }), at: time }), { nil: undefined }),
   })
   .map((g) => {
     const nodeIds = g.nodes.map((_, i) => `${g.name}-${1000 + i}`);
     const nodes = Object.fromEntries(
-      g.nodes.map((n, i) => [nodeIds[i]!, { id: nodeIds[i], name: `${g.name}.step${i}`, type: n.type, phase: n.phase, outputs: { artifacts: n.artifacts } }]),
+      g.nodes.map((n, i) => [
+        nodeIds[i]!,
+        {
+          id: nodeIds[i],
+          name: `${g.name}.step${i}`,
+          type: n.type,
+          phase: n.phase,
+          ...(n.template === 'ref' ? { templateRef: { name: 'shared-wft', template: 'shared' } } : { templateName: n.template === 'local' ? 'main' : 'gone' }),
+          outputs: { artifacts: n.artifacts },
+        },
+      ]),
     );
     const podNames = g.pods.map((p, i) => `${g.name}-artgc-${p.strategy}-${2166136261 + i}`);
     const workflow = {
@@ -64,14 +119,19 @@ export const workflowSnapshot = fc
         resourceVersion: '42',
         finalizers: g.finalizers,
         ...(g.deletionTimestamp ? { deletionTimestamp: g.deletionTimestamp } : {}),
-        annotations: g.skip ? { 'argo-finalizer-remediator/skip': g.skip } : {},
+        annotations: {
+          ...(g.skip ? { 'argo-finalizer-remediator/skip': g.skip } : {}),
+          ...(g.rearm ? { 'argo-finalizer-remediator/rearm': JSON.stringify(g.rearm) } : {}),
+        },
       },
-      spec: g.specGc ? { artifactGC: g.specGc } : {},
+      spec: { ...(g.specGc ? { artifactGC: g.specGc } : {}), templates: [{ name: 'main', ...(g.archiveLocation ? { archiveLocation: g.archiveLocation } : {}) }] },
       status: {
         ...(g.phase !== undefined ? { phase: g.phase } : {}),
         ...(g.finishedAt ? { finishedAt: g.finishedAt } : {}),
         ...(g.storedGc ? { storedWorkflowTemplateSpec: { artifactGC: g.storedGc } } : {}),
         nodes: g.offloaded ? {} : nodes,
+        storedTemplates: { 'namespaced/shared-wft/shared': { name: 'shared', ...(g.refArchiveLocation ? { archiveLocation: g.refArchiveLocation } : {}) } },
+        ...(g.repository ? { artifactRepositoryRef: { artifactRepository: g.repository } } : {}),
         ...(g.offloaded ? { offloadNodeStatusVersion: 'fnv:1' } : {}),
         conditions: g.gcError ? [{ type: 'ArtifactGCError', status: 'True', message: 'boom' }] : [],
         artifactGCStatus: {
@@ -109,7 +169,30 @@ export const workflowSnapshot = fc
       metadata: { name: `${n}-0`, namespace: 'argo' },
       status: { artifactResultsByNode: byNode },
     }));
-    return { workflow, pods, tasks };
+    return { workflow, pods, tasks, verified: g.verified };
+  })
+  .map(({ verified, ...snap }) => {
+    if (verified === 'no') return snap;
+    // Facts at exactly the locations the resolver gives: what verify would find looking where Argo deletes.
+    const facts = pendingLocations(snap).map((storage, i) => ({ storage, exists: verified === 'some-present' && i === 0, checkedAt: NOW.toISOString() }));
+    return { ...snap, bucketFacts: facts };
   });
+
+/** The resolver's own answer for every not-deleted artifact of a Pod node: the independent side of the bucket property. */
+export function pendingLocations(snap: { workflow: unknown }): ArtifactStorage[] {
+  const wf = Workflow.safeParse(snap.workflow);
+  if (!wf.success) return [];
+  const index = indexTemplates(wf.data);
+  const out: ArtifactStorage[] = [];
+  for (const node of Object.values(wf.data.status?.nodes ?? {})) {
+    if (node.type !== 'Pod') continue;
+    for (const a of node.outputs?.artifacts ?? []) {
+      if (a.deleted === true) continue;
+      const r = resolveArtifact(a, node, wf.data, index);
+      if (r.kind === 'resolved') out.push(storageOf(r.location));
+    }
+  }
+  return out;
+}
 
 export const quietPeriodMs = fc.constantFrom(0, 90_000, 30 * 60_000, 2 * 3_600_000);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Assessment, ARTIFACT_GC_FINALIZER, Cause } from '../../../src/domain/assessment.js';
 import { assessRaw } from '../../../src/domain/snapshot.js';
@@ -31,6 +32,7 @@ describe('assess: the contract output', () => {
     expect(a.reasons).toContain('deletion requested 714d10h ago (quiet period 30m)');
     expect(a.patch).toEqual([
       { op: 'test', path: '/metadata/uid', value: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11' },
+      { op: 'test', path: '/metadata/resourceVersion', value: '88230412' },
       { op: 'test', path: '/metadata/finalizers/0', value: ARTIFACT_GC_FINALIZER },
       { op: 'remove', path: '/metadata/finalizers/0' },
     ]);
@@ -41,6 +43,7 @@ describe('assess: the contract output', () => {
     wf.metadata.finalizers = ['example.com/keep-audit', ARTIFACT_GC_FINALIZER, 'foregroundDeletion'];
     expect(run({ workflow: wf }).patch).toEqual([
       { op: 'test', path: '/metadata/uid', value: wf.metadata.uid },
+      { op: 'test', path: '/metadata/resourceVersion', value: wf.metadata.resourceVersion },
       { op: 'test', path: '/metadata/finalizers/1', value: ARTIFACT_GC_FINALIZER },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);
@@ -67,7 +70,7 @@ describe('assess: the contract output', () => {
   });
 
   it('reports evidence a human can act on: pods, task errors, the ArtifactGCError message', () => {
-    const c = decisionTableCases().find((x) => x.title === 'row 11: task results Access Denied')!;
+    const c = decisionTableCases().find((x) => x.title === 'row 13: task results Access Denied')!;
     const a = run(c.snapshot);
     expect(a.evidence.pods).toEqual([{ name: 'etl-run-q8h2d-artgc-wfdel-2166136261', phase: 'Succeeded', strategy: 'OnWorkflowDeletion', recouped: true }]);
     expect(a.evidence.tasks[0]!.errors).toEqual([
@@ -215,5 +218,109 @@ describe('assess: hard cases', () => {
   it('rejects objects that are not Workflows with a message naming the field', () => {
     expect(() => run({ workflow: { kind: 'Pod', metadata: { name: 'x' } } })).toThrow(/Workflow x is not valid at kind/);
     expect(() => run({ workflow: { kind: 'Workflow', metadata: {} } })).toThrow(/at metadata.name/);
+  });
+});
+
+describe('assess: the refined rows in detail', () => {
+  const byTitle = (t: string) => decisionTableCases().find((c) => c.title === t)!;
+  const REARM = 'argo-finalizer-remediator/rearm';
+
+  it('says which reading of strategiesProcessed it used, from the configured argoVersion (argo #16897)', () => {
+    const c = byTitle('row 15: processed, no pod and no task');
+    const at = (argoVersion?: string) => assessRaw(c.snapshot, { now: NOW, quietPeriodMs: QUIET_MS, argoVersion });
+    expect(at().reasons.join('\n')).toContain('no argoVersion in the config');
+    expect(at().evidence.processedReading).toBe('unknown');
+    expect(at('v3.7.18').reasons.join('\n')).toContain('argoVersion v3.7.18 (config): strategiesProcessed read as "GC was attempted"');
+    expect(at('v4.1.3').evidence).toMatchObject({ argoVersion: 'v4.1.3', processedReading: 'created' });
+    expect(at('v4.0.10').evidence.processedReading).toBe('attempted');
+    expect(new Set([at(), at('v3.7.18'), at('v4.1.3')].map((a) => `${a.verdict}/${a.cause}`))).toEqual(new Set(['notify/gc-never-ran']));
+  });
+
+  it('after the re-arm cap, says gc-rearm-failed and keeps the row cause in reasons and evidence', () => {
+    const a = run(byTitle('after row 15: re-arms exhausted').snapshot);
+    expect(a).toMatchObject({ verdict: 'notify', cause: 'gc-rearm-failed', evidence: { rowCause: 'gc-never-ran', rearm: { count: 2 } } });
+    expect(a.reasons.join('\n')).toContain("the row's cause was gc-never-ran");
+  });
+
+  it('below the cap, keeps the row cause and says which attempt failed; the cap comes from the options', () => {
+    const wf = etlWorkflow();
+    wf.metadata.annotations = { [REARM]: JSON.stringify({ count: 1, at: minutesBefore(120) }) };
+    const a = run({ workflow: wf });
+    expect(a.cause).toBe('gc-never-ran');
+    expect(a.reasons).toContain(`re-arm attempt 1 of 2 (at ${minutesBefore(120)}) did not finish GC`);
+    expect(assessRaw({ workflow: wf }, { now: NOW, quietPeriodMs: QUIET_MS, rearmMaxAttempts: 1 }).cause).toBe('gc-rearm-failed');
+  });
+
+  it('reads a malformed re-arm annotation as no re-arm at all', () => {
+    for (const value of ['2', '{"count":"2","at":"x"}', '{"count":0,"at":"2026-08-20T10:00:00Z"}', 'not json']) {
+      const wf = etlWorkflow();
+      wf.metadata.annotations = { [REARM]: value };
+      const a = run({ workflow: wf });
+      expect([a.cause, a.evidence.rearm]).toEqual(['gc-never-ran', undefined]);
+    }
+  });
+
+  it('does not replace rows 1-7 or a removal with gc-rearm-failed', () => {
+    const wf = etlWorkflow();
+    wf.metadata.annotations = { [REARM]: JSON.stringify({ count: 5, at: minutesBefore(120) }) };
+    wf.spec.artifactGC.forceFinalizerRemoval = true;
+    expect(run({ workflow: wf }).cause).toBe('force-removal-declared');
+    const offloaded = etlWorkflow();
+    offloaded.metadata.annotations = { [REARM]: JSON.stringify({ count: 5, at: minutesBefore(120) }) };
+    offloaded.status.nodes = {};
+    offloaded.status.offloadNodeStatusVersion = 'fnv:1';
+    expect(run({ workflow: offloaded }).cause).toBe('nodes-unavailable');
+  });
+
+  it('lists a never-uploaded artifact with neverUploaded and no location (argo #13161)', () => {
+    const a = run(byTitle('row 11: one never uploaded, the other verified absent').snapshot);
+    expect(a.pendingArtifacts.find((p) => p.name === 'report')).toEqual({ node: 'etl-run-q8h2d', name: 'report', strategy: 'OnWorkflowDeletion', neverUploaded: true });
+  });
+
+  it('without bucket facts, never-uploaded artifacts alone do not make row 11', () => {
+    const wf = etlWorkflow();
+    wf.status.nodes['etl-run-q8h2d'].outputs.artifacts = [{ name: 'report', path: '/tmp/report.csv' }];
+    expect(run({ workflow: wf }).cause).toBe('gc-never-ran');
+    expect(run({ workflow: wf, bucketFacts: [] }).cause).toBe('artifacts-verified-absent');
+  });
+
+  it('gc-pod-missing and gc-never-ran both say which reading they used; a task error names the driver limit', () => {
+    expect(run(byTitle('row 14: task without a GC pod (processed)').snapshot).reasons.join('\n')).toMatch(/task etl-run-q8h2d-artgc-wfdel-\d+-0 exists, but no GC pod/);
+    expect(run(byTitle('row 12: a task error says delete not supported').snapshot).reasons.join('\n')).toContain('delete not supported for this artifact storage');
+    expect(run(byTitle('row 12: an http artifact').snapshot).reasons.join('\n')).toContain('1 pending artifact(s) stored with http, which Argo cannot delete');
+    expect(run(byTitle('row 17: pod recouped and gone, artifacts not marked deleted').snapshot).reasons.join('\n')).toContain('GC reported no error');
+  });
+});
+
+describe("assess on artifact_gc_test.go's Workflow (test/fixtures/workflows/argo-artgc-workflow.json)", () => {
+  const upstream = () => JSON.parse(readFileSync(new URL('../../fixtures/workflows/argo-artgc-workflow.json', import.meta.url), 'utf8'));
+  const task = () => JSON.parse(readFileSync(new URL('../../fixtures/workflows/argo-artgc-task.json', import.meta.url), 'utf8'));
+  const later = new Date('2022-08-02T00:30:00Z');
+
+  it('as upstream has it (no artifactGCStatus, finished 2h before): the completion strategy never started', () => {
+    const a = run({ workflow: upstream() }, later);
+    expect([a.verdict, a.cause]).toEqual(['notify', 'controller-not-reconciling']);
+    expect(a.pendingArtifacts.map((p) => [p.name, p.storage?.bucket])).toEqual([
+      ['on-deletion', 'my-bucket-3'],
+      ['second-on-completion', 'my-bucket-3'],
+      ['first-on-completion-1', 'my-bucket-2'],
+      ['first-on-completion-2', 'my-bucket-3'],
+    ]);
+  });
+
+  it('with its task (artgcTask: one success, one "something went wrong"): gc-failed, as processCompletedWorkflowArtifactGCTask records', () => {
+    const wf = upstream();
+    wf.status.artifactGCStatus = { strategiesProcessed: { OnWorkflowCompletion: true } };
+    const a = run({ workflow: wf, tasks: [task()] }, later);
+    expect([a.verdict, a.cause]).toEqual(['notify', 'gc-failed']);
+    expect(a.reasons.join('\n')).toContain('first-on-completion-2 failed: something went wrong');
+  });
+
+  it('strategy processed and the GC pods of the test created but gone: the pods are missing for the task', () => {
+    const wf = upstream();
+    wf.status.artifactGCStatus = { strategiesProcessed: { OnWorkflowCompletion: true } };
+    const t = task();
+    delete t.status;
+    expect(run({ workflow: wf, tasks: [t] }, later).cause).toBe('gc-pod-missing');
   });
 });

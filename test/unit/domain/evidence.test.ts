@@ -17,7 +17,7 @@ describe('evidenceNeeded: list only what can change the verdict', () => {
         if (!needs.pods || !needs.tasks) reduced += 1;
         const opts = { now: NOW, quietPeriodMs: qp };
         const full = assessRaw(snap, opts);
-        const partial = assessRaw({ workflow: snap.workflow, pods: needs.pods ? snap.pods : [], tasks: needs.tasks ? snap.tasks : [] }, opts);
+        const partial = assessRaw({ ...snap, pods: needs.pods ? snap.pods : [], tasks: needs.tasks ? snap.tasks : [] }, opts);
         expect(judged(partial)).toEqual(judged(full));
       }),
       { numRuns: 3000 },
@@ -29,7 +29,8 @@ describe('evidenceNeeded: list only what can change the verdict', () => {
     for (const c of decisionTableCases()) {
       const needs = evidenceNeeded(c.snapshot.workflow);
       const opts = { now: c.now ?? NOW, quietPeriodMs: 1_800_000 };
-      const partial = { workflow: c.snapshot.workflow, pods: needs.pods ? c.snapshot.pods : [], tasks: needs.tasks ? c.snapshot.tasks : [] };
+      // Bucket facts come from verify, not from the cluster listing: they are carried as they are.
+      const partial = { ...c.snapshot, pods: needs.pods ? c.snapshot.pods : [], tasks: needs.tasks ? c.snapshot.tasks : [] };
       expect([c.title, judged(assessRaw(partial, opts))]).toEqual([c.title, judged(assessRaw(c.snapshot, opts))]);
     }
   });
@@ -39,7 +40,7 @@ describe('evidenceNeeded: list only what can change the verdict', () => {
     expect(byTitle['row 3: deleted while Running']).toEqual({ pods: false, tasks: false });
     expect(byTitle['row 5: mixed strategies, not being deleted']).toEqual({ pods: false, tasks: false });
     expect(byTitle['row 7: nested parent of the v3.5.10 bug']).toEqual({ pods: true, tasks: false });
-    expect(byTitle['row 11: GC pod Failed on RBAC (example b)']).toEqual({ pods: true, tasks: true });
+    expect(byTitle['row 13: GC pod Failed on RBAC (example b)']).toEqual({ pods: true, tasks: true });
     expect(evidenceNeeded({ kind: 'Pod' })).toEqual({ pods: false, tasks: false });
   });
 });

@@ -5,6 +5,8 @@ import { cloneJson } from '../../../src/domain/json.js';
 import { ARTIFACT_GC_FINALIZER } from '../../../src/domain/assessment.js';
 import { patchedFinalizers } from '../../helpers/patch.js';
 import { assessRaw } from '../../../src/domain/snapshot.js';
+import { displayLocation, indexTemplates, resolveArtifact, storageOf } from '../../../src/domain/locations.js';
+import { type BucketFact, Workflow } from '../../../src/domain/objects.js';
 import { NOW } from '../../fixtures/workflows.js';
 import { quietPeriodMs, workflowSnapshot } from './arbitraries.js';
 
@@ -24,7 +26,7 @@ describe('safety invariants on random Workflows', () => {
     );
     expect([...seen].sort()).toEqual([
       'ignore', 'notify', 'patch-among-others', 'remove',
-      'remove:force-removal-declared', 'remove:gc-succeeded-unrecouped', 'remove:no-pending-artifacts', 'wait',
+      'remove:artifacts-verified-absent', 'remove:force-removal-declared', 'remove:gc-succeeded-unrecouped', 'remove:no-pending-artifacts', 'wait',
     ]);
   });
 
@@ -33,7 +35,7 @@ describe('safety invariants on random Workflows', () => {
       fc.property(assessed, ({ snap, a }) => {
         if (!a.patch) return;
         const before = snap.workflow.metadata.finalizers;
-        const after = patchedFinalizers(before, snap.workflow.metadata.uid!, a.patch);
+        const after = patchedFinalizers({ uid: snap.workflow.metadata.uid!, resourceVersion: snap.workflow.metadata.resourceVersion, finalizers: before }, a.patch);
         expect(after).toEqual(before.filter((f) => f !== ARTIFACT_GC_FINALIZER));
         expect(a.patch.filter((op) => op.op === 'remove').every((op) => op.path.startsWith('/metadata/finalizers/'))).toBe(true);
       }),
@@ -50,39 +52,72 @@ describe('safety invariants on random Workflows', () => {
     );
   });
 
-  it('3. every patch tests the uid and each removed index first, so a concurrent change fails closed', () => {
+  it('3. every patch tests the uid, the resourceVersion and each removed index first, so any concurrent change fails closed', () => {
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant('finalizer' as const), inserted: fc.constantFrom('foregroundDeletion', 'example.com/new', ARTIFACT_GC_FINALIZER) }),
+      // The owner opting out between our GET and PATCH: only the annotation and the resourceVersion change.
+      fc.record({ kind: fc.constant('opt-out' as const) }),
+      fc.record({ kind: fc.constant('status' as const) }),
+    );
     fc.assert(
-      fc.property(assessed, fc.constantFrom('foregroundDeletion', 'example.com/new', ARTIFACT_GC_FINALIZER), fc.uuid(), ({ snap, a }, inserted, otherUid) => {
+      fc.property(assessed, change, fc.uuid(), fc.boolean(), ({ snap, a }, c, otherUid, rvKept) => {
         if (!a.patch) return;
-        const uid = snap.workflow.metadata.uid!;
-        const finalizers = snap.workflow.metadata.finalizers;
+        const meta = snap.workflow.metadata;
+        const uid = meta.uid!;
         const firstRemove = a.patch.findIndex((op) => op.op === 'remove');
         const tests = a.patch.slice(0, firstRemove);
-        expect(tests[0]).toEqual({ op: 'test', path: '/metadata/uid', value: uid });
+        expect(tests.slice(0, 2)).toEqual([
+          { op: 'test', path: '/metadata/uid', value: uid },
+          { op: 'test', path: '/metadata/resourceVersion', value: meta.resourceVersion },
+        ]);
         for (const op of a.patch.slice(firstRemove)) {
           expect(op.op).toBe('remove');
           expect(tests).toContainEqual({ op: 'test', path: op.path, value: ARTIFACT_GC_FINALIZER });
         }
+        const unchanged = { uid, resourceVersion: meta.resourceVersion, finalizers: meta.finalizers };
         // A recreated namesake (new uid) always fails.
-        if (otherUid !== uid) expect(() => patchedFinalizers(finalizers, otherUid, a.patch!)).toThrow(/testing value \/metadata\/uid failed/);
-        // A finalizer added in front by someone else: the patch fails, or still removes only artifact-gc.
-        const changed = [inserted, ...finalizers];
+        if (otherUid !== uid) expect(() => patchedFinalizers({ ...unchanged, uid: otherUid }, a.patch!)).toThrow(/testing value \/metadata\/uid failed/);
+        // Any write by someone else bumps the resourceVersion (the API server always does): the patch always fails.
+        const changed = {
+          ...unchanged,
+          resourceVersion: `${meta.resourceVersion}0`,
+          finalizers: c.kind === 'finalizer' ? [c.inserted, ...meta.finalizers] : meta.finalizers,
+          ...(c.kind === 'opt-out' ? { annotations: { 'argo-finalizer-remediator/skip': 'true' } } : {}),
+        };
+        expect(() => patchedFinalizers(changed, a.patch!)).toThrow(/testing value \/metadata\/resourceVersion failed/);
+        // Even a store that kept the resourceVersion over a finalizer change would not let another finalizer go.
+        if (c.kind !== 'finalizer' || !rvKept) return;
         let result: string[] | undefined;
         try {
-          result = patchedFinalizers(changed, uid, a.patch);
+          result = patchedFinalizers({ ...changed, resourceVersion: meta.resourceVersion }, a.patch);
         } catch {
           return;
         }
-        expect(result.filter((f) => f !== ARTIFACT_GC_FINALIZER)).toEqual(changed.filter((f) => f !== ARTIFACT_GC_FINALIZER));
+        expect(result.filter((f) => f !== ARTIFACT_GC_FINALIZER)).toEqual(changed.finalizers.filter((f) => f !== ARTIFACT_GC_FINALIZER));
       }),
       RUNS,
     );
   });
 
-  it('4. nothing is removed while artifacts may remain, unless GC proved them deleted or the owner declared force', () => {
+  it('4. nothing is removed while artifacts may remain, unless GC proved them deleted, verify found them absent, or the owner declared force', () => {
     fc.assert(
       fc.property(assessed, ({ snap, a }) => {
         if (a.verdict !== 'remove' || a.pendingArtifacts.length === 0) return;
+        if (a.cause === 'artifacts-verified-absent') {
+          expect(a.notifyOperator).toBe(true);
+          const facts = (snap as { bucketFacts?: BucketFact[] }).bucketFacts;
+          expect(facts).toBeDefined();
+          for (const p of a.pendingArtifacts) {
+            if (p.neverUploaded) {
+              expect(p.storage).toBeUndefined();
+              continue;
+            }
+            const mine = facts!.filter((f: BucketFact) => JSON.stringify(f.storage) === JSON.stringify(p.storage));
+            expect(mine.length).toBeGreaterThan(0);
+            expect(mine.every((f: BucketFact) => !f.exists)).toBe(true);
+          }
+          return;
+        }
         if (a.cause === 'force-removal-declared') {
           const force = snap.workflow.status.storedWorkflowTemplateSpec?.artifactGC?.forceFinalizerRemoval ?? snap.workflow.spec.artifactGC?.forceFinalizerRemoval;
           expect(force).toBe(true);
@@ -102,6 +137,49 @@ describe('safety invariants on random Workflows', () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  it('never reports a location whose bucket differs from what the resolver rule gives for the same input', () => {
+    let located = 0;
+    fc.assert(
+      fc.property(assessed, ({ snap, a }) => {
+        const wf = Workflow.parse(snap.workflow);
+        const index = indexTemplates(wf);
+        const nodes = wf.status?.nodes ?? {};
+        for (const p of [...a.pendingArtifacts, ...(a.suspectedDirectoryOrphans ?? [])]) {
+          const node = nodes[p.node]!;
+          const artifact = node.outputs!.artifacts!.find((x) => x.name === p.name);
+          const r = resolveArtifact(artifact, node, wf, index);
+          if (r.kind !== 'resolved') {
+            expect(p.storage).toBeUndefined();
+            expect(p.location).toBeUndefined();
+            continue;
+          }
+          located += 1;
+          const expected = storageOf(r.location);
+          expect(p.storage?.bucket).toBe(expected.bucket);
+          expect(p.storage).toEqual(expected);
+          expect(p.location).toBe(displayLocation(expected));
+        }
+      }),
+      // Most random Workflows stop before artifacts are listed (phase, finalizer, opt-out): more runs, so a few hundred
+      // located artifacts are checked.
+      { numRuns: 8000 },
+    );
+    expect(located).toBeGreaterThan(150);
+  });
+
+  it('verdicts never depend on the configured argoVersion, only the wording does', () => {
+    fc.assert(
+      fc.property(workflowSnapshot, quietPeriodMs, fc.constantFrom(undefined, 'v3.5.10', 'v3.7.18', 'v4.0.10', 'v4.0.11', 'v4.1.2', 'v4.1.3', 'v4.2.0'), (snap, qp, argoVersion) => {
+        const plain = assessRaw(snap, { now: NOW, quietPeriodMs: qp });
+        const versioned = assessRaw(snap, { now: NOW, quietPeriodMs: qp, argoVersion });
+        expect([versioned.verdict, versioned.cause, versioned.patch, versioned.notifyOperator, versioned.pendingArtifacts]).toEqual([
+          plain.verdict, plain.cause, plain.patch, plain.notifyOperator, plain.pendingArtifacts,
+        ]);
+      }),
+      { numRuns: 1000 },
     );
   });
 

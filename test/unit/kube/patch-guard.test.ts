@@ -8,12 +8,16 @@ import { assertPlannedPatch, UnsafePatchError } from '../../../src/remediation/p
 
 const uid = '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11';
 const gc = ARTIFACT_GC_FINALIZER;
+const rv = '4711';
+const uidTest: JsonPatchOp = { op: 'test', path: '/metadata/uid', value: uid };
+const rvTest: JsonPatchOp = { op: 'test', path: '/metadata/resourceVersion', value: rv };
 
 describe('assertPlannedPatch', () => {
   it('accepts every patch the domain plans', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(gc, 'foregroundDeletion', 'example.com/keep', 'workflows.argoproj.io/status'), { maxLength: 6 }), (finalizers) => {
-        const patch = planFinalizerRemoval({ uid, finalizers });
+        const patch = planFinalizerRemoval({ uid, resourceVersion: rv, finalizers });
+        if (patch) expect(patch.slice(0, 2)).toEqual([uidTest, rvTest]);
         if (!patch) return !finalizers.includes(gc);
         assertPlannedPatch(patch, uid);
         return true;
@@ -22,27 +26,32 @@ describe('assertPlannedPatch', () => {
   });
 
   it.each<[string, JsonPatchOp[]]>([
-    ['no uid test', [{ op: 'test', path: '/metadata/finalizers/0', value: gc }, { op: 'remove', path: '/metadata/finalizers/0' }]],
+    ['no uid test', [rvTest, { op: 'test', path: '/metadata/finalizers/0', value: gc }, { op: 'remove', path: '/metadata/finalizers/0' }]],
+    ['no resourceVersion test', [uidTest, { op: 'test', path: '/metadata/finalizers/0', value: gc }, { op: 'remove', path: '/metadata/finalizers/0' }]],
+    ['the pin in the wrong order', [rvTest, uidTest, { op: 'test', path: '/metadata/finalizers/0', value: gc }, { op: 'remove', path: '/metadata/finalizers/0' }]],
+    ['an empty resourceVersion test', [uidTest, { ...rvTest, value: '' }, { op: 'test', path: '/metadata/finalizers/0', value: gc }, { op: 'remove', path: '/metadata/finalizers/0' }]],
     [
       'uid test for another object',
-      [{ op: 'test', path: '/metadata/uid', value: 'other' }, { op: 'test', path: '/metadata/finalizers/0', value: gc }, { op: 'remove', path: '/metadata/finalizers/0' }],
+      [{ op: 'test', path: '/metadata/uid', value: 'other' }, rvTest, { op: 'test', path: '/metadata/finalizers/0', value: gc }, { op: 'remove', path: '/metadata/finalizers/0' }],
     ],
-    ['remove without test', [{ op: 'test', path: '/metadata/uid', value: uid }, { op: 'remove', path: '/metadata/finalizers/0' }]],
+    ['remove without test', [uidTest, rvTest, { op: 'remove', path: '/metadata/finalizers/0' }]],
     [
       'remove of another finalizer',
       [
-        { op: 'test', path: '/metadata/uid', value: uid },
+        uidTest,
+        rvTest,
         { op: 'test', path: '/metadata/finalizers/1', value: 'foregroundDeletion' },
         { op: 'remove', path: '/metadata/finalizers/1' },
       ],
     ],
-    ['remove of all finalizers', [{ op: 'test', path: '/metadata/uid', value: uid }, { op: 'remove', path: '/metadata/finalizers' }]],
-    ['remove of something else', [{ op: 'test', path: '/metadata/uid', value: uid }, { op: 'remove', path: '/spec' }]],
-    ['nothing removed', [{ op: 'test', path: '/metadata/uid', value: uid }]],
+    ['remove of all finalizers', [uidTest, rvTest, { op: 'remove', path: '/metadata/finalizers' }]],
+    ['remove of something else', [uidTest, rvTest, { op: 'remove', path: '/spec' }]],
+    ['nothing removed', [uidTest, rvTest]],
     [
       'test after remove',
       [
-        { op: 'test', path: '/metadata/uid', value: uid },
+        uidTest,
+        rvTest,
         { op: 'test', path: '/metadata/finalizers/0', value: gc },
         { op: 'remove', path: '/metadata/finalizers/0' },
         { op: 'test', path: '/metadata/finalizers/1', value: gc },
@@ -51,7 +60,8 @@ describe('assertPlannedPatch', () => {
     [
       'lower index removed first',
       [
-        { op: 'test', path: '/metadata/uid', value: uid },
+        uidTest,
+        rvTest,
         { op: 'test', path: '/metadata/finalizers/0', value: gc },
         { op: 'test', path: '/metadata/finalizers/2', value: gc },
         { op: 'remove', path: '/metadata/finalizers/0' },
@@ -62,8 +72,13 @@ describe('assertPlannedPatch', () => {
     expect(() => assertPlannedPatch(patch, uid)).toThrow(UnsafePatchError);
   });
 
+  it('plans nothing without a resourceVersion to pin to', () => {
+    expect(planFinalizerRemoval({ uid, finalizers: [gc] })).toBeUndefined();
+    expect(planFinalizerRemoval({ resourceVersion: rv, finalizers: [gc] })).toBeUndefined();
+  });
+
   it('refuses when the Workflow has no uid', () => {
-    expect(() => assertPlannedPatch(planFinalizerRemoval({ uid, finalizers: [gc] })!, undefined)).toThrow(/no uid/);
+    expect(() => assertPlannedPatch(planFinalizerRemoval({ uid, resourceVersion: rv, finalizers: [gc] })!, undefined)).toThrow(/no uid/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACT_GC_FINALIZER, Cause } from '../../../src/domain/assessment.js';
 import { explainCause, inspectCommands, narrowPatchCommand } from '../../../src/domain/explain.js';
@@ -31,10 +32,67 @@ describe('explainCause', () => {
     ['nodes-unavailable', ['argo-server', 'offload']],
     ['gc-succeeded-unrecouped', ['podMetadata.labels', 'ARGO_INSTANCE_ID']],
     ['force-removal-declared', ['orphaned', 'forceFinalizerRemoval']],
+    ['gc-failed', ['templateReferencing', 'Strict', 'v3.7.18', 'v4.0.10', 'v4.1.0', 'serviceAccountName', 'podMetadata']],
+    ['gc-pod-missing', ['#14355', 'admission', 'ResourceQuota', 'Pod Security', 'ServiceAccount', '#16897']],
+    ['gc-unsupported-driver', ['#3102', 'hdfs', 'http', 'artifactory', 'git', 'raw', 'strategy: Never']],
+    ['artifacts-verified-absent', ['HeadObject', '#13161']],
+    ['gc-rearmed', ['strategiesProcessed', 'podsRecouped', 'argo-finalizer-remediator/rearm']],
+    ['gc-rearm-failed', ['maxAttempts', 'evidence.rowCause', 'argo-finalizer-remediator/rearm']],
   ] as const)('names the concrete fix for %s', (cause, words) => {
     const x = explainCause(cause);
     const text = `${x.why} ${x.nextStep}`;
     for (const w of words) expect(text, w).toContain(w);
+  });
+});
+
+describe('explainCause per reading of strategiesProcessed (argo #16897)', () => {
+  const versioned = ['gc-never-ran', 'gc-pod-missing', 'controller-not-reconciling', 'gc-not-started'] as const;
+
+  it.each(versioned)('%s: without a version both readings are given, each named; with one only its own', (cause) => {
+    const both = explainCause(cause);
+    const attempted = explainCause(cause, 'attempted');
+    const created = explainCause(cause, 'created');
+    expect(`${both.why} ${both.nextStep}`).toContain('With argo #16897');
+    expect(`${attempted.why} ${attempted.nextStep}`).not.toContain('With argo #16897');
+    expect(`${created.why} ${created.nextStep}`).not.toContain('Before argo #16897');
+    expect(created.why).not.toEqual(attempted.why);
+  });
+
+  it('says a re-arm is needed before #16897 and not with it, for a task without a pod', () => {
+    expect(explainCause('gc-pod-missing', 'attempted').nextStep).toMatch(/re-arm GC/);
+    expect(explainCause('gc-pod-missing', 'created').nextStep).toMatch(/no re-arm is needed/);
+  });
+
+  it('reads the same whatever the version for causes #16897 does not touch', () => {
+    for (const cause of ['gc-failed', 'gc-pod-stuck', 'artifacts-verified-absent', 'gc-unsupported-driver'] as const) {
+      expect(explainCause(cause, 'created')).toEqual(explainCause(cause, 'attempted'));
+    }
+  });
+});
+
+describe("README's decision table agrees with the cause codes and explain.ts, row for row", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## The decision, in plain words'), readme.indexOf('## What it will never do'));
+  const rows = section.split('\n').filter((l) => /^\| (\d+|-|after) /.test(l));
+
+  it('lists every cause code, in the order of the Cause enum (the evaluation order)', () => {
+    const codes = rows.flatMap((r) => [...r.split('|')[4]!.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]!));
+    expect([...new Set(codes)]).toEqual([...Cause.options].filter((c) => codes.includes(c)));
+    expect([...Cause.options].filter((c) => !codes.includes(c))).toEqual([]);
+  });
+
+  it('numbers rows 1 to 17 as DESIGN.md 4.2 does', () => {
+    expect(rows.map((r) => r.split('|')[1]!.trim()).filter((n) => /^\d+$/.test(n)).map(Number)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+  });
+
+  it('names the upstream issues explain.ts cites for each new cause', () => {
+    const byCause = (c: string) => rows.find((r) => r.includes(`\`${c}\``))!;
+    expect(byCause('gc-pod-missing')).toContain('#14355');
+    expect(byCause('gc-unsupported-driver')).toContain('#3102');
+    expect(byCause('artifacts-verified-absent')).toContain('#13161');
+    expect(section).toContain('#14387');
+    expect(section).toContain('templateReferencing');
+    expect(section).toContain('#16897');
   });
 });
 
@@ -49,16 +107,20 @@ describe('narrowPatchCommand', () => {
     const ops = JSON.parse(argv[7]!);
     expect(ops).toEqual([
       { op: 'test', path: '/metadata/uid', value: '0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21' },
+      { op: 'test', path: '/metadata/resourceVersion', value: d.resourceVersion },
       { op: 'test', path: '/metadata/finalizers/1', value: ARTIFACT_GC_FINALIZER },
       { op: 'remove', path: '/metadata/finalizers/1' },
     ]);
-    expect(patchedFinalizers(d.evidence.finalizers, d.workflow.uid!, ops)).toEqual(['example.com/keep-me']);
+    expect(patchedFinalizers({ uid: d.workflow.uid!, resourceVersion: d.resourceVersion!, finalizers: d.evidence.finalizers }, ops)).toEqual(['example.com/keep-me']);
+    // Shown a state that has since changed, the human's command fails closed instead of acting on it.
+    expect(() => patchedFinalizers({ uid: d.workflow.uid!, resourceVersion: `${d.resourceVersion}1`, finalizers: d.evidence.finalizers }, ops)).toThrow(/resourceVersion/);
   });
 
-  it('gives no command without the finalizer or without a uid to pin it to', () => {
+  it('gives no command without the finalizer or without a uid and resourceVersion to pin it to', () => {
     const d = gcFailedDecision();
     expect(narrowPatchCommand({ ...d, evidence: { ...d.evidence, finalizers: ['example.com/keep-me'] } })).toBeUndefined();
     expect(narrowPatchCommand({ ...d, workflow: { namespace: 'data', name: 'etl-run-q8h2d' } })).toBeUndefined();
+    expect(narrowPatchCommand({ ...d, resourceVersion: undefined })).toBeUndefined();
   });
 });
 

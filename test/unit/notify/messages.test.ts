@@ -1,3 +1,4 @@
+import { ApprovalAction, pendingDigest } from '../../../src/domain/approval.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cause } from '../../../src/domain/assessment.js';
@@ -205,7 +206,11 @@ describe('limits under load', () => {
           const base = gcFailedDecision({ cause, reasons, action, verdict: action === 'notified' ? 'notify' : 'remove' });
           base.pendingArtifacts = artifacts.map((a) => ({ ...a, strategy: 'OnWorkflowCompletion' as const, location: a.location }));
           base.evidence.tasks = [{ name: 'task', errors: errors.map((e) => ({ node: 'n', artifact: e.name, error: e.error })) }];
-          const ms = [groupMessage([base], ARGO), groupMessage([base, ...variants(gcFailedDecision, count)], ARGO)];
+          // With approval buttons too: they must fit within the same limits.
+          base.pendingDigest = pendingDigest(base.pendingArtifacts);
+          const others = variants(gcFailedDecision, count).map((v) => ({ ...v, pendingDigest: pendingDigest(v.pendingArtifacts) }));
+          const buttons = { buttons: { keys: ['k'.repeat(40)], ttlMs: 3_600_000, allowed: new Set(ApprovalAction.options), completable: () => true } };
+          const ms = [groupMessage([base], ARGO), groupMessage([base, ...others], ARGO), groupMessage([base], { ...ARGO, ...buttons }), groupMessage([base, ...others], { ...ARGO, ...buttons })];
           for (const m of ms) expect(checkSlackLimits(m)).toEqual([]);
         },
       ),
@@ -236,5 +241,41 @@ describe('checkSlackLimits', () => {
         expect.stringMatching(/^blocks hold \d+ chars in total/),
       ]),
     );
+  });
+});
+
+describe('locations in Slack (DESIGN 4.2): never-uploaded artifacts, directory orphans, the #16897 reading', () => {
+  const storage = { driver: 's3' as const, endpoint: 's3.amazonaws.com', bucket: 'batch-out', key: 'exports/dir' };
+
+  it('never lists a never-uploaded artifact among the orphans of a removal, and counts it apart', () => {
+    const base = forceRemovalDecision();
+    const d = forceRemovalDecision({
+      pendingArtifacts: [base.pendingArtifacts[0]!, { node: 'nightly-export-29481-2', name: 'retried', strategy: 'OnWorkflowDeletion', neverUploaded: true }],
+    });
+    const text = all(removalMessage(d));
+    expect(text).toContain('Orphaned artifacts: left in storage, nothing in Argo will delete them (1)');
+    expect(text).toContain('Never uploaded (1)');
+    expect(text).toContain('#13161');
+  });
+
+  it('lists suspected directory orphans (argo #14387) in notify and removal messages', () => {
+    const orphans = [{ node: 'n1', name: 'dir', location: 's3://batch-out/exports/dir', storage }];
+    for (const m of [removalMessage(forceRemovalDecision({ suspectedDirectoryOrphans: orphans })), notifyMessage(gcFailedDecision({ suspectedDirectoryOrphans: orphans }))]) {
+      const text = all(m);
+      expect(text).toContain('Suspected directory orphans (1)');
+      expect(text).toContain('#14387');
+      expect(text).toContain('s3://batch-out/exports/dir');
+      expect(checkSlackLimits(m)).toEqual([]);
+    }
+  });
+
+  it('words the next step for the cluster\'s reading of strategiesProcessed', () => {
+    const d = (processedReading: 'attempted' | 'created' | 'unknown') => {
+      const base = gcFailedDecision();
+      return gcFailedDecision({ cause: 'gc-pod-missing', evidence: { ...base.evidence, processedReading } });
+    };
+    expect(all(notifyMessage(d('created')))).toContain('no re-arm is needed');
+    expect(all(notifyMessage(d('attempted')))).not.toContain('no re-arm is needed');
+    expect(all(notifyMessage(d('unknown')))).toContain('With argo #16897');
   });
 });

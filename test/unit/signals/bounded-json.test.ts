@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES, parseBoundedJson } from '../../../src/signals/bounded-json.js';
+import { parseBoundedJson } from '../../../src/signals/bounded-json.js';
+import { EVENTBRIDGE_EVENT, LAMBDA_INVOCATION, MAX_JSON_DEPTH, measureJson, SNS_MESSAGE, SQS_MESSAGE } from '../../../src/signals/limits.js';
 import { rejection } from './reject.js';
 
 describe('parseBoundedJson', () => {
@@ -8,14 +9,43 @@ describe('parseBoundedJson', () => {
     expect(parseBoundedJson('\ufeff{"a":1}')).toEqual({ a: 1 });
   });
 
-  it('counts the limit in UTF-8 bytes, not characters', () => {
-    const atLimit = `"${'x'.repeat(MAX_PAYLOAD_BYTES - 2)}"`;
-    expect(parseBoundedJson(atLimit)).toHaveLength(MAX_PAYLOAD_BYTES - 2);
-    expect(rejection(() => parseBoundedJson(`${atLimit} `)).reason).toBe('input is larger than 256 KiB');
+  it("counts the carrier's limit in UTF-8 bytes, not characters, and names the limit", () => {
+    const max = EVENTBRIDGE_EVENT.maxBytes;
+    const atLimit = `"${'x'.repeat(max - 2)}"`;
+    expect(parseBoundedJson(atLimit, 'detail', EVENTBRIDGE_EVENT)).toHaveLength(max - 2);
+    expect(rejection(() => parseBoundedJson(`${atLimit} `, 'detail', EVENTBRIDGE_EVENT)).reason).toBe(
+      'detail is 262,145 bytes, more than an EventBridge event holds (256 KiB)',
+    );
     // 100 000 characters, 300 000 bytes.
     const multibyte = `"${'€'.repeat(100_000)}"`;
-    expect(multibyte.length).toBeLessThan(MAX_PAYLOAD_BYTES);
-    expect(rejection(() => parseBoundedJson(multibyte)).reason).toBe('input is larger than 256 KiB');
+    expect(multibyte.length).toBeLessThan(max);
+    expect(rejection(() => parseBoundedJson(multibyte, 'detail', EVENTBRIDGE_EVENT)).reason).toBe(
+      'detail is 300,002 bytes, more than an EventBridge event holds (256 KiB)',
+    );
+  });
+
+  it('holds each transport to its own limit, the largest (a Lambda invocation) by default', () => {
+    const of = (bytes: number) => `"${'x'.repeat(bytes - 2)}"`;
+    expect(() => parseBoundedJson(of(SQS_MESSAGE.maxBytes), 'body', SQS_MESSAGE)).not.toThrow();
+    expect(rejection(() => parseBoundedJson(of(SQS_MESSAGE.maxBytes + 1), 'SQS record "m3" body', SQS_MESSAGE)).reason).toBe(
+      'SQS record "m3" body is 1,048,577 bytes, more than an SQS message holds (1 MiB)',
+    );
+    expect(rejection(() => parseBoundedJson(of(SNS_MESSAGE.maxBytes + 1), 'SNS message', SNS_MESSAGE)).reason).toMatch(/more than an SNS message holds \(256 KiB\)$/);
+    expect(() => parseBoundedJson(of(LAMBDA_INVOCATION.maxBytes))).not.toThrow();
+    expect(rejection(() => parseBoundedJson(of(LAMBDA_INVOCATION.maxBytes + 1))).reason).toBe(
+      'input is 6,291,457 bytes, more than a synchronous Lambda invocation holds (6 MiB)',
+    );
+  });
+
+  it('measures a parsed value as its JSON text, bounded in size and depth without recursion', () => {
+    const value = { a: [1, 'x', null, true, { b: '€<' }], c: 'd' };
+    expect(measureJson(value, 'v', SQS_MESSAGE)).toBe(Buffer.byteLength(JSON.stringify(value)));
+    expect(rejection(() => measureJson({ pad: 'x'.repeat(EVENTBRIDGE_EVENT.maxBytes) }, 'EventBridge event detail', EVENTBRIDGE_EVENT)).reason).toBe(
+      'EventBridge event detail is more than an EventBridge event holds (256 KiB)',
+    );
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(rejection(() => measureJson(deep, 'input', LAMBDA_INVOCATION)).reason).toBe('input nests deeper than 64 levels');
   });
 
   it('rejects nesting past the limit before parsing, and only counts brackets outside strings', () => {
@@ -34,11 +64,6 @@ describe('parseBoundedJson', () => {
     expect(err.reason).toMatch(/^SQS record "m1" body is not JSON/);
     expect(err.reason).not.toContain('hunter2');
     expect(rejection(() => parseBoundedJson('   \n')).reason).toBe('input is empty, expected a JSON object');
-  });
-
-  it('takes custom limits', () => {
-    expect(rejection(() => parseBoundedJson('{"a":"bcdef"}', 'body', { maxBytes: 8 })).reason).toBe('body is larger than 8 bytes');
-    expect(rejection(() => parseBoundedJson('{"a":{"b":{}}}', 'body', { maxDepth: 2 })).reason).toBe('body nests deeper than 2 levels');
   });
 
   it('is a permanent, one-line rejection', () => {

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cloneJson, isRecord } from '../../../src/domain/json.js';
+import { judge } from '../../../src/signals/judge.js';
 import { normalize, normalizeText } from '../../../src/signals/normalize.js';
 import { SignalRejected } from '../../../src/signals/rejected.js';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN, WorkflowSignal } from '../../../src/signals/signal.js';
+import { forwarderFixtures } from '../../fixtures/events/forwarders/build.js';
 import { ctx, fixture } from './fixture.js';
 
 /** Runs normalize; any throw other than SignalRejected fails the property. Signals must pass the schema. */
@@ -39,9 +41,8 @@ const enhancedEvent = fc.record({
 /** The contract of the accepted signal shapes (README, explain-event), restated independently of the implementation. */
 function expectation(event: { involvedObject: { kind: string; apiVersion: string; namespace: string; name: string } }) {
   const o = event.involvedObject;
-  if (o.kind !== 'Workflow' || o.apiVersion === '' || !o.apiVersion.startsWith('argoproj.io/')) {
-    return o.kind === 'Workflow' && o.apiVersion === '' ? 'rejected' : 'ignored';
-  }
+  // A Workflow without apiVersion is taken as argoproj.io (the live read settles it); any other group is ignored.
+  if (o.kind !== 'Workflow' || (o.apiVersion !== '' && !o.apiVersion.startsWith('argoproj.io/'))) return 'ignored';
   return DNS1123_LABEL.test(o.namespace) && DNS1123_SUBDOMAIN.test(o.name) ? 'signal' : 'rejected';
 }
 
@@ -57,6 +58,20 @@ describe('normalize under arbitrary input', () => {
     );
   });
 
+  it('judges any SQS batch record by record without throwing: every record is a signal source, ignored or rejected by messageId', () => {
+    const body = fc.oneof(fc.string(), fc.json(), fc.constantFrom(...forwarderFixtures().map((f) => f.text)));
+    const record = fc.oneof(fc.record({ messageId: fc.string(), eventSource: fc.constant('aws:sqs'), body }), fc.jsonValue());
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 6 }), (records) => {
+        const out = judge({ Records: records }, ctx);
+        for (const signal of out.signals) WorkflowSignal.parse(signal);
+        for (const r of out.rejected) expect(r.reason).not.toMatch(/[\r\n]/);
+        expect(out.rejected.length).toBeLessThanOrEqual(records.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('survives arbitrary values in place of the known fields of every supported shape', () => {
     const shapes = [
       'exporter-artifact-gc-failed.json',
@@ -68,7 +83,14 @@ describe('normalize under arbitrary input', () => {
       'sweep-message.json',
       'requeue-message.json',
       'sqs-record-exporter-layout.json',
-    ].map((file) => fixture(file));
+    ]
+      .map((file) => fixture(file))
+      // Every forwarder shape as the forwarders serialize it, and what each SQS record of them carries.
+      .concat(forwarderFixtures().flatMap((f) => {
+        const parsed = JSON.parse(f.text) as Record<string, unknown>;
+        const records = (parsed['Records'] as { body: string }[] | undefined) ?? [];
+        return [parsed, ...records.map((r) => JSON.parse(r.body) as Record<string, unknown>)];
+      }));
     fc.assert(
       fc.property(fc.constantFrom(...shapes), fc.jsonValue(), fc.nat(), (shape, value, pick) => {
         const mutated = cloneJson(shape);
@@ -84,7 +106,7 @@ describe('normalize under arbitrary input', () => {
         }
         outcome(() => normalize(mutated, ctx));
       }),
-      { numRuns: 1500 },
+      { numRuns: 3000 },
     );
   });
 

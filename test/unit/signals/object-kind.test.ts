@@ -27,9 +27,8 @@ describe('classifyObject', () => {
     expect(classifyObject('involvedObject', { apiVersion, kind })).toEqual({ workflow: false, ignored: reason });
   });
 
-  it('rejects a Workflow whose group cannot be checked', () => {
-    const verdict = classifyObject('templated layout object', { apiVersion: undefined, kind: 'Workflow' });
-    expect(verdict).toEqual({ workflow: false, rejected: expect.stringMatching(/^templated layout object is a Workflow without apiVersion/) });
+  it('takes a Workflow named without apiVersion as argoproj.io (the live read settles it)', () => {
+    expect(classifyObject('templated layout object', { apiVersion: undefined, kind: 'Workflow' })).toEqual({ workflow: true });
   });
 
   it('names the owning Workflow of an artifact-GC pod, and still yields no signal', () => {

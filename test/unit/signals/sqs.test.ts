@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_BYTES } from '../../../src/signals/bounded-json.js';
+import { SQS_MESSAGE } from '../../../src/signals/limits.js';
 import { normalize } from '../../../src/signals/normalize.js';
 import { ctx, fixture } from './fixture.js';
 import { rejection } from './reject.js';
@@ -66,8 +66,8 @@ describe('SQS event and records', () => {
     expect(rejection(() => normalize({ Records: [good, record('m2', 'not json')] }, ctx)).reason).toBe('SQS record "m2" body is not JSON');
     const s3 = { ...good, eventSource: 'aws:s3' };
     expect(rejection(() => normalize({ Records: [s3] }, ctx)).reason).toMatch(/^SQS record "m1": eventSource: /);
-    const oversize = record('m3', JSON.stringify({ pad: 'x'.repeat(MAX_PAYLOAD_BYTES) }));
-    expect(rejection(() => normalize({ Records: [oversize] }, ctx)).reason).toBe('SQS record "m3" body is larger than 256 KiB');
+    const oversize = record('m3', JSON.stringify({ pad: 'x'.repeat(SQS_MESSAGE.maxBytes) }));
+    expect(rejection(() => normalize({ Records: [oversize] }, ctx)).reason).toBe('SQS record "m3" body is 1,048,586 bytes, more than an SQS message holds (1 MiB)');
     const invalid = record('m4', JSON.stringify({ kind: 'afr.sweep/v1', cluster: 'c', namespace: 'argo', name: 'Bad_Name' }));
     expect(rejection(() => normalize(invalid, ctx)).reason).toMatch(/^SQS record "m4" body: afr\.sweep\/v1: name: name must be a DNS-1123 subdomain/);
   });

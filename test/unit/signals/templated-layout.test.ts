@@ -62,11 +62,12 @@ describe('templated exporter layouts', () => {
     expect(normalize(layout, ctx).signals).toEqual([{ cluster: 'fallback-cluster', namespace: 'argo', name: 'etl-7xk2p', source: 'event-exporter' }]);
   });
 
-  it('asks for apiVersion when a Workflow layout lacks it, but ignores other kinds without it', () => {
+  it('takes a Workflow layout without apiVersion as argoproj.io, and ignores other kinds without it', () => {
     const readme = { message: 'x', reason: 'ArtifactGCFailed', type: 'Warning', count: '1', kind: 'Workflow', name: 'etl-7xk2p', namespace: 'argo' };
-    expect(rejection(() => normalize(readme, ctx)).reason).toMatch(
-      /^templated layout object is a Workflow without apiVersion, so its API group cannot be checked/,
-    );
+    expect(normalize(readme, ctx)).toEqual({
+      signals: [{ cluster: 'fallback-cluster', namespace: 'argo', name: 'etl-7xk2p', source: 'event-exporter', reason: 'ArtifactGCFailed' }],
+      ignored: [],
+    });
     expect(normalize({ ...readme, kind: 'CronWorkflow' }, ctx).ignored).toEqual([{ reason: 'templated layout object is CronWorkflow, not a Workflow' }]);
   });
 

@@ -1,0 +1,97 @@
+import type { BucketPort } from '../buckets/port.js';
+import { finishingPolicyFor } from '../config/finishing-policy.js';
+import type { RemediatorConfig } from '../config/schema.js';
+import type { Assessment } from '../domain/assessment.js';
+import type { Action, FinishingReport } from '../domain/decision.js';
+import type { ClusterPort, GcWritePort, WorkflowKey } from '../kube/port.js';
+import { planFinishing } from './plan.js';
+import { invocationBudget, type BeforeDestructive, type DailyLedger, type FinishingBudget } from './ports.js';
+import { FinishingOutcome, runFinishing, type FinishingResult } from './run.js';
+
+/** What the pipeline needs to finish GC; without it (no guard to write the intent) nothing is ever attempted. */
+export interface FinishingWiring {
+  bucket: BucketPort;
+  guard: BeforeDestructive;
+  ledger?: DailyLedger;
+}
+
+const LISTED = 200;
+
+/** One budget per cluster per invocation (invariant 7), created on first use. */
+export class FinishingBudgets {
+  private readonly byCluster = new Map<string, FinishingBudget>();
+  constructor(private readonly config: RemediatorConfig) {}
+  for(cluster: string, namespace: string): FinishingBudget {
+    let b = this.byCluster.get(cluster);
+    if (!b) this.byCluster.set(cluster, (b = invocationBudget(finishingPolicyFor(this.config, cluster, namespace).caps)));
+    return b;
+  }
+}
+
+export interface AfterNotify {
+  assessment: Assessment;
+  action: Action;
+  outcome: string;
+  report: FinishingReport;
+  apiStatus?: number;
+  retryable: boolean;
+}
+
+/**
+ * The evaluate step after a `notify`: the first finishing action the policy allows for it, run on the live object
+ * (it re-reads and re-judges), and what the decision then says. Undefined when no action applies.
+ */
+export async function finishAfterNotify(
+  assessment: Assessment,
+  ctx: { config: RemediatorConfig; cluster: string; key: WorkflowKey; quietPeriodMs: number; port: ClusterPort; clock: () => Date; budgets: FinishingBudgets },
+  wiring: FinishingWiring,
+): Promise<AfterNotify | undefined> {
+  if (assessment.verdict !== 'notify') return undefined;
+  const policy = finishingPolicyFor(ctx.config, ctx.cluster, ctx.key.namespace);
+  const deletion = assessment.evidence.deletionTimestamp;
+  const next = planFinishing(assessment, { metadata: { name: ctx.key.name, ...(deletion ? { deletionTimestamp: deletion } : {}) } }, policy).next;
+  if (!next) return undefined;
+  const port = ctx.port as ClusterPort & Partial<GcWritePort>;
+  if (!port.patchWorkflow || !port.deleteGcTask || !port.podExists) return undefined;
+  const result = await runFinishing(next, ctx.key, { cluster: ctx.cluster, policy, quietPeriodMs: ctx.quietPeriodMs }, {
+    cluster: port as ClusterPort & GcWritePort,
+    bucket: wiring.bucket,
+    guard: wiring.guard,
+    budget: ctx.budgets.for(ctx.cluster, ctx.key.namespace),
+    ...(wiring.ledger ? { ledger: wiring.ledger } : {}),
+    clock: ctx.clock,
+  });
+  const after = result.after ?? result.before ?? assessment;
+  return {
+    assessment: after,
+    action: actionOf(result, after),
+    outcome: `finishing ${result.action}: ${result.outcome}`,
+    report: reportOf(result),
+    ...(result.apiStatus !== undefined ? { apiStatus: result.apiStatus } : {}),
+    retryable: result.retryable === true,
+  };
+}
+
+function actionOf(r: FinishingResult, after: Assessment): Action {
+  if (r.outcome === FinishingOutcome.removed || r.outcome === FinishingOutcome.completedRemoved) return 'removed';
+  if (r.outcome === FinishingOutcome.wouldRemove) return 'would-remove';
+  return after.verdict === 'notify' ? 'notified' : 'none';
+}
+
+/** The decision's record of the action: every result, object lists cut at 200 with whole counts. */
+export function reportOf(r: FinishingResult): FinishingReport {
+  const deleted = r.deleted ?? [];
+  return {
+    action: r.action,
+    outcome: r.outcome,
+    applied: r.applied,
+    reasons: r.reasons.slice(0, 40),
+    ...(r.verify ? { checks: r.verify.checks.slice(0, LISTED).map((c) => ({ node: c.node, name: c.name, result: c.result, ...(c.bucket ? { bucket: c.bucket } : {}), ...(c.key ? { key: c.key } : {}) })) } : {}),
+    ...(r.deleted ? { deleted: deleted.slice(0, LISTED), deletedCount: deleted.length, deletedBytes: deleted.reduce((s, d) => s + d.size, 0) } : {}),
+    ...(r.wouldDelete ? { wouldDelete: r.wouldDelete.slice(0, LISTED) } : {}),
+    ...(r.rearm ? { rearm: { attempt: r.rearm.attempt, strategies: r.rearm.strategies, tasksDeleted: r.rearm.tasksDeleted } } : {}),
+    ...(r.apiStatus !== undefined ? { apiStatus: r.apiStatus } : {}),
+    ...(r.evidence?.intentKey ? { intentKey: r.evidence.intentKey } : {}),
+    ...(r.evidence?.evidenceKey ? { evidenceKey: r.evidence.evidenceKey } : {}),
+  };
+}

@@ -1,0 +1,9 @@
+// The finishing use cases (DESIGN.md 4.6), as the evaluate pipeline, the CLI and Slack approvals (issue 14) call
+// them: `planFinishing` says what each action would do for an assessment under a policy (pure), `runFinishing`
+// runs one action for one live Workflow.
+export { planFinishing, REARM_CAUSES, type FinishingOffer, type FinishingPlan } from './plan.js';
+export { runFinishing, FinishingOutcome, type DeletedRecord, type FinishingContext, type FinishingDeps, type FinishingResult } from './run.js';
+export { invocationBudget, type BeforeDestructive, type DailyLedger, type FinishingBudget, type FinishingIntent } from './ports.js';
+export { verifyInBuckets, snapshotFacts, type VerifyOutcome } from './verify.js';
+export { finishAfterNotify, FinishingBudgets, reportOf, type AfterNotify, type FinishingWiring } from './after-notify.js';
+export { FolderIntentGuard } from './folder-guard.js';

@@ -1,0 +1,119 @@
+// evaluateBatch with finishing wired: the local API server, a folder bucket, the folder intent guard.
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BusEntry } from '../../../src/bus/entry.js';
+import { FolderBucket } from '../../../src/buckets/folder-bucket.js';
+import { parseConfig } from '../../../src/config/load.js';
+import * as build from '../../../src/demo/builders.js';
+import { exporterEvent } from '../../../src/demo/seed.js';
+import { Decision } from '../../../src/domain/decision.js';
+import { evaluateBatch } from '../../../src/evaluate/evaluate-batch.js';
+import { FolderIntentGuard } from '../../../src/finishing/folder-guard.js';
+import { portFor } from '../../../src/kube/port-for.js';
+import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir as osTmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { FolderEvidenceSink } from '../../../src/evidence/folder-sink.js';
+
+// Evidence bundles and intent records before every removal (invariant 9), to a folder here.
+const EVIDENCE = new FolderEvidenceSink(mkdtempSync(joinPath(osTmpdir(), 'afr-evidence-')));
+
+const NOW = new Date();
+const NS = 'data';
+
+function rbac() {
+  const docs = ['clusterrole.yaml', 'clusterrolebinding.yaml', 'finishing/clusterrole.yaml'].flatMap((f) =>
+    parseAllDocuments(readFileSync(fileURLToPath(new URL(`../../../infra/rbac/${f}`, import.meta.url)), 'utf8')).map((d) => d.toJS() as { kind: string }),
+  );
+  return { clusterRoles: docs.filter((d) => d.kind === 'ClusterRole'), bindings: docs.filter((d) => d.kind === 'ClusterRoleBinding') };
+}
+
+const failed = (name: string) =>
+  build.workflow({
+    name, namespace: NS, uid: `uid-${name}`, now: NOW, finishedMinutesAgo: 120, strategy: 'OnWorkflowCompletion',
+    artifacts: [{ name: 'report', key: `${name}/${name}/report.tgz` }], strategiesProcessed: ['OnWorkflowCompletion'],
+    podsRecouped: [`${name}-artgc-wfcomp-${build.FNV_OFFSET}`], conditions: [{ type: 'ArtifactGCError', status: 'True', message: 'AccessDenied' }],
+  });
+
+describe('evaluate with finishing', () => {
+  let server: LocalApiServer;
+  let root: string;
+  beforeAll(async () => {
+    server = await startApiServer({ rbac: rbac() });
+  });
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    for (const kind of ['Pod', 'WorkflowArtifactGCTask', 'Workflow']) for (const o of server.store.list({ kind })) server.store.remove(o);
+    server.requests.length = 0;
+    root = await mkdtemp(join(tmpdir(), 'afr-eval-finishing-'));
+    await mkdir(join(root, 'buckets', 'argo-artifacts'), { recursive: true });
+    return () => rm(root, { recursive: true, force: true });
+  });
+
+  async function run(finishing: Record<string, unknown>, names: string[], withWiring = true) {
+    const config = parseConfig({ clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }], finishing }, 'test');
+    const port = portFor(config.clusters[0]!.auth);
+    const published: BusEntry[] = [];
+    const report = await evaluateBatch(
+      names.map((n, i) => ({ id: `m${i}`, body: JSON.stringify(exporterEvent(failed(n), 'WorkflowFailed', { cluster: 'prod', now: NOW, seq: i })) })),
+      {
+        config,
+        portFor: () => port,
+        publisher: { publish: async (e) => void published.push(...e) },
+        evidence: EVIDENCE,
+        queue: { send: async () => {} },
+        ...(withWiring ? { finishing: { bucket: new FolderBucket(join(root, 'buckets')), guard: new FolderIntentGuard(join(root, 'audit')) } } : {}),
+      },
+    );
+    return { report, decisions: published.filter((e) => e.detailType === 'Remediation Decision').map((e) => Decision.parse(e.detail)) };
+  }
+
+  const buckets = [{ bucket: 'argo-artifacts', keyPrefixes: ['{{workflow.name}}/'] }];
+
+  it('complete: deletes the objects, marks the artifacts deleted, and the decision carries every object', async () => {
+    server.store.put(failed('etl-a'));
+    const key = join(root, 'buckets', 'argo-artifacts', 'etl-a', 'etl-a', 'report.tgz');
+    await mkdir(dirname(key), { recursive: true });
+    await writeFile(key, 'twelve bytes');
+    const { decisions, report } = await run({ defaults: { complete: 'auto' }, buckets }, ['etl-a']);
+    expect(report.results.every((r) => r.status === 'fulfilled')).toBe(true);
+    const d = decisions[0]!;
+    expect(d.outcome).toBe('finishing complete: completed: artifacts marked deleted');
+    expect(d.finishing).toMatchObject({ action: 'complete', applied: true, deletedCount: 1, deletedBytes: 12, deleted: [{ bucket: 'argo-artifacts', key: 'etl-a/etl-a/report.tgz', size: 12 }] });
+    expect(d.finishing!.intentKey).toMatch(/^intent\//);
+    const wf = server.store.get({ kind: 'Workflow', namespace: NS, name: 'etl-a' }) as any;
+    expect(wf.status.nodes['etl-a'].outputs.artifacts[0].deleted).toBe(true);
+  });
+
+  it('everything off (the default): a plain notify, nothing read or written', async () => {
+    server.store.put(failed('etl-b'));
+    const { decisions } = await run({ buckets }, ['etl-b']);
+    expect(decisions[0]).toMatchObject({ verdict: 'notify', action: 'notified' });
+    expect(decisions[0]!.finishing).toBeUndefined();
+    expect(server.requests.filter((r) => r.method === 'PATCH' || r.method === 'DELETE')).toHaveLength(0);
+  });
+
+  it('without the wiring (no intent writer) nothing is attempted, whatever the configuration says', async () => {
+    server.store.put(failed('etl-c'));
+    const { decisions } = await run({ defaults: { complete: 'auto', rearm: 'auto' }, buckets }, ['etl-c'], false);
+    expect(decisions[0]!.finishing).toBeUndefined();
+  });
+
+  it('rearm: the decision says the attempt and the task deleted', async () => {
+    const wf = failed('etl-d');
+    server.store.put(wf);
+    const task = server.store.put(build.gcTask(wf, 'wfcomp', { 'etl-d': { report: { success: false, error: 'AccessDenied' } } }));
+    const pod = build.gcPod(wf, { strategy: 'wfcomp', phase: 'Failed', now: NOW, createdMinutesAgo: 100, finishedMinutesAgo: 99 });
+    pod.metadata.ownerReferences[0].uid = task.metadata.uid;
+    server.store.put(pod);
+    const { decisions } = await run({ defaults: { rearm: 'auto' } }, ['etl-d']);
+    expect(decisions[0]!.finishing).toMatchObject({ action: 'rearm', outcome: 'rearmed', rearm: { attempt: 1, tasksDeleted: [`etl-d-artgc-wfcomp-${build.FNV_OFFSET}-0`] } });
+    expect(await readdir(join(root, 'audit', 'intent'))).toHaveLength(1);
+  });
+});

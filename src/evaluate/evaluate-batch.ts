@@ -210,7 +210,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       // SQS redelivers them; the redelivery re-verifies and goes on from what the bucket then holds.
       if (finished?.retryable) fail(recordIds, new Error(`finishing ${finished.report.action}: ${finished.report.outcome}; retried`));
       outbox.push({ entry: decisionEntry(decision), recordIds, park: decision });
-      if (decision.action === 'removed' || outbox.length >= PUBLISH_GROUP) await flush();
+      if (decision.action === 'removed' || finished || outbox.length >= PUBLISH_GROUP) await flush();
       const attempt = signal.attempt ?? 0;
       if (decision.verdict === 'wait' && attempt < deps.config.requeue.maxAttempts) {
         const waitMs = decision.quietUntil ? Date.parse(decision.quietUntil) - clock().getTime() : 900_000;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type BusEntry, type EventPublisher, PublishError } from './entry.js';
+import { awsClientOptions } from '../aws/client-options.js';
 import { ENTRY_RETRY_BACKOFF } from '../aws/retry-delay.js';
 import { backoffDelay } from '../retry/backoff.js';
 
@@ -24,7 +25,7 @@ export class EventBridgePublisher implements EventPublisher {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: EventBridgePublisherOptions) {
-    this.client = opts.client ?? new EventBridgeClient({});
+    this.client = opts.client ?? new EventBridgeClient(awsClientOptions());
     this.attempts = opts.attempts ?? 4;
     this.sleep = opts.sleep ?? sleep;
   }

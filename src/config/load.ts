@@ -6,6 +6,7 @@ import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import { ConfigError, type ConfigProblem, configProblems, describeIssues } from './config-error.js';
 import { RemediatorConfig } from './schema.js';
 import { isRecord } from '../domain/json.js';
+import { awsClientOptions } from '../aws/client-options.js';
 
 /** Environment variables the Lambda functions read (serverless.yml sets them). */
 export const CONFIG_ENV = 'AFR_CONFIG';
@@ -180,7 +181,7 @@ function parseText(text: string, origin: string): unknown {
 export const readSsmParameter = (name: string): Promise<string> => ssmGetParameter(name);
 
 async function ssmGetParameter(name: string): Promise<string> {
-  client ??= new SSMClient({});
+  client ??= new SSMClient(awsClientOptions());
   try {
     const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     const value = out.Parameter?.Value;

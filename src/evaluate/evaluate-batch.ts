@@ -15,6 +15,7 @@ import { removalEvidenceStep } from '../evidence/removal-step.js';
 import type { EvidenceSink } from '../evidence/sink.js';
 import { type ApprovalMessage, asApprovalMessage } from '../approvals/message.js';
 import { type ApprovalReport, type ApprovalRuntime, handleApproval } from './approval.js';
+import { TimeBudgetError, WORKFLOW_BUDGET_MS } from './budget.js';
 import { decisionEntry, toDecision } from './decision.js';
 import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
 
@@ -36,6 +37,8 @@ export interface EvaluateDeps {
   /** Acting on Slack approvals (afr.approval/v1); absent without a Slack app, and then such records fail. */
   approvals?: ApprovalRuntime | undefined;
   clock?: () => Date;
+  /** Milliseconds left before Lambda discards the invocation (context.getRemainingTimeInMillis); unbounded without. */
+  remainingMs?: () => number;
   log?: Log;
   metrics?: Counter;
   /**
@@ -53,6 +56,9 @@ export interface BatchReport {
   requeued: number;
   approvals: ApprovalReport[];
 }
+
+/** Decisions that acted on nothing are published in groups of this size (PutEvents takes ten at most). */
+const PUBLISH_GROUP = 10;
 
 /** A deferred removal is looked at again this soon, when the next invocation has fresh removal budget. */
 const CAP_DEFERRAL_SECONDS = 60;
@@ -124,6 +130,18 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   }
   const byWorkflow = dedupe(named.map((n) => n.signal)).map((signal) => ({ signal, recordIds: recordsOf.get(workflowKey(signal))! }));
   const decisions: { decision: Decision; recordIds: Set<string> }[] = [];
+  // What is still to publish. A removal's decision goes out as soon as it is made, with whatever waits before
+  // it: were the invocation killed after it, the redelivered records would find the finalizer gone.
+  let outbox: Outgoing[] = [
+    ...rejected.map((r) => ({ entry: rejectedEntry(r.detail), recordIds: [r.id] })),
+    ...parked.map((p) => ({ entry: decisionEntry(p.decision), recordIds: [p.id] })),
+  ];
+  const flush = async (): Promise<void> => {
+    const out = outbox;
+    outbox = [];
+    await publishAll(out, { publisher: deps.publisher, queue: deps.queue, log, fail });
+  };
+  const remainingMs = deps.remainingMs ?? (() => Infinity);
   const requeues: QueueMessage[] = [];
   const removalsByCluster = new Map<string, number>();
   const finishingBudgets = new FinishingBudgets(deps.config);
@@ -134,6 +152,15 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     if (!policy.included) {
       log.info('out of scope, not evaluated', { ...ref, reason: policy.reason });
       metrics.count('OutOfScope', { cluster: signal.cluster });
+      continue;
+    }
+    const left = remainingMs();
+    if (left < WORKFLOW_BUDGET_MS) {
+      // Not started, not judged: its records fail and SQS hands them to a fresh invocation.
+      const err = new TimeBudgetError(left);
+      fail(recordIds, err);
+      log.warn('not evaluated: time budget', { ...ref, remainingMs: Math.round(left), needsMs: WORKFLOW_BUDGET_MS });
+      metrics.count('EvaluationFailures', { cluster: signal.cluster, kind: err.kind });
       continue;
     }
     const removals = removalsByCluster.get(signal.cluster) ?? 0;
@@ -201,6 +228,8 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       // Half done (S3 refused a batch, the API the final patch): the decision is published, and the records fail so
       // SQS redelivers them; the redelivery re-verifies and goes on from what the bucket then holds.
       if (finished?.retryable) fail(recordIds, new Error(`finishing ${finished.report.action}: ${finished.report.outcome}; retried`));
+      outbox.push({ entry: decisionEntry(decision), recordIds, park: decision });
+      if (decision.action === 'removed' || finished || outbox.length >= PUBLISH_GROUP) await flush();
       const attempt = signal.attempt ?? 0;
       if (decision.verdict === 'wait' && attempt < deps.config.requeue.maxAttempts) {
         const waitMs = decision.quietUntil ? Date.parse(decision.quietUntil) - clock().getTime() : 900_000;
@@ -242,16 +271,9 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     }
   }
 
-  // 3. Publish decisions and rejections. A removal must never lose its decision: what the bus refuses is parked
-  //    on the queue; only if that fails too do the records fail (redelivery re-judges them).
-  await publishAll(
-    [
-      ...decisions.map((d) => ({ entry: decisionEntry(d.decision), recordIds: d.recordIds, park: d.decision })),
-      ...rejected.map((r) => ({ entry: rejectedEntry(r.detail), recordIds: [r.id] })),
-      ...parked.map((p) => ({ entry: decisionEntry(p.decision), recordIds: [p.id] })),
-    ],
-    { publisher: deps.publisher, queue: deps.queue, log, fail },
-  );
+  // 3. Publish what is left. A removal must never lose its decision: what the bus refuses is parked on the queue;
+  //    only if that fails too do the records fail (redelivery re-judges them).
+  await flush();
 
   // 4. Schedule re-checks. A lost re-check is not a lost decision: the sweep finds the Workflow again.
   try {

@@ -4,7 +4,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { asCounter, asLog } from '../runtime/aws.js';
 import { type EvaluateDeps, evaluateBatch } from './evaluate-batch.js';
 
@@ -14,7 +14,7 @@ import { type EvaluateDeps, evaluateBatch } from './evaluate-batch.js';
  * build it here; only where the dependencies come from differs.
  */
 export function evaluateHandler(
-  deps: () => Promise<Omit<EvaluateDeps, 'log' | 'metrics'>>,
+  deps: () => Promise<Omit<EvaluateDeps, 'log' | 'metrics' | 'remainingMs'>>,
   logger: Logger,
   metrics: Metrics,
 ): (event: SQSEvent, context: object) => Promise<SQSBatchResponse> {
@@ -26,11 +26,13 @@ export function evaluateHandler(
         logger: (reason, record) => logger.warn('record failed', { messageId: record.messageId, reason: String((reason as Error)?.message ?? reason) }),
       }),
     )
-    .handler(async (event) => {
+    .handler(async (event, context: Partial<Pick<Context, 'getRemainingTimeInMillis'>>) => {
       metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+      // Lambda discards the sandbox at the timeout: the batch stops starting Workflows it could not finish.
+      const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? { remainingMs: () => context.getRemainingTimeInMillis!() } : {};
       const report = await evaluateBatch(
         event.Records.map((r) => ({ id: r.messageId, body: r.body })),
-        { ...(await deps()), log: asLog(logger), metrics: asCounter(metrics) },
+        { ...(await deps()), ...remaining, log: asLog(logger), metrics: asCounter(metrics) },
       );
       return report.results;
     }) as never;

@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { registerSecret } from '../observability/redact.js';
 import { type Clock, systemClock } from './pacer.js';
+import { awsClientOptions } from '../aws/client-options.js';
 
 /** Where the webhook URL comes from. The URL is a credential: it is read, registered for redaction, used. */
 export interface SlackWebhookSource {
@@ -81,7 +82,7 @@ export function ssmWebhookSource(name: string, o: WebhookSourceOptions = {}): Sl
   return new CachedSource(
     `ssm:${name}`,
     async () => {
-      const client = o.ssm ?? (defaultSsm ??= new SSMClient({}));
+      const client = o.ssm ?? (defaultSsm ??= new SSMClient(awsClientOptions()));
       const res = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
       const value = res.Parameter?.Value;
       if (!value) throw new WebhookConfigError(`ssm:${name}: parameter has no value`);
@@ -96,7 +97,7 @@ export function secretsManagerWebhookSource(secretId: string, o: WebhookSourceOp
   return new CachedSource(
     `secretsmanager:${secretId}`,
     async () => {
-      const client = o.secrets ?? (defaultSecrets ??= new SecretsManagerClient({}));
+      const client = o.secrets ?? (defaultSecrets ??= new SecretsManagerClient(awsClientOptions()));
       const res = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
       const value = res.SecretString ?? (res.SecretBinary ? Buffer.from(res.SecretBinary).toString('utf8') : undefined);
       if (!value) throw new WebhookConfigError(`secretsmanager:${secretId}: secret has no value`);

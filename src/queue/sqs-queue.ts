@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clampDelay, EnqueueError, type QueueMessage, type SignalQueue } from './signal-queue.js';
+import { awsClientOptions } from '../aws/client-options.js';
 import { ENTRY_RETRY_BACKOFF } from '../aws/retry-delay.js';
 import { backoffDelay } from '../retry/backoff.js';
 
@@ -13,7 +14,7 @@ export class SqsSignalQueue implements SignalQueue {
     private readonly queueUrl: string,
     opts: { client?: SQSClient; attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
   ) {
-    this.client = opts.client ?? new SQSClient({});
+    this.client = opts.client ?? new SQSClient(awsClientOptions());
     this.attempts = opts.attempts ?? 4;
     this.sleep = opts.sleep ?? sleep;
   }

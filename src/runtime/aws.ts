@@ -1,6 +1,6 @@
 import type { RemediatorConfig } from '../config/schema.js';
 import type { ClusterPort } from '../kube/port.js';
-import { portFor } from '../kube/port-for.js';
+import { portFor, type PortForOptions } from '../kube/port-for.js';
 import { type ApprovalRuntime } from '../evaluate/approval.js';
 import { approvalRuntimeFromConfig } from '../evaluate/approval-deps.js';
 import { AwsWarmState } from './aws-warm.js';
@@ -9,6 +9,13 @@ import type { EvidenceSink } from '../evidence/sink.js';
 
 export { asCounter, asLog, lambdaLogger, lambdaMetrics } from '../observability/lambda.js';
 export { AwsWarmState } from './aws-warm.js';
+
+/**
+ * Kubernetes requests from a function: 5 s an attempt, three attempts, a Retry-After honoured up to 5 s, so a
+ * stalled API server costs one Workflow at most about 20 s of the evaluate function's 60 s (serverless.yml) and
+ * the batch still publishes what it decided. The CLI keeps its own defaults and --request-timeout.
+ */
+export const FUNCTION_KUBE_REQUESTS: PortForOptions = { timeoutMs: 5_000, retry: { attempts: 3, capMs: 2_000, maxRetryAfterMs: 5_000 } };
 
 /**
  * What stays warm between invocations: the configuration, one cluster adapter per cluster (with its cached EKS
@@ -42,7 +49,7 @@ export class WarmState extends AwsWarmState {
       if (!port) {
         const cluster = config.clusters.find((c) => c.name === name);
         if (!cluster) throw new Error(`cluster '${name}' is not configured`);
-        port = portFor(cluster.auth);
+        port = portFor(cluster.auth, FUNCTION_KUBE_REQUESTS);
         this.ports.set(name, port);
       }
       return port;

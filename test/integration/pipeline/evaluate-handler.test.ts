@@ -162,9 +162,10 @@ describe('evaluate handler', () => {
     const res = await handler({ Records: [record('p1', event(nestedParent(), 'WorkflowSucceeded', 20)), record('p2', event(other(), 'WorkflowSucceeded', 21)), record('p3', 'not json')] }, {});
     expect(res.batchItemFailures).toEqual([]);
     expect(patches().length - patchesBefore).toBe(2);
-    // Accepted once each: the first removal and the rejection; the refused one was retried alone.
+    // Accepted once each: the rejection and the first removal, published as soon as it was made; the refused one
+    // was retried alone.
     const accepted = putEvents().flat().filter((e) => !isSecond(e as never));
-    expect(accepted.map((e) => (e.DetailType === 'Signal Rejected' ? 'rejected' : JSON.parse(e.Detail).workflow.name))).toEqual(['parent-wf-7xk2p', 'rejected']);
+    expect(accepted.map((e) => (e.DetailType === 'Signal Rejected' ? 'rejected' : JSON.parse(e.Detail).workflow.name))).toEqual(['rejected', 'parent-wf-7xk2p']);
     const parked = enqueued().map((e) => JSON.parse(e.MessageBody));
     expect(parked).toHaveLength(1);
     expect(parked[0]).toMatchObject({ kind: 'afr.decision/v1', decision: { action: 'removed', workflow: { name: 'second-wf-k2x9q' } } });
@@ -196,5 +197,34 @@ describe('evaluate handler', () => {
     const wire = fx.moto.callsTo('AWSEvents.PutEvents').map((c) => c.body).join('\n');
     expect(wire).toContain('Signal Rejected');
     for (const secret of ['plain-tok-77aa', 'pw-abc-123', 'ak-9z8y']) expect(wire).not.toContain(secret);
+  });
+
+  it('time budgets: each removal is published before the next Workflow starts; none is started without the time one needs', async () => {
+    const named = (name: string) => {
+      const wf = nestedParent();
+      wf.metadata.name = name;
+      wf.metadata.uid = `uid-${name}`;
+      return wf;
+    };
+    for (const n of ['budget-a', 'budget-b', 'budget-c']) server.store.put(named(n));
+    // The Lambda clock: 45 s left at the start, and every PATCH "takes" 15 s.
+    let remaining = 45_000;
+    const publishedBeforePatch: number[] = [];
+    server.faults.onBeforeWrite(() => {
+      publishedBeforePatch.push(fx.moto.callsTo('AWSEvents.PutEvents').length);
+      remaining -= 15_000;
+    }, { method: 'PATCH' });
+    const res = await handler(
+      { Records: ['budget-a', 'budget-b', 'budget-c'].map((n, i) => record(`t${i}`, event(named(n), 'WorkflowSucceeded', 40 + i))) },
+      { getRemainingTimeInMillis: () => remaining },
+    );
+    // a and b were started (45 s, then 30 s left); c was not (15 s left < 20 s): its record is retried.
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 't2' }]);
+    expect(publishedBeforePatch).toEqual([0, 1]);
+    expect(published().map((e) => [JSON.parse(e.Detail).workflow.name, JSON.parse(e.Detail).action])).toEqual([
+      ['budget-a', 'removed'],
+      ['budget-b', 'removed'],
+    ]);
+    expect((server.store.get({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'argo', name: 'budget-c' }) as any).metadata.finalizers).toContain(FINALIZER);
   });
 });

@@ -845,7 +845,13 @@ describe('the wiring on moto, end to end', () => {
       expect(audited).toMatchObject({ ok: true, result: { result: 'written' } });
     }
     const s3 = new S3Client(fx.moto.clientConfig);
-    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: 'audit/' }))).Contents ?? []).map((o) => o.Key!);
+    const all = ((await s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: 'audit/' }))).Contents ?? []).map((o) => o.Key!);
+    // Each removal's intent record sits beside its audit record, written before the PATCH (DESIGN 4.5).
+    const intents = all.filter((k) => k.endsWith('.intent.json'));
+    const removals = decisions.filter((d) => d.action === 'removed');
+    expect(intents).toHaveLength(removals.length);
+    for (const d of removals) expect(intents.some((k) => k.endsWith(`/${d.decisionId}.intent.json`)), d.decisionId).toBe(true);
+    const keys = all.filter((k) => !k.endsWith('.intent.json'));
     // One object per decision, under its documented key (DESIGN 4.5).
     expect(keys).toHaveLength(decisions.length);
     for (const d of decisions) {

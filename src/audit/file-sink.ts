@@ -8,7 +8,7 @@ import type { AuditSink } from './sink.js';
  * A file written at most once: the content goes to a temp file that is then hard-linked to its path. link()
  * fails with EEXIST instead of replacing, and a reader never sees half a file. The local twin of putJsonOnce.
  */
-export async function writeFileOnce(target: string, content: string): Promise<'written' | 'duplicate'> {
+export async function writeFileOnce(target: string, content: string | Buffer): Promise<'written' | 'duplicate'> {
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${randomUUID()}.tmp`;
   await writeFile(temp, content, { flag: 'wx' });

@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileOnce } from '../audit/file-sink.js';
 import { assertRelativeKey, type EvidenceSink } from './sink.js';
 
-/**
- * The CLI's and the demo's sink: the S3 key layout under a folder. Written to a temp file, then hard-linked to
- * the key: link() fails with EEXIST instead of replacing, and a reader never sees half a file.
- */
+/** The CLI's and the demo's sink: the S3 key layout under a folder, each file written once (`writeFileOnce`). */
 export class FolderEvidenceSink implements EvidenceSink {
   constructor(readonly rootDir: string) {}
 
@@ -18,21 +15,10 @@ export class FolderEvidenceSink implements EvidenceSink {
     return join(this.rootDir, ...assertRelativeKey(key).split('/'));
   }
 
-  async putIfAbsent(key: string, body: Buffer): Promise<'written' | 'duplicate'> {
-    const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomUUID()}.tmp`;
-    await writeFile(temp, body, { flag: 'wx' });
-    try {
-      await link(temp, target);
-      return 'written';
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'duplicate';
-      throw err;
-    } finally {
-      await unlink(temp).catch(() => undefined);
-    }
+  putIfAbsent(key: string, body: Buffer): Promise<'written' | 'duplicate'> {
+    return writeFileOnce(this.pathOf(key), body);
   }
+
 
   async get(key: string): Promise<Buffer | undefined> {
     try {

@@ -1,5 +1,5 @@
 /**
- * The artifact buckets, as finishing GC (DESIGN.md 4.6) reads and deletes them. One port, two adapters: S3 (the
+ * The artifact buckets, as finishing GC (README "Finishing GC") reads and deletes them. One port, two adapters: S3 (the
  * real thing) and a folder (the demo, and anyone trying it without AWS), as the audit sink has.
  *
  * Absence is a strong claim: a Workflow's finalizer may be let go on it. So `absent` comes only from what S3 says

@@ -135,7 +135,7 @@ export const scanCommand: Command = async (args, io) => {
       ...(configured?.cluster.argoVersion ? { argoVersion: configured.cluster.argoVersion } : {}),
       onProgress: progress.update,
       ...(configured ? policyHooks(configured.config, configured.cluster) : {}),
-      // Before each PATCH: the evidence bundle and the intent record, under the audit folder (DESIGN.md 4.7).
+      // Before each PATCH: the evidence bundle and the intent record, under the audit folder (README "Evidence bundle and intent record").
       ...(values.apply && auditDir
         ? { beforeAct: removalEvidenceStep({ reads: target.port, sink: new FolderEvidenceSink(resolve(auditDir)), cluster: target.clusterName, mode: 'remediate', now }) }
         : {}),

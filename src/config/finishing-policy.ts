@@ -9,7 +9,7 @@ import type { RemediatorConfig } from './schema.js';
  * - `setting`: what the configuration says (`off | approval | auto`).
  * - `runs`: whether the action may run at all without an approval in hand.
  * - `applies`: whether it may write (delete objects, patch, delete tasks); false in a dry-run or notify-only
- *   cluster, where the action only reports what it would do (DESIGN.md 4.6 "a dry run reports what each action
+ *   cluster, where the action only reports what it would do (README "Finishing GC" "a dry run reports what each action
  *   would do").
  */
 export interface ActionPolicy {
@@ -31,7 +31,7 @@ export interface FinishingPolicy {
 
 /**
  * Until Slack approvals exist (issue 14) an `approval` setting cannot be satisfied, so it acts as `off`. The
- * approval path passes `approved: true` once it has verified a click (DESIGN.md 4.8).
+ * approval path passes `approved: true` once it has verified a click (README "Approvals from Slack").
  */
 export const APPROVAL_UNAVAILABLE = 'needs an approval, and no approval was given: acts as off';
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { NamespacePattern } from './namespace-pattern.js';
 
 /**
- * `finishing:` (DESIGN.md 4.6): what the remediator may do to finish a stuck artifact GC instead of orphaning
+ * `finishing:` (README "Finishing GC"): what the remediator may do to finish a stuck artifact GC instead of orphaning
  * it. Every action is `off` unless a cluster or namespace opts in (safety invariant 6); `approval` means "only
  * with a human approval", which Slack approvals deliver (issue 14): until then it acts as `off` and says so.
  */

@@ -50,7 +50,7 @@ function buttonsOf(posts: readonly ReceivedPost[], decision: Decision | undefine
 }
 
 /**
- * The approvals part of `npm start` (DESIGN.md 4.8): three clicks on the buttons notify just posted, sent to
+ * The approvals part of `npm start` (README "Approvals from Slack"): three clicks on the buttons notify just posted, sent to
  * interact behind a loopback function URL exactly as Slack sends them. One is approved and acted on; one is for
  * a Workflow that changed after the message was posted and is not done; one is forged and refused at the door.
  */

@@ -52,7 +52,7 @@ export const EventEnvelope = z.looseObject({
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
-/** `detail-type` of what evaluate did with an approval (DESIGN.md 4.8); the audit function records it. */
+/** `detail-type` of what evaluate did with an approval (README "Approvals from Slack"); the audit function records it. */
 export const APPROVAL_OUTCOME_DETAIL_TYPE = 'Approval Outcome';
 
 export type RemediatorEvent =

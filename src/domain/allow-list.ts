@@ -1,5 +1,5 @@
 /**
- * Which pending artifacts finishing GC may touch (DESIGN.md 4.6, invariant 10), pure. A location is allowed when
+ * Which pending artifacts finishing GC may touch (README "Finishing GC", invariant 10), pure. A location is allowed when
  * its bucket is listed in `finishing.buckets` and its key lies under one of that bucket's prefixes with the
  * Workflow's own name or uid filled in. Nothing here reads a bucket.
  */

@@ -3,7 +3,7 @@
  * (fixes #16894) a strategy was marked processed once GC was *attempted*, even when creating its task or pod
  * failed; with it, only once they were *created*, and failed creates are retried on every reconcile. The fix was
  * merged to main and cherry-picked to release-4.0 and release-4.1 on 2026-09-21, after v4.0.10 and v4.1.2
- * (shared/domain/finishing-gc.md 5.1); the first patches carrying it are assumed to be v4.0.11 and v4.1.3.
+ * (argo-workflows #16897); the first patches carrying it are assumed to be v4.0.11 and v4.1.3.
  * Only the texts depend on this: verdicts never do.
  */
 export type ProcessedReading = 'attempted' | 'created' | 'unknown';

@@ -49,7 +49,7 @@ const AFTER_QUIET_PERIOD: ReadonlySet<Cause> = new Set([
 const FINISHED_PHASES = new Set(['Succeeded', 'Failed', 'Error']);
 
 /**
- * The whole decision, as a pure function of what was read: DESIGN.md 4.2, rows in order, first match wins.
+ * The whole decision, as a pure function of what was read: README "The decision, in plain words", rows in order, first match wins.
  * Nothing here can remove a finalizer; it can only return a verdict and, for `remove`, the narrow patch.
  */
 export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
@@ -197,7 +197,7 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
   }
   if (force) reasons.push(`forceFinalizerRemoval: true, but ${notYetDue.length} artifact(s) are only due at deletion`);
 
-  // 11: the remediator looked in the buckets (verify, DESIGN 4.6) and nothing is left; never-uploaded ones never
+  // 11: the remediator looked in the buckets (verify, README "Finishing GC") and nothing is left; never-uploaded ones never
   // existed (argo #13161). Only once verify ran: without bucket facts nobody has looked.
   if (snapshot.bucketFacts && verifiedAbsent(pending, snapshot.bucketFacts)) {
     const never = pending.filter((a) => a.neverUploaded).length;

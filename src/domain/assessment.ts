@@ -8,7 +8,7 @@ export const SKIP_ANNOTATION = 'argo-finalizer-remediator/skip';
 export const Verdict = z.enum(['remove', 'notify', 'wait', 'ignore']);
 export type Verdict = z.infer<typeof Verdict>;
 
-/** Cause codes are part of the public contract (DESIGN.md 4.2); order here is evaluation order. */
+/** Cause codes are part of the public contract (README "The decision, in plain words"); order here is evaluation order. */
 export const Cause = z.enum([
   'no-finalizer',
   'opted-out',
@@ -55,7 +55,7 @@ export const StorageDriver = z.enum(['s3', 'gcs', 'azure', 'oss', 'hdfs', 'http'
 export type StorageDriver = z.infer<typeof StorageDriver>;
 
 /**
- * An artifact's location as Argo's driver uses it when it deletes (DESIGN.md 4.2 "Locations"). Addresses only:
+ * An artifact's location as Argo's driver uses it when it deletes (README "The decision, in plain words" "Locations"). Addresses only:
  * no secret selector, no credential, no query string ever appears here.
  */
 export const ArtifactStorage = z.object({

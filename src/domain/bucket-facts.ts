@@ -3,7 +3,7 @@ import type { PendingArtifact } from './assessment.js';
 import { isRecord } from './json.js';
 
 /**
- * What finishing GC learnt in the buckets, as plain data (DESIGN.md 4.6 verify): it goes into the snapshot so
+ * What finishing GC learnt in the buckets, as plain data (README "Finishing GC" verify): it goes into the snapshot so
  * the assessment stays a pure function of what was read, and row 11 (`artifacts-verified-absent`) can fire.
  */
 export interface ObjectFact {
@@ -43,7 +43,7 @@ export interface BucketFacts {
   artifacts: ArtifactCheck[];
 }
 
-/** A pending artifact as finishing reads it: its node, name and resolved `storage` (DESIGN.md 4.2). */
+/** A pending artifact as finishing reads it: its node, name and resolved `storage` (README "The decision, in plain words"). */
 export interface FinishableArtifact {
   node: string;
   name: string;

@@ -16,7 +16,7 @@ export type Action = z.infer<typeof Action>;
 
 const ObjectRecord = z.object({ bucket: z.string(), key: z.string(), size: z.number(), etag: z.string().optional(), deleteMarkerVersionId: z.string().optional() });
 
-/** What a finishing action (DESIGN.md 4.6) did on the way to this decision: every action and its result. */
+/** What a finishing action (README "Finishing GC") did on the way to this decision: every action and its result. */
 export const FinishingReport = z.object({
   action: z.enum(['verify', 'rearm', 'complete']),
   outcome: z.string(),
@@ -53,14 +53,14 @@ export const Decision = Assessment.extend({
    * event: what a Slack button binds its approval to.
    */
   pendingDigest: z.string().optional(),
-  /** The Slack users who approved the action (DESIGN.md 4.8), as Slack named them. */
+  /** The Slack users who approved the action (README "Approvals from Slack"), as Slack named them. */
   approvedBy: z.array(z.object({ id: z.string(), name: z.string().optional(), at: z.string() })).optional(),
   /** HTTP status of the patch, when one was sent. */
   apiStatus: z.number().int().optional(),
-  /** The evidence bundle written before the act (DESIGN.md 4.7): its key prefix and the sha256 of its manifest. */
+  /** The evidence bundle written before the act (README "Evidence bundle and intent record"): its key prefix and the sha256 of its manifest. */
   evidenceKey: z.string().optional(),
   evidenceSha256: z.string().optional(),
-  /** The intent record written before the act (DESIGN.md 4.5). */
+  /** The intent record written before the act (README "Audit log"). */
   intentKey: z.string().optional(),
   finishing: FinishingReport.optional(),
 });

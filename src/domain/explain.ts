@@ -4,7 +4,7 @@ import { planFinalizerRemoval } from './patch.js';
 
 /**
  * Plain words for each cause: what a human reads in Slack before acting. Facts from
- * shared/domain/argo-artifact-gc.md (sections 1, 3, 5, 6 and 8), with the upstream issue numbers so the reader
+ * Argo's controller source and issues, with the upstream issue numbers so the reader
  * can check them.
  */
 export interface CauseExplanation {
@@ -308,7 +308,7 @@ function shellQuote(s: string): string {
 
 /**
  * The narrow `kubectl patch` a human can run: tests the uid, the resourceVersion and the finalizer's index,
- * removes only that entry (shared/domain/argo-artifact-gc.md section 6.2). Computed from the evidence, so it
+ * removes only that entry (Argo's removal rule in workflow/controller/artifact_gc.go). Computed from the evidence, so it
  * exists for notify verdicts too. Undefined when the finalizer is not there or the uid or resourceVersion is
  * unknown. Pinned to the resourceVersion the human was shown: if the Workflow changed since, kubectl says the
  * test failed and the human looks again instead of acting on a state nobody judged.

@@ -3,7 +3,7 @@ import { strategyOf } from './gc-machinery.js';
 import { ANNOTATION_GC_STRATEGY, type GcTask, type Pod, type Workflow } from './objects.js';
 
 /**
- * Re-arming Argo's artifact GC (DESIGN.md 4.6 rearm; domain/finishing-gc.md 1.4), pure: which tasks go, and the
+ * Re-arming Argo's artifact GC (README "Finishing GC" rearm: the controller's own sequence in workflow/controller/artifact_gc.go), pure: which tasks go, and the
  * one guarded JSON patch that makes the controller run GC again for what is still pending.
  *
  * Why the sequence is what it is (argo workflow/controller/artifact_gc.go at f016ad8):
@@ -127,7 +127,7 @@ export function planRearmPatch(workflow: Workflow, plan: RearmPlan, now: Date): 
 }
 
 /**
- * Pure: the patch a completion ends with when the nodes are plain (DESIGN.md 4.6 complete, step 4): `deleted: true`
+ * Pure: the patch a completion ends with when the nodes are plain (README "Finishing GC" complete, step 4): `deleted: true`
  * on each artifact it deleted and verified, each guarded by a `test` on the artifact's name at that index (and on
  * `deleted` when it is there), so Argo's own `allArtifactsDeleted()` lets the finalizer go and its UI says
  * "deleted". Returns undefined when an artifact cannot be found at a plain index.

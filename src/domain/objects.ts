@@ -152,7 +152,7 @@ export const GcTask = z.looseObject({
 export type GcTask = z.infer<typeof GcTask>;
 
 /**
- * What the verify action (DESIGN.md 4.6) found at one resolved location: plain data the shell fills in, so the
+ * What the verify action (README "Finishing GC") found at one resolved location: plain data the shell fills in, so the
  * rules stay pure. `exists: false` means HeadObject said 404 and, for a key ending in `/`, the listing was empty;
  * anything the shell could not tell (403, timeouts) is left out rather than recorded as absent.
  */

@@ -14,7 +14,7 @@ export interface QuietPeriod {
 /**
  * The controller requeues 5 s after a write and resyncs every 20 min, so a Workflow is only "stalled" once
  * nothing happened for a whole quiet period: since it finished, since deletion was requested, and since
- * any GC pod was created or finished, and since the remediator last re-armed GC (DESIGN.md 4.6).
+ * any GC pod was created or finished, and since the remediator last re-armed GC (README "Finishing GC").
  */
 export function quietPeriod(workflow: Workflow, pods: GcPod[], now: Date, quietPeriodMs: number, rearmedAt?: string): QuietPeriod {
   const stamps: [string, string | null | undefined][] = [

@@ -1,5 +1,5 @@
 /**
- * The re-arm record (DESIGN.md 4.6): each re-arm writes, in the same patch that clears
+ * The re-arm record (README "Finishing GC"): each re-arm writes, in the same patch that clears
  * `strategiesProcessed/<S>` and `podsRecouped/<pod>`, the annotation below with how many re-arms were made and
  * when the last one was. Its value is JSON, `{"count": 1, "at": "2026-08-20T12:00:00Z"}`; anything else is read
  * as no re-arm at all (a hand-edited value must never be taken as "attempts exhausted" nor hide one).

@@ -13,7 +13,7 @@ export interface RawSnapshotInput {
   pods?: unknown[];
   tasks?: unknown[];
   children?: unknown[];
-  /** What verify found in the buckets (DESIGN.md 4.6); absent until it ran. */
+  /** What verify found in the buckets (README "Finishing GC"); absent until it ran. */
   bucketFacts?: unknown[];
 }
 

@@ -31,7 +31,7 @@ import type { EvidenceSink } from '../evidence/sink.js';
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
 const SNOOZE_SECONDS = 24 * 3600;
 
-/** What a re-arm or a completion did (DESIGN.md 4.6); the finishing use case runs it with its own caps and bundle. */
+/** What a re-arm or a completion did (README "Finishing GC"); the finishing use case runs it with its own caps and bundle. */
 export interface FinishedAction {
   applied: boolean;
   outcome: string;
@@ -75,7 +75,7 @@ export interface ApprovalReport {
 }
 
 /**
- * evaluate's side of an approval (DESIGN.md 4.8): check the value again, re-read the live Workflow, judge it by
+ * evaluate's side of an approval (README "Approvals from Slack"): check the value again, re-read the live Workflow, judge it by
  * the gate of invariant 11, claim the (decision, action) write-once, act, audit, and tell Slack. Throws only for
  * what a redelivery can fix (the cluster or S3 unreachable before the claim).
  */
@@ -193,7 +193,7 @@ async function act(
 }
 
 /**
- * Remove anyway (DESIGN.md 4.6): the narrow patch, on the state just judged; a `test` that fails (the Workflow
+ * Remove anyway (README "Finishing GC"): the narrow patch, on the state just judged; a `test` that fails (the Workflow
  * changed since the re-read) is not retried: the human approved that state, not the new one.
  */
 async function removeAnyway(

@@ -42,7 +42,7 @@ export interface EvaluateDeps {
   log?: Log;
   metrics?: Counter;
   /**
-   * Finishing GC (DESIGN.md 4.6): the artifact buckets and the evidence-and-intent writer. Without it no finishing
+   * Finishing GC (README "Finishing GC"): the artifact buckets and the evidence-and-intent writer. Without it no finishing
    * action is ever attempted, whatever the configuration says.
    */
   finishing?: FinishingWiring;
@@ -253,7 +253,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     }
   }
 
-  // 2b. Approvals, one at a time: each re-reads its Workflow live and acts at most once (DESIGN.md 4.8).
+  // 2b. Approvals, one at a time: each re-reads its Workflow live and acts at most once (README "Approvals from Slack").
   const approvalReports: ApprovalReport[] = [];
   for (const { id, message } of approvals) {
     if (!deps.approvals) {

@@ -107,7 +107,7 @@ async function readBack(sink: EvidenceSink, key: string): Promise<Buffer> {
 }
 
 /**
- * The step before every destructive action (DESIGN.md 4.5, 4.7, invariants 5 and 9): the evidence bundle, then
+ * The step before every destructive action (README "Audit log", 4.7, invariants 5 and 9): the evidence bundle, then
  * the intent record naming it, both write-once. Only when both are stored may the caller act. Either failing
  * throws EvidenceWriteError (retryable): the record fails, is retried, and at last reaches the DLQ; nothing
  * was done to the cluster or the bucket.

@@ -7,7 +7,7 @@ import { pathSegment } from '../audit/key.js';
 import { redact, redactString } from '../observability/redact.js';
 import type { DestructiveKind } from './intent.js';
 
-/** Per file, as k8s-cleaner caps its snapshots (domain/finishing-gc.md 3.3); logs are asked for with this limit. */
+/** Per file, as k8s-cleaner caps its snapshots; logs are asked for with this limit. */
 export const MAX_FILE_BYTES = 256 * 1024;
 /** The end of a log says why GC failed; the start says which client it built. Both fit in 2,000 lines. */
 export const LOG_TAIL_LINES = 2000;
@@ -112,7 +112,7 @@ function capped(path: string, body: Buffer, caps: CapHit[]): Buffer {
 }
 
 /**
- * The bundle's files and manifest (DESIGN.md 4.7), built from what was collected. Pure: the same input gives
+ * The bundle's files and manifest (README "Evidence bundle and intent record"), built from what was collected. Pure: the same input gives
  * the same bytes. Everything is redacted with the project's redactor before it is hashed.
  */
 export function buildBundle(input: BundleInput): Bundle {

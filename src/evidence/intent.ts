@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { Decision } from '../domain/decision.js';
 
-/** The destructive actions that need a bundle and an intent first (DESIGN.md 4.6, invariant 9). */
+/** The destructive actions that need a bundle and an intent first (README "Finishing GC", invariant 9). */
 export const DestructiveKind = z.enum(['remove-finalizer', 'rearm', 'complete']);
 export type DestructiveKind = z.infer<typeof DestructiveKind>;
 

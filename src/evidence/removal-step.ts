@@ -21,7 +21,7 @@ export interface RemovalStepContext {
 
 /**
  * The reconcile hook for finalizer removals: the decision as it will read once removed (same decisionId as
- * the final record), then `evidenceFirst` (bundle, intent). Re-arm and completion (DESIGN.md 4.6) call
+ * the final record), then `evidenceFirst` (bundle, intent). Re-arm and completion (README "Finishing GC") call
  * `evidenceFirst` the same way with their own action.
  */
 export function removalEvidenceStep(ctx: RemovalStepContext): BeforeAct {

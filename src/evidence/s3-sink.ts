@@ -11,7 +11,7 @@ export interface S3EvidenceSinkOptions {
 /**
  * PutObject with `If-None-Match: *` into the audit bucket (the project's one conditional put). Only a 412
  * means "already stored"; a 409 that persists is a failure like any other, so the caller does not act on a
- * bundle that may never be stored (DESIGN.md 4.5).
+ * bundle that may never be stored (README "Audit log").
  */
 export class S3EvidenceSink implements EvidenceSink {
   constructor(private readonly o: S3EvidenceSinkOptions) {}

@@ -1,4 +1,4 @@
-// The finishing use cases (DESIGN.md 4.6), as the evaluate pipeline, the CLI and Slack approvals (issue 14) call
+// The finishing use cases (README "Finishing GC"), as the evaluate pipeline, the CLI and Slack approvals (issue 14) call
 // them: `planFinishing` says what each action would do for an assessment under a policy (pure), `runFinishing`
 // runs one action for one live Workflow.
 export { planFinishing, REARM_CAUSES, type FinishingOffer, type FinishingPlan } from './plan.js';

@@ -5,7 +5,7 @@ import type { Assessment, GcStrategy } from '../domain/assessment.js';
 import type { Workflow } from '../domain/objects.js';
 import { readRearmAnnotation } from '../domain/finishing-patches.js';
 
-/** Causes a re-arm can help: GC ran and failed, never ran, or its pod was never created (DESIGN.md 4.6). */
+/** Causes a re-arm can help: GC ran and failed, never ran, or its pod was never created (README "Finishing GC"). */
 export const REARM_CAUSES: ReadonlySet<string> = new Set(['gc-failed', 'gc-never-ran', 'gc-pod-missing']);
 
 /** One finishing action as offered for one Workflow: whether it applies, and what it would do. */

@@ -3,7 +3,7 @@ import type { Assessment } from '../domain/assessment.js';
 import type { RawSnapshot, WorkflowKey } from '../kube/port.js';
 
 /**
- * What must be durable before finishing destroys anything (DESIGN.md 4.5, 4.7; invariant 9): the evidence bundle
+ * What must be durable before finishing destroys anything (README "Audit log", 4.7; invariant 9): the evidence bundle
  * and the intent record. `record` resolves only once both are stored; if it throws, nothing is done and the record
  * fails (retried, then the DLQ). The evidence sink of issue 12 is the production adapter.
  */

@@ -96,7 +96,7 @@ interface Read {
 }
 
 /**
- * The finishing use case (DESIGN.md 4.6): one action for one live Workflow. Reads the Workflow live, judges
+ * The finishing use case (README "Finishing GC"): one action for one live Workflow. Reads the Workflow live, judges
  * eligibility and policy, and in order: verifies in the buckets, writes the evidence bundle and intent before
  * anything destructive, acts, verifies again, and lets the finalizer go only by Argo's own rule or by the narrow
  * removal of row 11. A dry-run policy reports what it would do and writes nothing.

@@ -10,7 +10,7 @@ export interface VerifyOutcome {
 }
 
 /**
- * The verify action's reads: for each pending artifact, what its bucket holds (DESIGN.md 4.6 verify). Nothing
+ * The verify action's reads: for each pending artifact, what its bucket holds (README "Finishing GC" verify). Nothing
  * outside the allow-list is ever asked; where a GC task names another location, nothing is asked either.
  */
 export async function verifyInBuckets(

@@ -40,7 +40,7 @@ export interface PodLogOptions {
 }
 
 /**
- * Reads made only for the evidence bundle (DESIGN.md 4.7), on the way to a destructive action, never to decide.
+ * Reads made only for the evidence bundle (README "Evidence bundle and intent record"), on the way to a destructive action, never to decide.
  * They throw KubeError like every other call; the bundle records a failure instead of stopping on it.
  */
 export interface EvidenceReads {
@@ -69,7 +69,7 @@ export interface ClusterPort extends EvidenceReads {
 export type DeleteTaskOutcome = { kind: 'deleted'; status: number } | { kind: 'gone'; status: 404 } | { kind: 'replaced'; status: 409 };
 
 /**
- * What re-arming and completing GC (DESIGN.md 4.6) add to the cluster port: deleting a GC task (the optional
+ * What re-arming and completing GC (README "Finishing GC") add to the cluster port: deleting a GC task (the optional
  * ClusterRole in infra/rbac/finishing/clusterrole.yaml), reading one GC pod, and a guarded status patch.
  */
 export interface GcWritePort {

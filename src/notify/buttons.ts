@@ -6,7 +6,7 @@ import { clip } from './mrkdwn.js';
 import type { Block, Button, Confirm, PlainText } from './slack-message.js';
 
 /**
- * Approval buttons for a notify (DESIGN.md 4.8). Only when a Slack app is configured: its key signs each value,
+ * Approval buttons for a notify (README "Approvals from Slack"). Only when a Slack app is configured: its key signs each value,
  * its TTL sets the expiry. Without one, messages stay exactly as they were.
  */
 export interface ButtonSettings {

@@ -25,7 +25,7 @@ export function evidenceConsoleUrl(bucket: string, region: string, key: string):
 
 /**
  * Where the evidence bundle of a removal is: its S3 key (a console link when the region is known). Never any of
- * its contents: those stay in the bucket (DESIGN.md 4.7).
+ * its contents: those stay in the bucket (README "Evidence bundle and intent record").
  */
 function evidenceBlock(d: Decision, o: MessageOptions): Block[] {
   if (!d.evidenceKey) return [];

@@ -9,7 +9,7 @@ import { assertPlannedPatch } from './patch-guard.js';
 /** What this invocation may do: `apply` patches, the others only say what would happen. */
 export type Act = 'apply' | 'dry-run' | 'notify-only';
 
-/** The evidence bundle and intent record stored before an act (DESIGN.md 4.5, 4.7). */
+/** The evidence bundle and intent record stored before an act (README "Audit log", 4.7). */
 export interface StoredEvidence {
   evidenceKey: string;
   evidenceSha256: string;

@@ -209,7 +209,7 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
 }
 
 /**
- * The stuck-finalizer gauges Argo does not have (domain/finishing-gc.md section 4). A light pass sees only
+ * The stuck-finalizer gauges Argo does not have (Argo's metrics cover phases and queues, nothing on GC or its finalizer). A light pass sees only
  * terminating Workflows, so its values are a subset of the next full pass's: dashboards and alarms read them
  * with Maximum over the full-pass period (an hour), which is the full pass's value.
  */

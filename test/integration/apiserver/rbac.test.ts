@@ -25,7 +25,7 @@ const GRANTED = new Set([
   'list argoproj.io/workflowartifactgctasks',
   'get /pods',
   'list /pods',
-  // The evidence bundle (DESIGN.md 4.7): GC pod logs and the Events about the Workflow and its GC pods.
+  // The evidence bundle (README "Evidence bundle and intent record"): GC pod logs and the Events about the Workflow and its GC pods.
   'get /pods/log',
   'list /events',
 ]);

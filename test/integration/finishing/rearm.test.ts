@@ -183,7 +183,7 @@ describe('rearm against the local API server (on the wire)', () => {
     now = new Date(NOW.getTime() + 6 * 3600_000);
     const third = await run();
     expect(third.outcome).toBe('not-eligible');
-    // The assessment itself now says gc-rearm-failed (DESIGN 4.2 note); the plan would refuse on the count too.
+    // The assessment itself now says gc-rearm-failed (README "The decision, in plain words" note); the plan would refuse on the count too.
     expect(third.reasons[0]).toMatch(/gc-rearm-failed|re-armed 2 time\(s\) already/);
   });
 });

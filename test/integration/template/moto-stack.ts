@@ -10,7 +10,7 @@ import { ofType, PACKAGE_DIR, type Template, unzip } from './template.js';
 
 /**
  * The packaged template's bus, queues, rules and audit bucket, created in moto from their own resource
- * properties (moto's CloudFormation cannot deploy the template: domain/toolchain.md section 9). A rule target
+ * properties (moto's CloudFormation cannot deploy the template: moto 5.2.1 fails create-stack with an AttributeError on the EventBus). A rule target
  * that is a Lambda function cannot run in moto; it is given a stand-in queue instead, whose messages are the
  * events EventBridge would have invoked the function with.
  */

@@ -451,14 +451,14 @@ describe('IAM', () => {
     expect(actionsOf('NotifyRole')).toEqual(expect.arrayContaining(['ssm:GetParameter', 's3:PutObject', 's3:GetObject', 's3:DeleteObject']));
     expect(actionsOf('AuditRole')).toEqual(expect.arrayContaining(['s3:PutObject']));
     for (const role of ['IngestRole', 'SweepRole', 'AuditRole']) expect(actionsOf(role)).not.toContain('sqs:DeleteMessage');
-    // evaluate's S3 rights are the approvals' (DESIGN.md 4.8): their objects and the episode markers only.
+    // evaluate's S3 rights are the approvals' (README "Approvals from Slack"): their objects and the episode markers only.
     const evaluateS3 = JSON.stringify(resource(template, 'EvaluateRole').Properties['Policies']);
     const evaluateStatements = policyDocuments(template)
       .filter((d) => d.where.startsWith('EvaluateRole ') && !d.where.endsWith('trust'))
       .flatMap((d) => d.statements);
     const allowedS3 = evaluateStatements.filter((st) => st.Effect === 'Allow').flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('s3:'));
     expect(allowedS3.sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
-    // Before every removal, the evidence bundle and the intent record (DESIGN.md 4.7, 4.5), write-once.
+    // Before every removal, the evidence bundle and the intent record (README "Evidence bundle and intent record", 4.5), write-once.
     expect(evaluateS3).toContain('${AuditBucket.Arn}/evidence/*');
     expect(evaluateS3).toContain('${AuditBucket.Arn}/audit/*.intent.json');
     expect(evaluateS3).toContain('${AuditBucket.Arn}/approvals/*');
@@ -846,13 +846,13 @@ describe('the wiring on moto, end to end', () => {
     }
     const s3 = new S3Client(fx.moto.clientConfig);
     const all = ((await s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: 'audit/' }))).Contents ?? []).map((o) => o.Key!);
-    // Each removal's intent record sits beside its audit record, written before the PATCH (DESIGN 4.5).
+    // Each removal's intent record sits beside its audit record, written before the PATCH (README "Audit log").
     const intents = all.filter((k) => k.endsWith('.intent.json'));
     const removals = decisions.filter((d) => d.action === 'removed');
     expect(intents).toHaveLength(removals.length);
     for (const d of removals) expect(intents.some((k) => k.endsWith(`/${d.decisionId}.intent.json`)), d.decisionId).toBe(true);
     const keys = all.filter((k) => !k.endsWith('.intent.json'));
-    // One object per decision, under its documented key (DESIGN 4.5).
+    // One object per decision, under its documented key (README "Audit log").
     expect(keys).toHaveLength(decisions.length);
     for (const d of decisions) {
       const pattern = new RegExp(`^audit/cluster=prod/date=\\d{4}-\\d{2}-\\d{2}/[^/]+/${d.workflow.name}/[^/]+/${d.decisionId}\\.json$`);

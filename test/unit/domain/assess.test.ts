@@ -25,7 +25,7 @@ describe('assess: one realistic fixture per row of the decision table', () => {
 });
 
 describe('assess: the contract output', () => {
-  it('prints the nested parent exactly as DESIGN.md 4.2 shows it', () => {
+  it('prints the nested parent exactly as README "The decision, in plain words" shows it', () => {
     const a = run({ workflow: nestedParent() });
     expect(a.workflow).toEqual({ namespace: 'argo-workflows', name: 'parent-wf-7xk2p', uid: '5b0f3c1e-8d7a-4c55-9a52-2f6b1f0e9a11' });
     expect(a.reasons.slice(0, 2)).toEqual(['phase Succeeded', '0 pending artifacts']);

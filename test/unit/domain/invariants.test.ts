@@ -1,4 +1,4 @@
-// Safety invariants 1-4 of DESIGN.md section 5, proven on random Workflows.
+// Safety invariants 1-4 of README "What it will never do", proven on random Workflows.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cloneJson } from '../../../src/domain/json.js';

@@ -318,7 +318,7 @@ describe('suspected directory orphans (argo #14387)', () => {
   });
 });
 
-describe('bucket facts: the snapshot slot verify fills (DESIGN 4.6)', () => {
+describe('bucket facts: the snapshot slot verify fills (README "Finishing GC")', () => {
   const base = { kind: 'Workflow', metadata: { name: 'w', namespace: 'argo' } };
   it('is validated at the boundary like the rest of the snapshot', async () => {
     const { parseSnapshot, InvalidSnapshotError } = await import('../../../src/domain/snapshot.js');

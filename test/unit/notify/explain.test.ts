@@ -81,7 +81,7 @@ describe("README's decision table agrees with the cause codes and explain.ts, ro
     expect([...Cause.options].filter((c) => !codes.includes(c))).toEqual([]);
   });
 
-  it('numbers rows 1 to 17 as DESIGN.md 4.2 does', () => {
+  it('numbers rows 1 to 17 as README "The decision, in plain words" does', () => {
     expect(rows.map((r) => r.split('|')[1]!.trim()).filter((n) => /^\d+$/.test(n)).map(Number)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
   });
 

@@ -244,7 +244,7 @@ describe('checkSlackLimits', () => {
   });
 });
 
-describe('locations in Slack (DESIGN 4.2): never-uploaded artifacts, directory orphans, the #16897 reading', () => {
+describe('locations in Slack (README "The decision, in plain words"): never-uploaded artifacts, directory orphans, the #16897 reading', () => {
   const storage = { driver: 's3' as const, endpoint: 's3.amazonaws.com', bucket: 'batch-out', key: 'exports/dir' };
 
   it('never lists a never-uploaded artifact among the orphans of a removal, and counts it apart', () => {

@@ -1,5 +1,5 @@
 // functions/ holds the Lambda entry points and nothing else: each builds its handler from a factory in
-// src/<use case>/ with its warm dependencies (DESIGN section 3). Logic that creeps back in fails here.
+// src/<use case>/ with its warm dependencies (README "How it works"). Logic that creeps back in fails here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 

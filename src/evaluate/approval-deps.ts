@@ -1,8 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { FileApprovalStore } from '../approvals/file-store.js';
-import { S3ApprovalStore } from '../approvals/s3-store.js';
+import { approvalStoreFor } from '../approvals/store-for.js';
 import { approvalSettings } from '../approvals/settings.js';
-import type { ApprovalStore } from '../approvals/store.js';
 import type { RemediatorConfig } from '../config/schema.js';
 import { episodeStoreFromEnv, notifySettingsFromConfig, parseNotifyEnv } from '../notify/config.js';
 import { lazyWebhookPoster, SlackWebhookClient } from '../notify/slack-client.js';
@@ -25,11 +23,7 @@ export async function approvalRuntimeFromConfig(
   const s3 = () => (client ??= o.s3?.() ?? new S3Client({}));
   const bucket = config.audit.bucket ?? env['AUDIT_BUCKET'];
   const dir = config.audit.localDir ?? env['AUDIT_DIR'];
-  const kmsKeyId = config.audit.kmsKeyId ?? env['AUDIT_KMS_KEY_ID'];
-  let store: ApprovalStore;
-  if (bucket) store = new S3ApprovalStore({ client: s3(), bucket, kmsKeyId });
-  else if (dir) store = new FileApprovalStore(dir);
-  else throw new Error('approvals: set AUDIT_BUCKET (or AUDIT_DIR locally) for the approval store');
+  const store = approvalStoreFor(config, env, s3, 'approvals');
   const notifyEnv = parseNotifyEnv({ ...env, ...(bucket ? { AUDIT_BUCKET: bucket } : {}), ...(dir && !env['EPISODE_DIR'] ? { EPISODE_DIR: dir } : {}) });
   const webhook = webhookSourceFromEnv({ ...env, ...notifySettingsFromConfig(config).env });
   return {

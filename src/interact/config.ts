@@ -1,8 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { FileApprovalStore } from '../approvals/file-store.js';
-import { S3ApprovalStore } from '../approvals/s3-store.js';
+import { approvalStoreFor } from '../approvals/store-for.js';
 import { approvalSettings } from '../approvals/settings.js';
-import type { ApprovalStore } from '../approvals/store.js';
 import { auditSinkFromEnv } from '../audit/config.js';
 import { type ConfigDeps, loadConfigFromEnv } from '../config/load.js';
 import { SqsSignalQueue } from '../queue/sqs-queue.js';
@@ -23,10 +21,7 @@ export async function interactDepsFromEnv(
   const bucket = config.audit.bucket ?? env['AUDIT_BUCKET'];
   const dir = config.audit.localDir ?? env['AUDIT_DIR'];
   const kmsKeyId = config.audit.kmsKeyId ?? env['AUDIT_KMS_KEY_ID'];
-  let store: ApprovalStore;
-  if (bucket) store = new S3ApprovalStore({ client: s3(), bucket, kmsKeyId });
-  else if (dir) store = new FileApprovalStore(dir);
-  else throw new Error('interact configuration: set AUDIT_BUCKET (or AUDIT_DIR locally) for the approval store');
+  const store = approvalStoreFor(config, env, s3, 'interact configuration');
   const queueUrl = env['SIGNALS_QUEUE_URL'];
   if (!queueUrl) throw new Error('environment variable SIGNALS_QUEUE_URL is not set (serverless.yml sets it)');
   return {

@@ -1,28 +1,17 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withApiServer } from '../../helpers/apiserver.js';
 import { ARTIFACT_GC_FINALIZER, gcPod, gcTask, workflow } from './fixtures.js';
+import { findKubectl } from '../../helpers/kubectl.js';
 
 /**
  * Real kubectl against the local API server. Over TLS on purpose: kubectl (1.32 here) does not send a
  * bearer token to a plain http:// server, so an HTTP server would only ever see anonymous requests.
  */
 
-function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'kubectl');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 const KUBECTL = findKubectl();
 if (!KUBECTL) console.warn('kubectl tests skipped: no kubectl on PATH');

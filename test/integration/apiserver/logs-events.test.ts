@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withApiServer } from '../../helpers/apiserver.js';
+import { findKubectl } from '../../helpers/kubectl.js';
 
 /**
  * pods/log and core Events as the remediator's evidence bundle reads them, checked over HTTP and with real
@@ -19,18 +20,6 @@ const MAIN_LOG = [
 ].join('\n') + '\n';
 const PREVIOUS_LOG = 'time="2026-11-30T08:55:00.000Z" level=info msg="Creating minio client using IAM role"\n';
 
-function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'kubectl');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 const KUBECTL = findKubectl();
 
 const pod = {

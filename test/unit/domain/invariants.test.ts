@@ -15,14 +15,16 @@ const assessed = fc.tuple(workflowSnapshot, quietPeriodMs).map(([snap, qp]) => (
 
 describe('safety invariants on random Workflows', () => {
   it('generates every verdict and every removal path, so the properties below are not vacuous', () => {
+    // A fixed seed: the rare paths (bucket facts covering every pending artifact) must not depend on luck.
     const seen = new Set<string>();
+    const see = (k: string) => seen.add(k);
     fc.assert(
       fc.property(assessed, ({ snap, a }) => {
-        seen.add(a.verdict);
-        if (a.verdict === 'remove') seen.add(`remove:${a.cause}`);
-        if (a.patch && snap.workflow.metadata.finalizers.length > 1) seen.add('patch-among-others');
+        see(a.verdict);
+        if (a.verdict === 'remove') see(`remove:${a.cause}`);
+        if (a.patch && snap.workflow.metadata.finalizers.length > 1) see('patch-among-others');
       }),
-      RUNS,
+      { ...RUNS, seed: 20261201 },
     );
     expect([...seen].sort()).toEqual([
       'ignore', 'notify', 'patch-among-others', 'remove',

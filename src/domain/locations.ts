@@ -234,15 +234,20 @@ export function storageOf(d: DriverLocation): ArtifactStorage {
   const f = d.fields;
   const opt = (k: string, v: string | undefined) => (v ? { [k]: v } : {});
   switch (d.driver) {
-    case 's3':
-      return {
-        driver: 's3',
-        ...opt('endpoint', stripUserinfo(str(f.endpoint))),
-        ...opt('bucket', str(f.bucket)),
-        key: text(f.key),
-        ...opt('region', str(f.region)),
-        ...opt('addressingStyle', str(f.addressingStyle)),
-      };
+    case 's3': {
+      // Built field by field, not with spreads: this runs for every pending artifact of every assessment.
+      const s3: ArtifactStorage = { driver: 's3' };
+      const endpoint = stripUserinfo(str(f.endpoint));
+      if (endpoint) s3.endpoint = endpoint;
+      const bucket = str(f.bucket);
+      if (bucket) s3.bucket = bucket;
+      s3.key = text(f.key);
+      const region = str(f.region);
+      if (region) s3.region = region;
+      const addressingStyle = str(f.addressingStyle);
+      if (addressingStyle) s3.addressingStyle = addressingStyle;
+      return s3;
+    }
     case 'gcs':
       return { driver: 'gcs', ...opt('bucket', str(f.bucket)), key: text(f.key) };
     case 'oss':
@@ -303,7 +308,8 @@ function splitUrl(url: string): { origin: string; path: string; rest: string } {
 }
 
 function stripUserinfo(url: string | undefined): string | undefined {
-  if (!url) return url;
+  // Nearly every endpoint has no userinfo: skip the two regular expressions, run per artifact.
+  if (!url || !url.includes('@')) return url;
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1').replace(/^[^/:@?#]*(:[^/@?#]*)?@/, '');
 }
 

@@ -20,6 +20,13 @@ import { isRecord } from '../domain/json.js';
 export type SweepPass = 'light' | 'full';
 export const SWEEP_PASSES: readonly SweepPass[] = ['light', 'full'];
 
+/**
+ * What a sweep keeps back from the Lambda clock to enqueue, publish the alert and emit its metrics after it stops
+ * listing. Past it the sweep stops where it is, says so (`SweepIncomplete`, alarmed) and sends what it found:
+ * a killed sweep would send nothing.
+ */
+export const SWEEP_RESERVE_MS = 30_000;
+
 export interface SweepDeps {
   config: RemediatorConfig;
   portFor(cluster: string): ClusterPort;
@@ -27,6 +34,10 @@ export interface SweepDeps {
   publisher: EventPublisher;
   /** Default `full`: what a caller that does not choose (the demo, `scan`-like tools) expects. */
   pass?: SweepPass;
+  /** Only these clusters (a shard: one schedule per cluster); default every cluster of the config. */
+  clusters?: readonly string[];
+  /** Milliseconds left on the Lambda clock (context.getRemainingTimeInMillis); unbounded without. */
+  remainingMs?: () => number;
   clock?: () => Date;
   log?: Log;
   metrics?: Counter;
@@ -46,6 +57,13 @@ export interface ClusterSweep {
   fetched: number;
   /** Candidates a light pass left to the next full pass: not being deleted, so nothing is blocked yet. */
   deferred: number;
+  /**
+   * Terminating candidates a light pass did not read once the stuck count passed the cap: the systemic alert
+   * is certain by then and nothing will be enqueued, so more GETs would only refine a count.
+   */
+  unreadPastCap: number;
+  /** False when the time budget ran out before the list did (or before this cluster's turn): see SWEEP_RESERVE_MS. */
+  complete: boolean;
   /** Of the judged, the ones a list-only assessment calls stuck (remove or notify). */
   stuck: number;
   enqueued: number;
@@ -71,7 +89,12 @@ export class SweepError extends Error {
 export async function sweep(deps: SweepDeps): Promise<ClusterSweep[]> {
   const results: ClusterSweep[] = [];
   const failed: { cluster: string; error: string }[] = [];
-  for (const cluster of deps.config.clusters) {
+  for (const cluster of clustersToSweep(deps)) {
+    if (outOfTime(deps)) {
+      // Not failed: not reached. Reported and counted like a truncated list, so the alarm sees it.
+      results.push(notReached(cluster.name, deps));
+      continue;
+    }
     try {
       results.push(await sweepCluster(cluster.name, deps));
     } catch (err) {
@@ -81,6 +104,33 @@ export async function sweep(deps: SweepDeps): Promise<ClusterSweep[]> {
   }
   if (failed.length > 0) throw new SweepError(results, failed);
   return results;
+}
+
+/** The config's clusters, or the shard the schedule names; a name the config does not have is an error, never an empty sweep. */
+function clustersToSweep(deps: SweepDeps): RemediatorConfig['clusters'] {
+  if (!deps.clusters) return deps.config.clusters;
+  const unknown = deps.clusters.filter((name) => !deps.config.clusters.some((c) => c.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`the sweep's input names clusters the config does not have: ${unknown.join(', ')} (known: ${deps.config.clusters.map((c) => c.name).join(', ')})`);
+  }
+  return deps.config.clusters.filter((c) => deps.clusters!.includes(c.name));
+}
+
+function outOfTime(deps: SweepDeps): boolean {
+  return deps.remainingMs !== undefined && deps.remainingMs() < SWEEP_RESERVE_MS;
+}
+
+function emptyResult(cluster: string, pass: SweepPass): ClusterSweep {
+  return {
+    cluster, pass, candidates: 0, terminating: 0, fetched: 0, deferred: 0, unreadPastCap: 0, complete: true, stuck: 0, enqueued: 0, oldestStuckAgeSeconds: 0, byCause: {},
+  };
+}
+
+function notReached(cluster: string, deps: SweepDeps): ClusterSweep {
+  const pass = deps.pass ?? 'full';
+  (deps.log ?? silentLog).warn('sweep incomplete: no time left for this cluster; shard the sweep per cluster (README "The sweep")', { cluster, pass });
+  (deps.metrics ?? noCounter).count('SweepIncomplete', { cluster });
+  return { ...emptyResult(cluster, pass), complete: false };
 }
 
 interface StuckRef {
@@ -104,9 +154,7 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
   // A full page holds whole statuses (~120 KiB each on a realistic fleet): 100 keeps a page near 12 MiB, so
   // peak memory follows the page, not the fleet. Metadata items are ~1-2 KiB: 500, the API server's habit.
   const pageSize = deps.pageSize ?? (pass === 'full' ? 100 : 500);
-  const result: ClusterSweep = {
-    cluster, pass, candidates: 0, terminating: 0, fetched: 0, deferred: 0, stuck: 0, enqueued: 0, oldestStuckAgeSeconds: 0, byCause: {},
-  };
+  const result = emptyResult(cluster, pass);
   // Only the first cap+1 references are kept: past that nothing is enqueued, so memory stays bounded.
   const stuck: StuckRef[] = [];
   let oldest: { namespace: string; name: string } | undefined;
@@ -140,13 +188,17 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
   };
 
   let listed = 0;
-  const progress = () => {
+  /** Counts one listed item; false when the time budget says stop listing. */
+  const progress = (): boolean => {
     listed += 1;
     if (deps.onProgress && listed % 500 === 0) deps.onProgress(cluster, listed);
+    if (!outOfTime(deps)) return true;
+    result.complete = false;
+    return false;
   };
   if (pass === 'full') {
     for await (const workflow of port.candidates({ allNamespaces: true }, { pageSize })) {
-      progress();
+      if (!progress()) break;
       const meta = metadataOf(workflow);
       const policy = policyFor(deps.config, cluster, stringAt(meta, 'namespace') ?? '');
       if (!policy.included) continue;
@@ -156,7 +208,7 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
     }
   } else {
     for await (const { metadata } of port.candidateMetadata({ allNamespaces: true }, { pageSize })) {
-      progress();
+      if (!progress()) break;
       const namespace = stringAt(metadata, 'namespace') ?? '';
       const name = stringAt(metadata, 'name') ?? '';
       const policy = policyFor(deps.config, cluster, namespace);
@@ -167,6 +219,10 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
         continue;
       }
       result.terminating += 1;
+      if (result.stuck > cap) {
+        result.unreadPastCap += 1;
+        continue;
+      }
       let snapshot;
       try {
         snapshot = await port.snapshot({ namespace, name }, { needs: () => ({ pods: false, tasks: false }) });
@@ -181,6 +237,12 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
     }
   }
 
+  if (!result.complete) {
+    log.warn('sweep incomplete: the time budget ran out before the list did; what was found is sent. Shard the sweep per cluster or raise its timeout (README "The sweep")', {
+      cluster, pass, listed, reserveMs: SWEEP_RESERVE_MS,
+    });
+    metrics.count('SweepIncomplete', { cluster });
+  }
   emitGauges(metrics, result, oldest);
   if (result.stuck > cap) {
     result.alert = {
@@ -203,7 +265,7 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
   metrics.count('SweepEnqueued', { cluster }, result.enqueued);
   log.info('sweep done', {
     cluster, pass, candidates: result.candidates, terminating: result.terminating, fetched: result.fetched, deferred: result.deferred,
-    stuck: result.stuck, enqueued: result.enqueued, byCause: result.byCause,
+    stuck: result.stuck, enqueued: result.enqueued, byCause: result.byCause, unreadPastCap: result.unreadPastCap, complete: result.complete,
   });
   return result;
 }

@@ -15,7 +15,7 @@ let sqs: SQSClient;
 let queueUrl: string;
 const NOW = new Date();
 let server: LocalApiServer;
-let handler: (event: unknown, context: object) => Promise<{ pass: string; clusters: { cluster: string; candidates: number; stuck: number; enqueued: number; deferred: number; alerted: boolean }[] }>;
+let handler: (event: unknown, context: object) => Promise<{ pass: string; clusters: { cluster: string; candidates: number; stuck: number; enqueued: number; deferred: number; alerted: boolean; complete: boolean }[] }>;
 
 const configure = (maxRemovalsPerSweep: number) => {
   process.env['AFR_CONFIG'] = JSON.stringify({
@@ -80,7 +80,7 @@ describe('sweep handler', () => {
     expect(sent.every((m) => m.kind === 'afr.sweep/v1' && m.cluster === 'prod' && m.namespace !== 'kube-jobs')).toBe(true);
     // No `pass` in the input (an older schedule, a manual invoke): the full pass, never blind.
     expect(out.pass).toBe('full');
-    expect(out.clusters).toEqual([{ cluster: 'prod', candidates: expect.any(Number), stuck: STUCK, enqueued: STUCK, deferred: 0, alerted: false }]);
+    expect(out.clusters).toEqual([{ cluster: 'prod', candidates: expect.any(Number), stuck: STUCK, enqueued: STUCK, deferred: 0, alerted: false, complete: true }]);
     expect(fx.moto.callsTo('AWSEvents.PutEvents')).toHaveLength(0);
     const lists = server.requests.filter((r) => r.method === 'GET' && r.path === '/apis/argoproj.io/v1alpha1/workflows');
     expect(lists.length).toBe(50); // 5,000 / limit 100: a full page holds whole statuses
@@ -114,5 +114,48 @@ describe('sweep handler', () => {
     expect(alert).toMatchObject({ cluster: 'prod', kind: 'sweep-cap-exceeded', found: STUCK, cap: 10 });
     expect(alert.sample.length).toBeLessThanOrEqual(20);
     expect(out.clusters[0]).toMatchObject({ stuck: STUCK, enqueued: 0, alerted: true });
+  });
+
+  it('the light pass stops reading once the stuck count passes the cap: the alert is certain, more GETs would only refine a count', async () => {
+    configure(5);
+    const before = server.requests.length;
+    const out = await handler({ source: 'scheduler', pass: 'light' }, {});
+    expect(out.clusters[0]).toMatchObject({ stuck: 6, enqueued: 0, alerted: true });
+    const gets = server.requests.slice(before).filter((r) => r.method === 'GET' && r.path.includes('/namespaces/'));
+    expect(gets).toHaveLength(6);
+    expect(putEntries().map((e) => e.DetailType)).toEqual(['Systemic Alert']);
+    expect(await queued()).toEqual([]);
+  });
+
+  it('stops listing when the Lambda clock runs low, says so, and still enqueues what it found', async () => {
+    configure(25);
+    // 30.5 s left at the start, one millisecond less per look: the budget (30 s kept back) runs out after 500 candidates.
+    let left = 30_500;
+    const before = server.requests.length;
+    const out = await handler({ pass: 'full' }, { getRemainingTimeInMillis: () => (left -= 1) });
+    const c = out.clusters[0]!;
+    expect(c).toMatchObject({ complete: false, alerted: false });
+    // Some stuck Workflows lie past where it stopped (namespace ml sorts last); the ones it reached are all sent.
+    expect(c.stuck).toBeGreaterThan(0);
+    expect(c.stuck).toBeLessThan(STUCK);
+    expect(c.enqueued).toBe(c.stuck);
+    expect(out.clusters[0]!.candidates).toBeLessThanOrEqual(500);
+    // Fewer pages than the whole list's 50: it stopped listing rather than judging less.
+    const lists = server.requests.slice(before).filter((r) => r.path === '/apis/argoproj.io/v1alpha1/workflows');
+    expect(lists.length).toBeLessThan(50);
+    expect(await queued()).toHaveLength(c.stuck);
+  });
+
+  it('sweeps only the clusters its input names (one schedule per cluster), and refuses a name the config lacks without a write', async () => {
+    configure(25);
+    const out = await handler({ pass: 'light', clusters: ['prod'] }, {});
+    expect(out.clusters.map((c) => c.cluster)).toEqual(['prod']);
+    expect(await queued()).toHaveLength(STUCK);
+    fx.moto.calls.length = 0;
+    const before = server.requests.length;
+    await expect(handler({ pass: 'light', clusters: ['staging'] }, {})).rejects.toThrow(/clusters the config does not have: staging \(known: prod\)/);
+    await expect(handler({ pass: 'light', clusters: 'prod' }, {})).rejects.toThrow(/non-empty list of cluster names/);
+    expect(server.requests.length).toBe(before);
+    expect(fx.moto.calls.map((c) => c.operation)).toEqual([]);
   });
 });

@@ -125,4 +125,26 @@ describe('sweep passes over a realistic fleet', () => {
     expect(oldest).toMatchObject({ unit: 'Seconds', value: 180 * 60, dimensions: { cluster: 'prod' } });
     expect(metrics.find((m) => m.name === 'TerminatingWithFinalizer')?.value).toBe(result.terminating);
   });
+
+  it('out of time: the cluster being listed stops and sends what it found, the clusters after it are not reached; both are counted as SweepIncomplete', async () => {
+    const config = parseConfig({
+      clusters: ['prod', 'dr'].map((name) => ({ name, auth: { type: 'token', server: 'http://127.0.0.1:1', token: 't', skipTLSVerify: true }, maxRemovalsPerSweep: 1000 })),
+    }, 'test');
+    const port = new KubeClusterPort(kubeConfigFor(server), { rateLimit: { qps: 10_000, burst: 10_000 } });
+    const metrics: { name: string; dimensions: Record<string, string> }[] = [];
+    const sent: unknown[] = [];
+    let left = 30_100; // 100 looks before the 30 s kept back
+    const results = await sweep({
+      config, portFor: () => port, pass: 'full', clock: () => NOW, remainingMs: () => (left -= 1),
+      queue: { send: async (m) => void sent.push(...m) }, publisher: { publish: async () => {} },
+      metrics: { count: (name, dimensions) => void metrics.push({ name, dimensions }) },
+    });
+    expect(results.map((r) => [r.cluster, r.complete])).toEqual([['prod', false], ['dr', false]]);
+    expect(results[0]!.candidates).toBeGreaterThan(0);
+    expect(results[0]!.candidates).toBeLessThan(100);
+    expect(sent).toHaveLength(results[0]!.enqueued);
+    expect(results[1]).toMatchObject({ candidates: 0, enqueued: 0 });
+    expect(metrics.filter((m) => m.name === 'SweepIncomplete').map((m) => m.dimensions['cluster'])).toEqual(['prod', 'dr']);
+  });
 });
+

@@ -546,6 +546,8 @@ describe('alarms', () => {
     expect(oldest).toMatchObject({ Threshold: 86400, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
     expect((oldest?.['Metrics'] as { Period: number }[])[0]?.Period).toBe(3600);
     expect(query('SUM(OrphanedArtifacts)')).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold' });
+    // A sweep that ran out of time before listing everything is blind to the rest: the first one pages.
+    expect(query('SUM(SweepIncomplete)')).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 
   it('has a dashboard whose body is valid JSON with the stuck, age, actions, DLQ and error widgets', () => {

@@ -7,7 +7,8 @@ export const handler = evaluateHandler(
   async () => {
     const config = await warm.config();
     const approvals = await warm.approvals(config);
-    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue(), evidence: warm.evidenceSink(config), approvals };
+    const finishing = warm.finishing(config);
+    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue(), evidence: warm.evidenceSink(config), approvals, ...(finishing ? { finishing } : {}) };
   },
   lambdaLogger('evaluate'),
   lambdaMetrics('evaluate'),

@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FolderBucket } from '../buckets/folder-bucket.js';
-import type { BucketPort } from '../buckets/port.js';
-import { S3Bucket } from '../buckets/s3-bucket.js';
 import type { FinishingAction } from '../config/finishing.js';
 import { finishingPolicyFor } from '../config/finishing-policy.js';
-import { FolderIntentGuard } from '../finishing/folder-guard.js';
+import { FolderEvidenceSink } from '../evidence/folder-sink.js';
+import { finishingWiringFor } from '../finishing/wiring.js';
 import { invocationBudget, runFinishing, type FinishingResult } from '../finishing/index.js';
 import { KubeError } from '../kube/errors.js';
 import { assertWorkflowKey, InvalidWorkflowKeyError } from '../kube/names.js';
@@ -34,7 +32,8 @@ Options:
   --config FILE    the remediator configuration (required: the allow-list and the policy live there)
   --cluster NAME   which of its clusters (default: the only one)
   --apply          act (default: dry run, which says what each step would do)
-  --audit-dir DIR  where the intent record is written before anything is changed (default ./afr-audit)
+  --audit-dir DIR  where the evidence bundle and intent record are written before anything is changed
+                   (default ./afr-audit)
   --bucket-dir DIR use a folder as the buckets (<DIR>/<bucket>/<key>) instead of S3, as the demo does
   --now ISO        judge as of this time (default: now)
   ${OUTPUT_HELP}
@@ -83,23 +82,28 @@ export const finishCommand: Command = async (args, io) => {
   const target = connect({ configured, kubeconfig: undefined, context: undefined, io, transport: {} });
   const policy = finishingPolicyFor(configured.config, configured.cluster.name, namespace, { approved: new Set([action]) });
   const effective = values.apply ? policy : { ...policy, actions: Object.fromEntries(Object.entries(policy.actions).map(([k, v]) => [k, { ...v, applies: false }])) as typeof policy.actions };
-  const bucket: BucketPort = values['bucket-dir']
-    ? new FolderBucket(resolve(values['bucket-dir']))
-    : new S3Bucket({ defaultRegion: io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'] ?? 'us-east-1' });
+  const auditDir = resolve(values['audit-dir'] ?? 'afr-audit');
+  const wiring = finishingWiringFor(configured.config, {
+    bucketDir: values['bucket-dir'] ? resolve(values['bucket-dir']) : undefined,
+    region: io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+  });
+  if (!wiring) throw new UsageError(`every finishing action is off in ${values.config}: set finishing.defaults (or a cluster's or namespace's) ${action} to approval or auto`);
   let result: FinishingResult;
   try {
     result = await runFinishing(action, { namespace, name }, { cluster: configured.cluster.name, policy: effective, quietPeriodMs: configured.cluster.quietPeriodMs }, {
       cluster: target.port as ClusterPort & GcWritePort,
-      bucket,
-      guard: new FolderIntentGuard(resolve(values['audit-dir'] ?? 'afr-audit'), clock),
+      bucket: wiring.bucket,
+      // The same bundle and intent record the pipeline writes, in the same layout, under --audit-dir.
+      evidence: { sink: new FolderEvidenceSink(auditDir) },
       budget: invocationBudget(policy.caps),
+      ...(wiring.ledger ? { ledger: wiring.ledger } : {}),
       clock,
     });
   } catch (err) {
     if (err instanceof KubeError) throw new RuntimeFailure(explainKubeError(err, target.endpoint));
     throw err;
   } finally {
-    if (bucket instanceof S3Bucket) bucket.destroy();
+    wiring.close();
   }
   if (!writeDocument(result, format, io)) io.stdout.write(finishText(result));
   return result.retryable ? 1 : 0;

@@ -12,13 +12,13 @@ import { DECISION_SOURCE, type Decision } from '../domain/decision.js';
 import { planFinalizerRemoval } from '../domain/patch.js';
 import { evidenceNeeded } from '../domain/evidence.js';
 import { assessRaw } from '../domain/snapshot.js';
-import type { ClusterPort, WorkflowKey } from '../kube/port.js';
+import type { ClusterPort, GcWritePort } from '../kube/port.js';
 import { DEFAULT_EPISODE_TTL_SECONDS, type EpisodeStore, episodeKey } from '../notify/episodes.js';
 import { clip, code, esc } from '../notify/mrkdwn.js';
 import type { SlackPoster } from '../notify/slack-client.js';
 import type { SlackMessage } from '../notify/slack-message.js';
 import { type Log, silentLog } from '../observability/log.js';
-import { registerSecret } from '../observability/redact.js';
+import { redact, registerSecret } from '../observability/redact.js';
 import { snapshotDigest } from '../remediation/digest.js';
 import { assertPlannedPatch } from '../remediation/patch-guard.js';
 import type { SignalQueue } from '../queue/signal-queue.js';
@@ -26,18 +26,14 @@ import { decisionEntry, toDecision } from './decision.js';
 import { pendingDecisionMessage } from './outbox.js';
 import { evidenceFirst } from '../evidence/before-act.js';
 import type { EvidenceSink } from '../evidence/sink.js';
+import { finishingPolicyFor } from '../config/finishing-policy.js';
+import { afterFinishing, type FinishingBudgets, type FinishingWiring } from '../finishing/after-notify.js';
+import { FinishingOutcome, type FinishingResult, runFinishing } from '../finishing/run.js';
+import { approvableUnder } from '../finishing/wiring.js';
 
 /** Slack honours a response_url for 30 minutes after the click; after that a new message is posted instead. */
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
 const SNOOZE_SECONDS = 24 * 3600;
-
-/** What a re-arm or a completion did (README "Finishing GC"); the finishing use case runs it with its own caps and bundle. */
-export interface FinishedAction {
-  applied: boolean;
-  outcome: string;
-  reasons: string[];
-  decision?: Decision;
-}
 
 export interface ApprovalRuntime {
   settings: ApprovalSettings;
@@ -47,10 +43,6 @@ export interface ApprovalRuntime {
   respond: (responseUrl: string, message: SlackMessage) => Promise<void>;
   /** The channel's webhook, for the new line once a response_url has expired. */
   webhook?: SlackPoster;
-  /** Runs an approved re-arm or completion; absent where the finishing actions are not available. */
-  finish?: (action: 'rearm' | 'complete', key: WorkflowKey & { cluster: string }, ctx: { approvedBy: Approver[]; assessment: Assessment }) => Promise<FinishedAction>;
-  /** Whether every pending artifact may be deleted from AWS, by the finishing policy and allow-list. */
-  completable?: (cluster: string, assessment: Assessment) => boolean;
 }
 
 export interface ApprovalContext {
@@ -62,6 +54,11 @@ export interface ApprovalContext {
   approvals: ApprovalRuntime;
   /** Where the evidence bundle and intent record go before an approved removal (invariant 9). */
   evidence: EvidenceSink;
+  /**
+   * Finishing GC (README "Finishing GC"): an approved Retry GC or Complete from AWS runs `runFinishing` with these
+   * (the buckets, the daily caps) and this invocation's caps; without them those approvals are "not available".
+   */
+  finishing?: { wiring: FinishingWiring; budgets: FinishingBudgets } | undefined;
   clock: () => Date;
   log?: Log;
 }
@@ -116,7 +113,7 @@ export async function handleApproval(msg: ApprovalMessage, ctx: ApprovalContext)
         allowedUsers: approvers.length > 0 ? a.settings.approvers : new Set(),
         twoPersonRules: a.settings.twoPersonRules,
         live: assessment ? { ...assessment, uid: assessment.workflow.uid } : undefined,
-        policy: { allowed: a.settings.actions, completable: assessment ? (a.completable?.(claim.c, assessment) ?? false) : false },
+        policy: { allowed: a.settings.actions, completable: assessment && ctx.finishing ? approvableUnder(ctx.config, claim.c, assessment, 'complete') : false },
         alreadyActed,
       })
     : { act: false, code: 'expired', reason: checked.reason };
@@ -184,11 +181,67 @@ async function act(
     case 'remove':
       return removeAnyway(claim, who, assessment, raw, ctx);
     case 'rearm':
-    case 'complete': {
-      if (!a.finish) return { outcome: 'not-done', code: 'unavailable', text: `not done: ${ACTION_LABELS[claim.act]} is not available in this deployment` };
-      const done = await a.finish(claim.act, { cluster: claim.c, namespace: claim.ns, name: claim.n }, { approvedBy: who, assessment });
-      return { outcome: done.applied ? 'acted' : 'not-done', code: done.applied ? 'ok' : 'not-applied', text: done.applied ? done.outcome : `not done: ${done.outcome}`, ...(done.decision ? { decision: done.decision } : {}) };
-    }
+    case 'complete':
+      return finishApproved(claim.act, claim, who, assessment, ctx);
+  }
+}
+
+/**
+ * An approved Retry GC or Complete from AWS: the finishing use case on the live Workflow, under the namespace's
+ * finishing policy with this approval in hand (an `off` action stays off), with the invocation's caps, the daily
+ * ledger, and the evidence bundle and intent record before anything destructive, as in auto mode. The decision
+ * it leads to is published (or parked) like any other, with `approvedBy`.
+ */
+async function finishApproved(
+  action: 'rearm' | 'complete',
+  claim: ButtonClaim,
+  who: Approver[],
+  assessment: Assessment,
+  ctx: ApprovalContext,
+): Promise<{ outcome: ApprovalEvent['outcome']; code: string; text: string; decision?: Decision }> {
+  const port = ctx.portFor(claim.c) as ClusterPort & Partial<GcWritePort>;
+  if (!ctx.finishing || !port.patchWorkflow || !port.deleteGcTask || !port.podExists) {
+    return { outcome: 'not-done', code: 'unavailable', text: `not done: ${ACTION_LABELS[action]} is not available in this deployment` };
+  }
+  const key = { namespace: claim.ns, name: claim.n };
+  const base = policyFor(ctx.config, claim.c, claim.ns);
+  const policy = finishingPolicyFor(ctx.config, claim.c, claim.ns, { approved: new Set([action]) });
+  const result = await runFinishing(action, key, { cluster: claim.c, policy, quietPeriodMs: base.quietPeriodMs }, {
+    cluster: port as ClusterPort & GcWritePort,
+    bucket: ctx.finishing.wiring.bucket,
+    evidence: { sink: ctx.evidence, ...(ctx.log ? { log: ctx.log } : {}) },
+    budget: ctx.finishing.budgets.for(claim.c, claim.ns),
+    ...(ctx.finishing.wiring.ledger ? { ledger: ctx.finishing.wiring.ledger } : {}),
+    clock: ctx.clock,
+  });
+  const done = afterFinishing(result, assessment);
+  const decision = withApproval(
+    toDecision(
+      { workflow: { ...done.assessment.workflow }, assessment: done.assessment, action: done.action, outcome: done.outcome, ...(done.apiStatus !== undefined ? { apiStatus: done.apiStatus } : {}), ...(done.evidence ? { evidence: done.evidence } : {}) },
+      { cluster: claim.c, mode: base.mode, signal: undefined, at: ctx.clock() },
+    ),
+    who,
+  );
+  decision.finishing = redact(done.report);
+  await publishDecision(ctx, decision);
+  return { outcome: result.applied ? 'acted' : 'not-done', code: result.applied ? 'ok' : 'not-applied', text: finishedText(result), decision };
+}
+
+/** The line Slack shows: "GC re-armed (attempt 1 of 2)", "deleted 3 object(s) (1.2 KiB); artifacts marked deleted". */
+function finishedText(r: FinishingResult): string {
+  const why = r.reasons.length > 0 ? ` (${clip(r.reasons[r.reasons.length - 1]!, 200)})` : '';
+  if (!r.applied) return `not done: ${r.outcome}${why}`;
+  if (r.outcome === FinishingOutcome.rearmed && r.rearm) return `GC re-armed (attempt ${r.rearm.attempt}; task(s) deleted: ${r.rearm.tasksDeleted.length}); Argo's controller runs GC again`;
+  const deleted = r.deleted ? `deleted ${r.deleted.length} object(s), ${r.deleted.reduce((n, d) => n + d.size, 0)} byte(s); ` : '';
+  return `${deleted}${r.outcome}${r.retryable ? why : ''}`;
+}
+
+/** A decision that acted must reach the audit: what the bus refuses is parked for the next invocation. */
+async function publishDecision(ctx: ApprovalContext, decision: Decision): Promise<void> {
+  try {
+    await ctx.publisher.publish([decisionEntry(decision)]);
+  } catch {
+    await ctx.queue.send([{ body: pendingDecisionMessage(decision), delaySeconds: 30 }]);
   }
 }
 
@@ -229,12 +282,7 @@ async function removeAnyway(
     ),
     who,
   );
-  try {
-    await ctx.publisher.publish([decisionEntry(decision)]);
-  } catch {
-    // The removal happened: its decision must reach the audit, so it is parked for the next invocation.
-    await ctx.queue.send([{ body: pendingDecisionMessage(decision), delaySeconds: 30 }]);
-  }
+  await publishDecision(ctx, decision);
   const orphans = assessment.pendingArtifacts.length;
   if (sent.kind === 'patched') return { outcome: 'acted', code: 'ok', text: `finalizer removed${orphans > 0 ? `; ${orphans} artifact(s) orphaned (listed in the audit record)` : ''}`, decision };
   return { outcome: 'not-done', code: sent.kind, text: sent.kind === 'gone' ? 'not done: the Workflow is gone' : 'not done: the Workflow changed while it was being patched', decision };

@@ -13,6 +13,7 @@ import { buildRequeueMessage, dedupe, judgeRecord, SignalRejected } from '../sig
 import type { WorkflowSignal } from '../signals/signal.js';
 import { removalEvidenceStep } from '../evidence/removal-step.js';
 import type { EvidenceSink } from '../evidence/sink.js';
+import type { ActEvidence } from '../evidence/before-act.js';
 import { type ApprovalMessage, asApprovalMessage } from '../approvals/message.js';
 import { type ApprovalReport, type ApprovalRuntime, handleApproval } from './approval.js';
 import { TimeBudgetError, WORKFLOW_BUDGET_MS } from './budget.js';
@@ -181,10 +182,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
           signal,
           now: clock,
           log,
-          onStored: (e) => {
-            metrics.count('EvidenceRequests', { cluster: signal.cluster }, e.requests);
-            metrics.count('EvidenceBytes', { cluster: signal.cluster }, e.bytes);
-          },
+          onStored: (e) => evidenceMetrics(metrics, signal.cluster, e),
         }),
         argoVersion: policy.argoVersion,
       });
@@ -200,6 +198,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
             result.assessment,
             { config: deps.config, cluster: signal.cluster, key: { namespace: signal.namespace, name: signal.name }, quietPeriodMs: policy.quietPeriodMs, port: deps.portFor(signal.cluster), clock, budgets: finishingBudgets },
             deps.finishing,
+            { sink: deps.evidence, signal, log, onStored: (e) => evidenceMetrics(metrics, signal.cluster, e) },
           )
         : undefined;
       if (finished) {
@@ -207,6 +206,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         action = finished.action;
         outcome = finished.outcome;
         if (finished.apiStatus !== undefined) result.apiStatus = finished.apiStatus;
+        if (finished.evidence) result.evidence = finished.evidence;
         log.info('finishing', { ...ref, action: finished.report.action, outcome: finished.report.outcome, applied: finished.report.applied });
         metrics.count('Finishing', { cluster: signal.cluster, action: finished.report.action, outcome: finished.report.outcome });
       }
@@ -262,7 +262,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       continue;
     }
     try {
-      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: deps.approvals, evidence: deps.evidence, clock, log });
+      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: deps.approvals, evidence: deps.evidence, finishing: deps.finishing ? { wiring: deps.finishing, budgets: finishingBudgets } : undefined, clock, log });
       approvalReports.push(report);
       metrics.count('Approvals', { outcome: report.outcome, code: report.code });
     } catch (err) {
@@ -335,6 +335,11 @@ async function publishAll(
     }
   }
   ctx.fail(refused.filter((o) => !o.park).flatMap((o) => [...o.recordIds]), cause);
+}
+
+function evidenceMetrics(metrics: Counter, cluster: string, e: ActEvidence): void {
+  metrics.count('EvidenceRequests', { cluster }, e.requests);
+  metrics.count('EvidenceBytes', { cluster }, e.bytes);
 }
 
 function requeue(signal: WorkflowSignal, delaySeconds: number): QueueMessage {

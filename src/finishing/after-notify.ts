@@ -5,13 +5,15 @@ import type { Assessment } from '../domain/assessment.js';
 import type { Action, FinishingReport } from '../domain/decision.js';
 import type { ClusterPort, GcWritePort, WorkflowKey } from '../kube/port.js';
 import { planFinishing } from './plan.js';
-import { invocationBudget, type BeforeDestructive, type DailyLedger, type FinishingBudget } from './ports.js';
+import { invocationBudget, type DailyLedger, type FinishingBudget, type FinishingEvidence } from './ports.js';
 import { FinishingOutcome, runFinishing, type FinishingResult } from './run.js';
 
-/** What the pipeline needs to finish GC; without it (no guard to write the intent) nothing is ever attempted. */
+/**
+ * What the pipeline needs to finish GC beyond what it already has (the cluster port, the evidence sink): the
+ * artifact buckets and the daily caps. Without it nothing is ever attempted. `finishingWiringFor` builds it.
+ */
 export interface FinishingWiring {
   bucket: BucketPort;
-  guard: BeforeDestructive;
   ledger?: DailyLedger;
 }
 
@@ -34,6 +36,8 @@ export interface AfterNotify {
   outcome: string;
   report: FinishingReport;
   apiStatus?: number;
+  /** The bundle and intent stored before the action, for the final decision. */
+  evidence?: { evidenceKey: string; evidenceSha256: string; intentKey: string };
   retryable: boolean;
 }
 
@@ -45,6 +49,7 @@ export async function finishAfterNotify(
   assessment: Assessment,
   ctx: { config: RemediatorConfig; cluster: string; key: WorkflowKey; quietPeriodMs: number; port: ClusterPort; clock: () => Date; budgets: FinishingBudgets },
   wiring: FinishingWiring,
+  evidence: FinishingEvidence,
 ): Promise<AfterNotify | undefined> {
   if (assessment.verdict !== 'notify') return undefined;
   const policy = finishingPolicyFor(ctx.config, ctx.cluster, ctx.key.namespace);
@@ -56,20 +61,32 @@ export async function finishAfterNotify(
   const result = await runFinishing(next, ctx.key, { cluster: ctx.cluster, policy, quietPeriodMs: ctx.quietPeriodMs }, {
     cluster: port as ClusterPort & GcWritePort,
     bucket: wiring.bucket,
-    guard: wiring.guard,
+    evidence,
     budget: ctx.budgets.for(ctx.cluster, ctx.key.namespace),
     ...(wiring.ledger ? { ledger: wiring.ledger } : {}),
     clock: ctx.clock,
   });
-  const after = result.after ?? result.before ?? assessment;
+  return afterFinishing(result, assessment);
+}
+
+/** What a decision says about a finishing action: the assessment after it, the action, the record of it. */
+export function afterFinishing(result: FinishingResult, fallback: Assessment): AfterNotify {
+  const after = result.after ?? result.before ?? fallback;
+  const evidence = storedEvidence(result);
   return {
     assessment: after,
     action: actionOf(result, after),
     outcome: `finishing ${result.action}: ${result.outcome}`,
     report: reportOf(result),
     ...(result.apiStatus !== undefined ? { apiStatus: result.apiStatus } : {}),
+    ...(evidence ? { evidence } : {}),
     retryable: result.retryable === true,
   };
+}
+
+function storedEvidence(r: FinishingResult): AfterNotify['evidence'] {
+  const e = r.evidence;
+  return e?.evidenceKey && e.evidenceSha256 && e.intentKey ? { evidenceKey: e.evidenceKey, evidenceSha256: e.evidenceSha256, intentKey: e.intentKey } : undefined;
 }
 
 function actionOf(r: FinishingResult, after: Assessment): Action {

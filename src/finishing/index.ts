@@ -3,7 +3,7 @@
 // runs one action for one live Workflow.
 export { planFinishing, REARM_CAUSES, type FinishingOffer, type FinishingPlan } from './plan.js';
 export { runFinishing, FinishingOutcome, type DeletedRecord, type FinishingContext, type FinishingDeps, type FinishingResult } from './run.js';
-export { invocationBudget, type BeforeDestructive, type DailyLedger, type FinishingBudget, type FinishingIntent } from './ports.js';
+export { invocationBudget, type DailyLedger, type FinishingBudget, type FinishingEvidence } from './ports.js';
 export { verifyInBuckets, snapshotFacts, type VerifyOutcome } from './verify.js';
-export { finishAfterNotify, FinishingBudgets, reportOf, type AfterNotify, type FinishingWiring } from './after-notify.js';
-export { FolderIntentGuard } from './folder-guard.js';
+export { afterFinishing, finishAfterNotify, FinishingBudgets, reportOf, type AfterNotify, type FinishingWiring } from './after-notify.js';
+export { approvableUnder, finishingConfigured, finishingWiringFor, finishingWiringFromEnv, type FinishingWiringOptions } from './wiring.js';

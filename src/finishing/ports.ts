@@ -1,25 +1,20 @@
-import type { FinishingAction } from '../config/finishing.js';
-import type { Assessment } from '../domain/assessment.js';
-import type { RawSnapshot, WorkflowKey } from '../kube/port.js';
+import type { ActEvidence } from '../evidence/before-act.js';
+import type { EvidenceSink } from '../evidence/sink.js';
+import type { Log } from '../observability/log.js';
+import type { WorkflowSignal } from '../signals/signal.js';
 
 /**
- * What must be durable before finishing destroys anything (README "Audit log", 4.7; invariant 9): the evidence bundle
- * and the intent record. `record` resolves only once both are stored; if it throws, nothing is done and the record
- * fails (retried, then the DLQ). The evidence sink of issue 12 is the production adapter.
+ * Where the evidence bundle and the intent record go before finishing destroys anything (README "Evidence
+ * bundle", invariant 9): src/evidence's `evidenceFirst`, the same step every finalizer removal takes, reading the
+ * bundle through the cluster port. If it throws, nothing is done and the record fails (retried, then the DLQ).
  */
-export interface FinishingIntent {
-  cluster: string;
-  decisionId: string;
-  action: FinishingAction | 'remove';
-  workflow: WorkflowKey & { uid?: string | undefined };
-  assessment: Assessment;
-  snapshot: RawSnapshot;
-  /** Exactly what is about to happen: keys to delete, tasks to delete, the patch. */
-  planned: Record<string, unknown>;
-}
-
-export interface BeforeDestructive {
-  record(intent: FinishingIntent): Promise<{ evidenceKey?: string; evidenceSha256?: string; intentKey?: string }>;
+export interface FinishingEvidence {
+  sink: EvidenceSink;
+  /** The signal that led here, for the planned decision in the intent record. */
+  signal?: WorkflowSignal | undefined;
+  log?: Log;
+  /** What each bundle cost (metrics, bench). */
+  onStored?: (evidence: ActEvidence) => void;
 }
 
 /**

@@ -14,13 +14,20 @@ import { assessRaw, parseSnapshot, type RawSnapshotInput } from '../domain/snaps
 import type { ClusterPort, GcWritePort, RawSnapshot, RemoveOutcome, WorkflowKey } from '../kube/port.js';
 import { assertFinishingPatch, assertPlannedPatch } from '../remediation/patch-guard.js';
 import { planFinishing, type FinishingPlan } from './plan.js';
-import type { BeforeDestructive, DailyLedger, FinishingBudget } from './ports.js';
+import { evidenceFirst } from '../evidence/before-act.js';
+import type { DestructiveKind } from '../evidence/intent.js';
+import { toDecision } from '../evaluate/decision.js';
+import type { Action } from '../domain/decision.js';
+import { redact } from '../observability/redact.js';
+import { snapshotDigest } from '../remediation/digest.js';
+import type { DailyLedger, FinishingBudget, FinishingEvidence } from './ports.js';
 import { snapshotFacts, verifyInBuckets, type VerifyOutcome } from './verify.js';
 
 export interface FinishingDeps {
   cluster: ClusterPort & GcWritePort;
   bucket: BucketPort;
-  guard: BeforeDestructive;
+  /** The bundle and intent before every destructive step (invariant 9); the bundle is read through `cluster`. */
+  evidence: FinishingEvidence;
   budget: FinishingBudget;
   ledger?: DailyLedger;
   clock?: () => Date;
@@ -172,14 +179,12 @@ async function verifyAction(first: Read, base: Base, applies: boolean, ctx: Fini
     return { ...base, outcome: FinishingOutcome.notRemovable, applied: false, reasons: [...summary, `re-assessed: ${withFacts.verdict}/${withFacts.cause}`], verify, after: withFacts };
   }
   if (!applies) return { ...base, outcome: FinishingOutcome.wouldRemove, applied: false, reasons: summary, verify, after: withFacts };
-  const evidence = await deps.guard.record({
-    cluster: ctx.cluster,
-    decisionId: base.decisionId!,
-    action: 'verify',
-    workflow: base.workflow,
-    assessment: withFacts,
-    snapshot: first.raw,
-    planned: { patch: withFacts.patch, checks: v.checks },
+  const evidence = await evidenceBefore(first, withFacts, base, ctx, deps, clock, {
+    kind: 'remove-finalizer',
+    patch: withFacts.patch as FinishingPatchOp[],
+    details: { checks: v.checks },
+    action: 'removed',
+    reasons: summary,
   });
   const sent = await sendFinalizerRemoval(deps.cluster, base.workflow, withFacts);
   return { ...base, ...sent, reasons: [...summary, ...sent.reasons], verify, after: withFacts, evidence };
@@ -216,14 +221,11 @@ async function completeAction(first: Read, base: Base, applies: boolean, ctx: Fi
       if (!daily.ok) return { ...base, outcome: FinishingOutcome.capped, applied: false, reasons: [...summary, daily.reason], verify, wouldDelete: targets };
     }
   }
-  const evidence = await deps.guard.record({
-    cluster: ctx.cluster,
-    decisionId: base.decisionId!,
-    action: 'complete',
-    workflow: base.workflow,
-    assessment: first.assessment,
-    snapshot: first.raw,
-    planned: { delete: targets, checks: v.checks },
+  const evidence = await evidenceBefore(first, first.assessment, base, ctx, deps, clock, {
+    kind: 'complete',
+    details: { delete: targets, checks: v.checks },
+    action: 'none',
+    reasons: [...summary, `delete ${targets.length} object(s), ${bytes} byte(s), verify each gone, then mark the artifacts deleted (or remove the finalizer)`],
   });
 
   const deleted: DeletedRecord[] = [];
@@ -274,14 +276,13 @@ async function rearmAction(first: Read, base: Base, applies: boolean, ctx: Finis
   const cap = deps.budget.takeRearm();
   if (!cap.ok) return { ...base, outcome: FinishingOutcome.capped, applied: false, reasons: [cap.reason], rearm };
 
-  const evidence = await deps.guard.record({
-    cluster: ctx.cluster,
-    decisionId: base.decisionId!,
-    action: 'rearm',
-    workflow: base.workflow,
-    assessment: first.assessment,
-    snapshot: first.raw,
-    planned: { tasks: plan.tasks, pods: plan.pods, recouped: plan.recouped, processed: plan.processed, attempt },
+  // The patch as it would go now; it is planned again on the read after the pods are gone (a fresh resourceVersion).
+  const asPlanned = planRearmPatch(snap.workflow, planRearm(snap.workflow, [], [], strategies), clock());
+  const evidence = await evidenceBefore(first, first.assessment, base, ctx, deps, clock, {
+    kind: 'rearm',
+    details: { tasks: plan.tasks, pods: plan.pods, recouped: plan.recouped, processed: plan.processed, attempt, ...(asPlanned ? { patchAsPlanned: asPlanned } : {}) },
+    action: 'none',
+    reasons: [would],
   });
   const ns = base.workflow.namespace;
   for (const t of plan.tasks) {
@@ -313,6 +314,41 @@ async function rearmAction(first: Read, base: Base, applies: boolean, ctx: Finis
     return patch ? { patch, kind: 'rearm' } : { stop: 'no uid or resourceVersion to pin the patch to' };
   });
   return { ...base, ...sent.result, outcome: sent.kind === 'rearm' ? FinishingOutcome.rearmed : sent.outcome, reasons: [would, ...sent.result.reasons], rearm, evidence };
+}
+
+/**
+ * The step before anything destructive (invariant 9), exactly as removals take it: the decision as planned (the
+ * finishing action's own decisionId, so a redelivery on the same state finds its bundle and intent already
+ * stored), then src/evidence's `evidenceFirst`: bundle, then intent. It throws EvidenceWriteError when either
+ * cannot be stored, and then nothing is done.
+ */
+async function evidenceBefore(
+  first: Read,
+  assessment: Assessment,
+  base: Base,
+  ctx: FinishingContext,
+  deps: FinishingDeps,
+  clock: () => Date,
+  act: { kind: DestructiveKind; patch?: FinishingPatchOp[]; details: Record<string, unknown>; action: Action; reasons: string[] },
+): Promise<NonNullable<FinishingResult['evidence']>> {
+  const planned = toDecision(
+    {
+      workflow: base.workflow,
+      assessment,
+      action: act.action,
+      outcome: `finishing ${base.action}: planned`,
+      snapshotDigest: snapshotDigest(first.raw),
+      ...(act.patch ? { patchSent: act.patch as never } : {}),
+    },
+    { cluster: ctx.cluster, mode: ctx.policy.mode, signal: deps.evidence.signal, at: clock() },
+  );
+  const decision = { ...planned, decisionId: base.decisionId!, finishing: redact({ action: base.action, outcome: 'planned', applied: false, reasons: act.reasons.slice(0, 40) }) };
+  const stored = await evidenceFirst(
+    { reads: deps.cluster, sink: deps.evidence.sink, now: clock, ...(deps.evidence.log ? { log: deps.evidence.log } : {}) },
+    { decision, assessment, raw: first.raw, action: { kind: act.kind, ...(act.patch ? { patch: act.patch } : {}), details: act.details } },
+  );
+  deps.evidence.onStored?.(stored);
+  return { evidenceKey: stored.evidenceKey, evidenceSha256: stored.evidenceSha256, intentKey: stored.intentKey };
 }
 
 type PatchPlan = { patch: FinishingPatchOp[]; kind: string } | { stop: string };

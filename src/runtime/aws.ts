@@ -6,6 +6,8 @@ import { approvalRuntimeFromConfig } from '../evaluate/approval-deps.js';
 import { AwsWarmState } from './aws-warm.js';
 import { evidenceSinkFor } from '../evidence/config.js';
 import type { EvidenceSink } from '../evidence/sink.js';
+import type { FinishingWiring } from '../finishing/after-notify.js';
+import { finishingWiringFromEnv } from '../finishing/wiring.js';
 
 export { asCounter, asLog, lambdaLogger, lambdaMetrics } from '../observability/lambda.js';
 export { AwsWarmState } from './aws-warm.js';
@@ -28,6 +30,16 @@ export class WarmState extends AwsWarmState {
   /** The audit bucket, where evaluate stores evidence bundles and intent records before each removal. */
   evidenceSink(config: RemediatorConfig): EvidenceSink {
     return (this.evidence ??= evidenceSinkFor(config.audit, process.env));
+  }
+
+  private finishingWiring?: { wiring: FinishingWiring | undefined };
+
+  /**
+   * The artifact buckets (and the daily caps) finishing GC needs, once per container; undefined when the
+   * configuration turns every finishing action off, and then evaluate never attempts one.
+   */
+  finishing(config: RemediatorConfig): FinishingWiring | undefined {
+    return (this.finishingWiring ??= { wiring: finishingWiringFromEnv(config, process.env) }).wiring;
   }
 
   private approvalRuntime?: Promise<ApprovalRuntime | undefined>;

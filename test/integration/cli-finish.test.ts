@@ -79,14 +79,17 @@ describe('finish (CLI)', () => {
     expect(server.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 
-  it('--apply re-arms (the command is the approval), the intent written first under --audit-dir', async () => {
+  it('--apply re-arms (the command is the approval), the evidence bundle and intent written first under --audit-dir', async () => {
     const t = io();
     const audit = join(dir, 'audit');
     expect(await main(['finish', `${NS}/${NAME}`, '--rearm', '--apply', '--config', configFile, '--audit-dir', audit, '--now', NOW, '-o', 'json'], t.io)).toBe(0);
     const doc = JSON.parse(t.out());
     expect(doc).toMatchObject({ action: 'rearm', outcome: 'rearmed', rearm: { attempt: 1, tasksDeleted: [`${POD}-0`] } });
-    expect(doc.evidence.intentKey).toMatch(/^intent\/cluster=local\/date=2026-12-01\/data\/etl-7q2kd\/wf-uid-1\/[0-9a-f]+\.rearm\.intent\.json$/);
-    expect(readdirSync(join(audit, 'intent', 'cluster=local', 'date=2026-12-01', NS, NAME, 'wf-uid-1'))).toHaveLength(1);
+    // The pipeline's layout: the intent beside the audit records, the bundle under evidence/ (src/evidence).
+    expect(doc.evidence.intentKey).toMatch(/^audit\/cluster=local\/date=2026-12-01\/data\/etl-7q2kd\/wf-uid-1\/[0-9a-f]{32}\.intent\.json$/);
+    expect(readdirSync(join(audit, 'audit', 'cluster=local', 'date=2026-12-01', NS, NAME, 'wf-uid-1'))).toHaveLength(1);
+    expect(doc.evidence.evidenceKey).toMatch(/^evidence\/cluster=local\/date=2026-12-01\/data\/etl-7q2kd\/wf-uid-1\/[0-9a-f]{32}\/$/);
+    expect(readdirSync(join(audit, ...doc.evidence.evidenceKey.split('/')))).toEqual(expect.arrayContaining(['manifest.json', 'workflow.json', 'gc-pods.json']));
   });
 
   it('--complete on a folder bucket: nothing there for the artifact, it is marked deleted', async () => {

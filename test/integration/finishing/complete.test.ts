@@ -5,16 +5,20 @@ import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import { Cause } from '../../../src/domain/assessment.js';
 import * as build from '../../../src/demo/builders.js';
-import { invocationBudget, runFinishing, type BeforeDestructive, type FinishingIntent } from '../../../src/finishing/index.js';
+import { invocationBudget, runFinishing } from '../../../src/finishing/index.js';
+import { S3EvidenceSink } from '../../../src/evidence/s3-sink.js';
+import { RecordingEvidenceSink } from '../../helpers/evidence.js';
 import { withMoto } from '../../helpers/moto.js';
 import { type LocalApiServer, portOn, useLocalCluster, WORKFLOW_PATH } from '../kube/local-cluster.js';
 
 // complete and verify end to end: the local API server for the Workflow, moto_server (behind its recording
-// proxy, test/helpers/moto.ts) for the artifact bucket, the real SDK and client-node in between.
+// proxy, test/helpers/moto.ts) for the artifact bucket and the audit bucket (evidence bundle and intent record,
+// src/evidence), the real SDK and client-node in between.
 const NOW = new Date('2026-12-01T10:00:00Z');
 const NS = 'data';
 const NAME = 'etl-7q2kd';
 const BUCKET = 'argo-artifacts';
+const AUDIT = 'afr-audit';
 // Row 11 (artifacts-verified-absent) is issue 11's; until it is on main the verify-to-removal tests wait for it.
 const ROW_11 = (Cause.options as readonly string[]).includes('artifacts-verified-absent');
 const KEYS = [`${NAME}/${NAME}/report.tgz`, `${NAME}/${NAME}/main.log`];
@@ -34,22 +38,13 @@ function seedWorkflow(server: LocalApiServer, artifacts = [{ name: 'report', key
   server.store.put(wf);
 }
 
-class RecordingGuard implements BeforeDestructive {
-  intents: { intent: FinishingIntent; s3WritesBefore: number }[] = [];
-  constructor(private readonly deletes: () => number) {}
-  async record(intent: FinishingIntent) {
-    this.intents.push({ intent, s3WritesBefore: this.deletes() });
-    return { evidenceKey: `evidence/${intent.decisionId}/` };
-  }
-}
-
 describe('complete from AWS (moto_server + local API server)', () => {
   const fx = withMoto();
   const cluster = useLocalCluster({ clock: () => NOW });
   let admin: S3Client;
   let bucket: S3Bucket;
   let server: LocalApiServer;
-  let guard: RecordingGuard;
+  let evidence: RecordingEvidenceSink;
 
   afterAll(() => {
     bucket?.destroy();
@@ -60,11 +55,13 @@ describe('complete from AWS (moto_server + local API server)', () => {
     admin?.destroy();
     admin = new S3Client(fx.moto.clientConfig);
     await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await admin.send(new CreateBucketCommand({ Bucket: AUDIT }));
     bucket?.destroy();
     bucket = new S3Bucket({ clientConfig: fx.moto.clientConfig, defaultRegion: fx.moto.region, requestTimeoutMs: 2000 });
     server = cluster();
     for (const kind of ['Pod', 'WorkflowArtifactGCTask', 'Workflow']) for (const o of server.store.list({ kind })) server.store.remove(o);
-    guard = new RecordingGuard(() => s3Deletes().length);
+    // Destructive writes so far: S3 deletes and Workflow patches.
+    evidence = new RecordingEvidenceSink(new S3EvidenceSink({ client: admin, bucket: AUDIT }), () => s3Deletes().length + server.requests.filter((r) => r.method === 'PATCH').length);
   });
 
   const put = (Key: string, Body = 'payload') => admin.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
@@ -73,7 +70,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
     return runFinishing(action, { namespace: NS, name: NAME }, { cluster: 'prod', policy, quietPeriodMs: 30 * 60_000 }, {
       cluster: portOn(server).port,
       bucket,
-      guard,
+      evidence: { sink: evidence },
       budget: invocationBudget(policy.caps),
       clock: () => NOW,
     });
@@ -89,8 +86,16 @@ describe('complete from AWS (moto_server + local API server)', () => {
     expect(result.outcome).toBe('completed: artifacts marked deleted');
     expect(result.deleted!.map((d) => `${d.bucket}/${d.key}:${d.size}`).sort()).toEqual(KEYS.map((k) => `${BUCKET}/${k}:7`).sort());
     expect(result.deleted!.every((d) => /^"[0-9a-f]{32}"$/.test(d.etag ?? ''))).toBe(true);
-    expect(guard.intents).toHaveLength(1);
-    expect(guard.intents[0]!.s3WritesBefore).toBe(0);
+    // The bundle (workflow, pods, tasks, events, logs, manifest) and then the intent, all in the audit bucket before any delete.
+    const intents = await evidence.intents();
+    expect(intents).toHaveLength(1);
+    expect(intents[0]!.destructiveBefore).toBe(0);
+    expect(evidence.puts.every((p) => p.destructiveBefore === 0)).toBe(true);
+    expect(evidence.puts.at(-1)!.key).toBe(intents[0]!.key);
+    expect(intents[0]!.record.action).toMatchObject({ kind: 'complete', details: { delete: expect.arrayContaining(KEYS.map((key) => expect.objectContaining({ bucket: BUCKET, key }))) } });
+    expect(intents[0]!.record.decision).toMatchObject({ decisionId: result.decisionId, finishing: { action: 'complete', outcome: 'planned' } });
+    expect(evidence.bundleKeys(intents[0]!.record.evidence.key)).toContain(`${intents[0]!.record.evidence.key}manifest.json`);
+    expect(result.evidence).toEqual({ evidenceKey: intents[0]!.record.evidence.key, evidenceSha256: intents[0]!.record.evidence.sha256, intentKey: intents[0]!.key });
     expect(s3Deletes()).toHaveLength(1);
     for (const k of KEYS) expect((await bucket.head({ bucket: BUCKET }, k)).state).toBe('absent');
     expect((await bucket.head({ bucket: BUCKET }, `${NAME}/other-wf-object`)).state).toBe('present');
@@ -143,7 +148,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
     expect(result.outcome).toBe('would-delete (dry run)');
     expect(result.wouldDelete!.map((d) => d.key).sort()).toEqual([...KEYS].sort());
     expect(s3Deletes()).toHaveLength(0);
-    expect(guard.intents).toHaveLength(0);
+    expect(evidence.puts).toHaveLength(0);
   });
 
   it('caps: more objects than the invocation may delete deletes nothing', async () => {
@@ -165,7 +170,9 @@ describe('complete from AWS (moto_server + local API server)', () => {
     const second = await run('complete');
     expect(second.outcome).toBe('completed: artifacts marked deleted');
     expect(second.decisionId).toBe(first.decisionId);
-    expect(new Set(guard.intents.map((i) => i.intent.decisionId)).size).toBe(1);
+    // One bundle and one intent: the redelivery found every key stored (412) and wrote nothing new.
+    expect(await evidence.intents()).toHaveLength(1);
+    expect(second.evidence).toEqual(first.evidence);
   });
 
   it('the API refusing the final patch: the objects are gone, the error surfaces, and the redelivery only patches', async () => {
@@ -182,6 +189,16 @@ describe('complete from AWS (moto_server + local API server)', () => {
     expect(s3Deletes()).toHaveLength(0);
   }, 30_000);
 
+  it('no bundle, no action: the audit bucket refusing the evidence deletes nothing and patches nothing', async () => {
+    for (const k of KEYS) await put(k);
+    seedWorkflow(server);
+    fx.moto.faults.push({ operation: 'S3.PUT', path: new RegExp(`^/${AUDIT}/`), times: 100, error: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' } });
+    await expect(run('complete')).rejects.toMatchObject({ name: 'EvidenceWriteError', retryable: true });
+    expect(s3Deletes()).toHaveLength(0);
+    expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+    for (const k of KEYS) expect((await bucket.head({ bucket: BUCKET }, k)).state).toBe('present');
+  });
+
   it('verify: what exists is present and nothing is removed', async () => {
     await put(KEYS[0]!);
     seedWorkflow(server);
@@ -197,8 +214,10 @@ describe('complete from AWS (moto_server + local API server)', () => {
     expect(result.outcome).toBe('verified-absent: finalizer removed');
     expect(result.after).toMatchObject({ verdict: 'remove', cause: 'artifacts-verified-absent' });
     expect(result.verify!.checks.map((c) => c.result)).toEqual(['absent', 'absent']);
-    expect(guard.intents).toHaveLength(1);
-    expect(guard.intents[0]!.intent.action).toBe('verify');
+    const intents = await evidence.intents();
+    expect(intents).toHaveLength(1);
+    expect(intents[0]!.destructiveBefore).toBe(0);
+    expect(intents[0]!.record.action).toMatchObject({ kind: 'remove-finalizer', patch: result.patchSent ?? expect.any(Array) });
     expect(workflow().metadata.finalizers ?? []).toEqual([]);
     expect(s3Deletes()).toHaveLength(0);
   });

@@ -7,7 +7,12 @@ import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import * as build from '../../../src/demo/builders.js';
 import { readRearmAnnotation } from '../../../src/domain/finishing-patches.js';
-import { invocationBudget, runFinishing, type BeforeDestructive, type FinishingIntent } from '../../../src/finishing/index.js';
+import { invocationBudget, runFinishing } from '../../../src/finishing/index.js';
+import { FolderEvidenceSink } from '../../../src/evidence/folder-sink.js';
+import { RecordingEvidenceSink } from '../../helpers/evidence.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type LocalApiServer, portOn, useLocalCluster, WORKFLOW_PATH } from '../kube/local-cluster.js';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -44,29 +49,21 @@ function seed(server: LocalApiServer): void {
   server.store.put(pod);
 }
 
-class RecordingGuard implements BeforeDestructive {
-  intents: { intent: FinishingIntent; writesBefore: number }[] = [];
-  fail = false;
-  constructor(private readonly server: () => LocalApiServer) {}
-  async record(intent: FinishingIntent) {
-    if (this.fail) throw new Error('evidence bucket refused the bundle (503)');
-    this.intents.push({ intent, writesBefore: writes(this.server()).length });
-    return { evidenceKey: `evidence/${intent.decisionId}/`, intentKey: `${intent.decisionId}.intent.json` };
-  }
-}
+/** The evidence bundle and intent record, written for real (src/evidence) into a folder, noting the cluster writes before each. */
+const recordingSink = (server: () => LocalApiServer) => new RecordingEvidenceSink(new FolderEvidenceSink(mkdtempSync(join(tmpdir(), 'afr-rearm-evidence-'))), () => writes(server()).length);
 
 const writes = (server: LocalApiServer) => server.requests.filter((r) => r.method !== 'GET');
 
 describe('rearm against the local API server (on the wire)', () => {
   const cluster = useLocalCluster({ rbac: rbac(['clusterrole.yaml', 'clusterrolebinding.yaml', 'finishing/clusterrole.yaml']), clock: () => NOW });
   let server: LocalApiServer;
-  let guard: RecordingGuard;
+  let evidence: RecordingEvidenceSink;
   let now: Date;
   beforeEach(() => {
     server = cluster();
     for (const kind of ['Pod', 'WorkflowArtifactGCTask', 'Workflow']) for (const o of server.store.list({ kind })) server.store.remove(o);
     seed(server);
-    guard = new RecordingGuard(() => server);
+    evidence = recordingSink(() => server);
     now = new Date(NOW);
   });
   const run = (mode: 'remediate' | 'dry-run' = 'remediate') => {
@@ -75,7 +72,7 @@ describe('rearm against the local API server (on the wire)', () => {
     return runFinishing('rearm', { namespace: NS, name: NAME }, { cluster: 'prod', policy, quietPeriodMs: 30 * 60_000 }, {
       cluster: portOn(server).port,
       bucket: new FolderBucket('/nonexistent'),
-      guard,
+      evidence: { sink: evidence },
       budget: invocationBudget(policy.caps),
       clock: () => now,
       sleep: async (ms) => void (now = new Date(now.getTime() + ms)),
@@ -85,9 +82,14 @@ describe('rearm against the local API server (on the wire)', () => {
   it('bundle and intent first, then DELETE the task, poll the pod gone, then one guarded PATCH', async () => {
     const result = await run();
     expect(result).toMatchObject({ outcome: 'rearmed', applied: true, apiStatus: 200, rearm: { attempt: 1, strategies: ['OnWorkflowCompletion'], tasksDeleted: [TASK], podsAwaited: [POD] } });
-    expect(guard.intents).toHaveLength(1);
-    expect(guard.intents[0]!.writesBefore).toBe(0);
-    expect(guard.intents[0]!.intent.planned).toMatchObject({ tasks: [{ name: TASK }], pods: [POD], recouped: [POD], processed: ['OnWorkflowCompletion'] });
+    const intents = await evidence.intents();
+    expect(intents).toHaveLength(1);
+    expect(evidence.puts.every((p) => p.destructiveBefore === 0)).toBe(true);
+    expect(intents[0]!.record.action).toMatchObject({ kind: 'rearm', details: { tasks: [{ name: TASK }], pods: [POD], recouped: [POD], processed: ['OnWorkflowCompletion'], attempt: 1 } });
+    // The GC pod's log is in the bundle: deleting its task deletes the pod, and with it the only record of why GC failed.
+    const prefix = intents[0]!.record.evidence.key;
+    expect(evidence.bundleKeys(prefix)).toEqual(expect.arrayContaining([`${prefix}manifest.json`, `${prefix}gc-pods.json`, `${prefix}gc-tasks.json`, `${prefix}logs/${POD}/main.log`]));
+    expect(result.evidence?.intentKey).toBe(intents[0]!.key);
 
     const wire = server.requests.filter((r) => r.method !== 'GET' || r.path === POD_PATH).map((r) => [r.method, r.path, r.status]);
     expect(wire).toEqual([
@@ -160,11 +162,11 @@ describe('rearm against the local API server (on the wire)', () => {
     expect(result.outcome).toBe('would-rearm (dry run)');
     expect(result.reasons[0]).toContain(`delete 1 GC task(s) (${TASK})`);
     expect(writes(server)).toHaveLength(0);
-    expect(guard.intents).toHaveLength(0);
+    expect(evidence.puts).toHaveLength(0);
   });
 
   it('no evidence bundle, no action: a guard failure sends nothing', async () => {
-    guard.fail = true;
+    evidence.fail = new Error('evidence bucket refused the bundle (503)');
     await expect(run()).rejects.toThrow('evidence bucket refused');
     expect(writes(server)).toHaveLength(0);
   });
@@ -194,11 +196,11 @@ describe('rearm without the optional ClusterRole', () => {
     const server = cluster();
     seed(server);
     const policy = finishingPolicyFor(config(), 'prod', NS);
-    const guard = new RecordingGuard(() => server);
+    const evidence = recordingSink(() => server);
     const err = await runFinishing('rearm', { namespace: NS, name: NAME }, { cluster: 'prod', policy, quietPeriodMs: 30 * 60_000 }, {
       cluster: portOn(server).port,
       bucket: new FolderBucket('/nonexistent'),
-      guard,
+      evidence: { sink: evidence },
       budget: invocationBudget(policy.caps),
       clock: () => NOW,
     }).then(() => undefined, (e: unknown) => e as Error);

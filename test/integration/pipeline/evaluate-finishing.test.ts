@@ -1,4 +1,5 @@
-// evaluateBatch with finishing wired: the local API server, a folder bucket, the folder intent guard.
+// evaluateBatch with finishing wired: the local API server, a folder bucket, the evidence bundle and intent
+// record in a folder sink (src/evidence), as every removal's.
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import * as build from '../../../src/demo/builders.js';
 import { exporterEvent } from '../../../src/demo/seed.js';
 import { Decision } from '../../../src/domain/decision.js';
 import { evaluateBatch } from '../../../src/evaluate/evaluate-batch.js';
-import { FolderIntentGuard } from '../../../src/finishing/folder-guard.js';
+import { finishingWiringFor } from '../../../src/finishing/wiring.js';
 import { portFor } from '../../../src/kube/port-for.js';
 import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
 import { mkdtempSync } from 'node:fs';
@@ -21,8 +22,9 @@ import { tmpdir as osTmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { FolderEvidenceSink } from '../../../src/evidence/folder-sink.js';
 
-// Evidence bundles and intent records before every removal (invariant 9), to a folder here.
-const EVIDENCE = new FolderEvidenceSink(mkdtempSync(joinPath(osTmpdir(), 'afr-evidence-')));
+// Evidence bundles and intent records before every removal and finishing action (invariant 9), to a folder here.
+const EVIDENCE_DIR = mkdtempSync(joinPath(osTmpdir(), 'afr-evidence-'));
+const EVIDENCE = new FolderEvidenceSink(EVIDENCE_DIR);
 
 const NOW = new Date();
 const NS = 'data';
@@ -68,7 +70,7 @@ describe('evaluate with finishing', () => {
         publisher: { publish: async (e) => void published.push(...e) },
         evidence: EVIDENCE,
         queue: { send: async () => {} },
-        ...(withWiring ? { finishing: { bucket: new FolderBucket(join(root, 'buckets')), guard: new FolderIntentGuard(join(root, 'audit')) } } : {}),
+        ...(withWiring ? { finishing: finishingWiringFor(config, { bucketDir: join(root, 'buckets'), region: 'eu-west-1' }) } : {}),
       },
     );
     return { report, decisions: published.filter((e) => e.detailType === 'Remediation Decision').map((e) => Decision.parse(e.detail)) };
@@ -86,7 +88,11 @@ describe('evaluate with finishing', () => {
     const d = decisions[0]!;
     expect(d.outcome).toBe('finishing complete: completed: artifacts marked deleted');
     expect(d.finishing).toMatchObject({ action: 'complete', applied: true, deletedCount: 1, deletedBytes: 12, deleted: [{ bucket: 'argo-artifacts', key: 'etl-a/etl-a/report.tgz', size: 12 }] });
-    expect(d.finishing!.intentKey).toMatch(/^intent\//);
+    // The decision names the bundle and intent stored before the delete, beside the removals' (audit/..., evidence/...).
+    expect(d.finishing!.intentKey).toMatch(/^audit\/cluster=prod\/date=\d{4}-\d{2}-\d{2}\/data\/etl-a\/uid-etl-a\/[0-9a-f]{32}\.intent\.json$/);
+    expect(d).toMatchObject({ intentKey: d.finishing!.intentKey, evidenceKey: d.finishing!.evidenceKey, evidenceSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await EVIDENCE.get(d.intentKey!)).toBeDefined();
+    expect(await EVIDENCE.get(`${d.evidenceKey}manifest.json`)).toBeDefined();
     const wf = server.store.get({ kind: 'Workflow', namespace: NS, name: 'etl-a' }) as any;
     expect(wf.status.nodes['etl-a'].outputs.artifacts[0].deleted).toBe(true);
   });
@@ -99,7 +105,7 @@ describe('evaluate with finishing', () => {
     expect(server.requests.filter((r) => r.method === 'PATCH' || r.method === 'DELETE')).toHaveLength(0);
   });
 
-  it('without the wiring (no intent writer) nothing is attempted, whatever the configuration says', async () => {
+  it('without the wiring (no buckets) nothing is attempted, whatever the configuration says', async () => {
     server.store.put(failed('etl-c'));
     const { decisions } = await run({ defaults: { complete: 'auto', rearm: 'auto' }, buckets }, ['etl-c'], false);
     expect(decisions[0]!.finishing).toBeUndefined();
@@ -114,6 +120,8 @@ describe('evaluate with finishing', () => {
     server.store.put(pod);
     const { decisions } = await run({ defaults: { rearm: 'auto' } }, ['etl-d']);
     expect(decisions[0]!.finishing).toMatchObject({ action: 'rearm', outcome: 'rearmed', rearm: { attempt: 1, tasksDeleted: [`etl-d-artgc-wfcomp-${build.FNV_OFFSET}-0`] } });
-    expect(await readdir(join(root, 'audit', 'intent'))).toHaveLength(1);
+    const intent = JSON.parse((await EVIDENCE.get(decisions[0]!.intentKey!))!.toString('utf8'));
+    expect(intent.action).toMatchObject({ kind: 'rearm', details: { attempt: 1 } });
+    expect(await EVIDENCE.get(`${decisions[0]!.evidenceKey}logs/etl-d-artgc-wfcomp-${build.FNV_OFFSET}/main.log`)).toBeDefined();
   });
 });

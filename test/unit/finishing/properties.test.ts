@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FOLDER_MARKER_FILE, FolderBucket } from '../../../src/buckets/folder-bucket.js';
 import type { BucketPort } from '../../../src/buckets/port.js';
+import type { EvidenceSink } from '../../../src/evidence/sink.js';
 import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import * as build from '../../../src/demo/builders.js';
@@ -129,6 +130,23 @@ function memoryCluster(initial: Record<string, any>, events: Event[], concurrent
   };
 }
 
+function memorySink(events: Event[]): EvidenceSink {
+  const stored = new Map<string, Buffer>();
+  let manifest = false;
+  return {
+    location: 'memory',
+    putIfAbsent: async (key, body) => {
+      if (key.endsWith('/manifest.json')) manifest = true;
+      // The intent counts only once its bundle's manifest is stored (invariant 9: bundle, then intent).
+      if (key.endsWith('.intent.json') && manifest) events.push({ kind: 'guard' });
+      if (stored.has(key)) return 'duplicate';
+      stored.set(key, body);
+      return 'written';
+    },
+    get: async (key) => stored.get(key),
+  };
+}
+
 function recordingBucket(inner: BucketPort, events: Event[]): BucketPort {
   return {
     head: (r, k) => inner.head(r, k),
@@ -158,7 +176,8 @@ describe('finishing safety properties', () => {
           await runFinishing(s.action, { namespace: 'data', name: s.name }, { cluster: 'prod', policy, quietPeriodMs: 30 * 60_000 }, {
             cluster,
             bucket: recordingBucket(folder, events),
-            guard: { record: async () => (events.push({ kind: 'guard' }), {}) },
+            // The real evidence step (src/evidence) into memory: the intent is the last write, after the bundle's manifest.
+            evidence: { sink: memorySink(events) },
             budget: invocationBudget(policy.caps),
             clock: () => NOW,
           });

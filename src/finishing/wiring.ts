@@ -1,0 +1,64 @@
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { FolderBucket } from '../buckets/folder-bucket.js';
+import type { BucketPort } from '../buckets/port.js';
+import { S3Bucket } from '../buckets/s3-bucket.js';
+import { FINISHING_ACTIONS, type FinishingAction } from '../config/finishing.js';
+import { finishingPolicyFor } from '../config/finishing-policy.js';
+import type { RemediatorConfig } from '../config/schema.js';
+import type { Assessment } from '../domain/assessment.js';
+import type { FinishingWiring } from './after-notify.js';
+import { planFinishing } from './plan.js';
+import type { DailyLedger } from './ports.js';
+
+export interface FinishingWiringOptions {
+  /** Buckets as folders (`<dir>/<bucket>/<key>`): the demo, `finish --bucket-dir`, FINISHING_BUCKET_DIR. */
+  bucketDir?: string | undefined;
+  /** Region for allow-listed buckets that name none. */
+  region: string;
+  /** Base S3 client configuration (an endpoint in tests). */
+  s3?: S3ClientConfig | undefined;
+  /** The per-day caps; without one the daily caps cannot be kept, so nothing is deleted (see run.ts). */
+  ledger?: DailyLedger | undefined;
+}
+
+/** Whether the configuration lets any finishing action run anywhere (auto, or with an approval). */
+export function finishingConfigured(config: RemediatorConfig): boolean {
+  const f = config.finishing;
+  const sets = [f.defaults, ...Object.values(f.clusters), ...Object.values(f.clusters).flatMap((c) => Object.values(c.namespaces ?? {}))];
+  return sets.some((s) => FINISHING_ACTIONS.some((a) => s[a] !== undefined && s[a] !== 'off'));
+}
+
+/**
+ * The one place finishing's dependencies are built from configuration (README "Finishing GC"): the deployed
+ * evaluate, the CLI's `finish` and the demo all take it from here. Undefined when every action is off
+ * everywhere (the default): then nothing is ever attempted and no S3 client is made. The cluster port and the
+ * evidence sink are the caller's own (evaluate's, the CLI's), so bundles land where removals' do.
+ */
+export function finishingWiringFor(config: RemediatorConfig, o: FinishingWiringOptions): (FinishingWiring & { close(): void }) | undefined {
+  if (!finishingConfigured(config)) return undefined;
+  const bucket: BucketPort = o.bucketDir ? new FolderBucket(o.bucketDir) : new S3Bucket({ defaultRegion: o.region, ...(o.s3 ? { clientConfig: o.s3 } : {}) });
+  return {
+    bucket,
+    ...(o.ledger ? { ledger: o.ledger } : {}),
+    close: () => {
+      if (bucket instanceof S3Bucket) bucket.destroy();
+    },
+  };
+}
+
+/** The same from a function's environment: FINISHING_BUCKET_DIR (local), AWS_REGION. */
+export function finishingWiringFromEnv(config: RemediatorConfig, env: NodeJS.ProcessEnv, o: { ledger?: DailyLedger; s3?: S3ClientConfig } = {}) {
+  return finishingWiringFor(config, { bucketDir: env['FINISHING_BUCKET_DIR'], region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1', ledger: o.ledger, s3: o.s3 });
+}
+
+/**
+ * Whether an approval of `action` could run for this assessment: the action is not `off` for the namespace and
+ * the Workflow is eligible for it (for `complete`: every pending artifact allow-listed in AWS S3). What Slack
+ * offers ("Complete from AWS") and what evaluate accepts are both judged here.
+ */
+export function approvableUnder(config: RemediatorConfig, cluster: string, assessment: Pick<Assessment, 'workflow'> & Assessment, action: FinishingAction): boolean {
+  const policy = finishingPolicyFor(config, cluster, assessment.workflow.namespace, { approved: new Set([action]) });
+  if (policy.actions[action].setting === 'off') return false;
+  const deletion = assessment.evidence.deletionTimestamp;
+  return planFinishing(assessment, { metadata: { name: assessment.workflow.name, ...(deletion ? { deletionTimestamp: deletion } : {}) } }, policy).offers[action].eligible;
+}

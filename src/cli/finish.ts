@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { FinishingAction } from '../config/finishing.js';
 import { finishingPolicyFor } from '../config/finishing-policy.js';
 import { FolderEvidenceSink } from '../evidence/folder-sink.js';
+import { CasDailyLedger, FolderVersionedStore } from '../finishing/ledger.js';
 import { finishingWiringFor } from '../finishing/wiring.js';
 import { invocationBudget, runFinishing, type FinishingResult } from '../finishing/index.js';
 import { KubeError } from '../kube/errors.js';
@@ -86,6 +87,8 @@ export const finishCommand: Command = async (args, io) => {
   const wiring = finishingWiringFor(configured.config, {
     bucketDir: values['bucket-dir'] ? resolve(values['bucket-dir']) : undefined,
     region: io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    // The day's caps are kept beside the evidence, as the pipeline keeps them beside its audit records.
+    ledger: new CasDailyLedger(new FolderVersionedStore(auditDir)),
   });
   if (!wiring) throw new UsageError(`every finishing action is off in ${values.config}: set finishing.defaults (or a cluster's or namespace's) ${action} to approval or auto`);
   let result: FinishingResult;
@@ -96,7 +99,7 @@ export const finishCommand: Command = async (args, io) => {
       // The same bundle and intent record the pipeline writes, in the same layout, under --audit-dir.
       evidence: { sink: new FolderEvidenceSink(auditDir) },
       budget: invocationBudget(policy.caps),
-      ...(wiring.ledger ? { ledger: wiring.ledger } : {}),
+      ledger: wiring.ledger,
       clock,
     });
   } catch (err) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { PendingArtifact } from './assessment.js';
+import { REARM_CAUSES } from './rearm.js';
 
 /**
  * Approvals from Slack (src/interact/README.md; an approval acts only on the state it was shown for, at most
@@ -24,8 +25,6 @@ export const ACTION_LABELS: Record<ApprovalAction, string> = {
   deny: 'Deny',
 };
 
-/** The causes a re-arm may follow (re-arm: clear the strategy's processed mark so Argo runs GC again): GC ran and failed, or never ran, or its pod was never made. */
-const REARM_CAUSES: ReadonlySet<string> = new Set(['gc-failed', 'gc-never-ran', 'gc-pod-missing']);
 /** Nobody can know what is pending, so nothing may be done but silencing it. */
 const NEVER_ACTED_ON: ReadonlySet<string> = new Set(['nodes-unavailable']);
 

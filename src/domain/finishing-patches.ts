@@ -1,6 +1,8 @@
 import type { GcStrategy } from './assessment.js';
 import { strategyOf } from './gc-machinery.js';
 import { ANNOTATION_GC_STRATEGY, type GcTask, type Pod, type Workflow } from './objects.js';
+import { pinTests } from './patch.js';
+import { formatRearm, readRearm, REARM_ANNOTATION } from './rearm.js';
 
 /**
  * Re-arming Argo's artifact GC (README "Finishing GC" rearm: the controller's own sequence in workflow/controller/artifact_gc.go), pure: which tasks go, and the
@@ -13,29 +15,6 @@ import { ANNOTATION_GC_STRATEGY, type GcTask, type Pod, type Workflow } from './
  *   (ownerReference cascade), before the status is reset;
  * - a pod in `podsRecouped` is skipped forever (L563-566): so its entry goes too.
  */
-
-/** The attempt counter, written in the same patch as the status reset: `{"count":N,"at":ISO,"strategies":[...]}`. */
-export const REARM_ANNOTATION = 'argo-finalizer-remediator/rearm';
-
-export interface RearmRecord {
-  count: number;
-  at: string;
-  strategies: GcStrategy[];
-}
-
-/** The annotation as written; anything unreadable counts as no attempt recorded (never as "exhausted"). */
-export function readRearmAnnotation(workflow: Pick<Workflow, 'metadata'>): RearmRecord | undefined {
-  const raw = workflow.metadata.annotations?.[REARM_ANNOTATION];
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const v = JSON.parse(raw) as Partial<RearmRecord>;
-    if (typeof v.count !== 'number' || !Number.isInteger(v.count) || v.count < 1 || typeof v.at !== 'string' || Number.isNaN(Date.parse(v.at))) return undefined;
-    const strategies = Array.isArray(v.strategies) ? v.strategies.filter((s): s is GcStrategy => s === 'OnWorkflowCompletion' || s === 'OnWorkflowDeletion') : [];
-    return { count: v.count, at: v.at, strategies };
-  } catch {
-    return undefined;
-  }
-}
 
 /** A GC pod's or task's strategy: its annotation, else its `<wf>-artgc-<wfcomp|wfdel>-<hash>[-i]` name. */
 function strategyOfGcObject(meta: { name: string; annotations?: Record<string, string> | null | undefined }): GcStrategy | undefined {
@@ -93,12 +72,9 @@ export function pointerSegment(s: string): string {
  * resourceVersion to pin it to.
  */
 export function planRearmPatch(workflow: Workflow, plan: RearmPlan, now: Date): FinishingPatchOp[] | undefined {
-  const { uid, resourceVersion } = workflow.metadata;
-  if (!uid || !resourceVersion) return undefined;
-  const ops: FinishingPatchOp[] = [
-    { op: 'test', path: '/metadata/uid', value: uid },
-    { op: 'test', path: '/metadata/resourceVersion', value: resourceVersion },
-  ];
+  const pin = pinTests(workflow.metadata);
+  if (!pin) return undefined;
+  const ops: FinishingPatchOp[] = [...(pin as FinishingPatchOp[])];
   const changes: FinishingPatchOp[] = [];
   for (const s of plan.processed) {
     const path = `/status/artifactGCStatus/strategiesProcessed/${pointerSegment(s)}`;
@@ -110,9 +86,9 @@ export function planRearmPatch(workflow: Workflow, plan: RearmPlan, now: Date): 
     ops.push({ op: 'test', path, value: true });
     changes.push({ op: 'remove', path });
   }
-  const previous = readRearmAnnotation(workflow);
-  const record: RearmRecord = { count: (previous?.count ?? 0) + 1, at: now.toISOString(), strategies: plan.strategies };
-  const value = JSON.stringify(record);
+  // The attempt counter of src/domain/rearm.ts (what assess reads for gc-rearmed / gc-rearm-failed), in the same patch.
+  const previous = readRearm(workflow.metadata.annotations);
+  const value = formatRearm({ count: (previous?.count ?? 0) + 1, at: now.toISOString() });
   const annotations = workflow.metadata.annotations;
   const path = `/metadata/annotations/${pointerSegment(REARM_ANNOTATION)}`;
   if (!annotations) {
@@ -133,13 +109,10 @@ export function planRearmPatch(workflow: Workflow, plan: RearmPlan, now: Date): 
  * "deleted". Returns undefined when an artifact cannot be found at a plain index.
  */
 export function planDeletedMarks(workflow: Workflow, artifacts: readonly { node: string; name: string }[]): FinishingPatchOp[] | undefined {
-  const { uid, resourceVersion } = workflow.metadata;
+  const pin = pinTests(workflow.metadata);
   const nodes = workflow.status?.nodes;
-  if (!uid || !resourceVersion || !nodes || Object.keys(nodes).length === 0 || artifacts.length === 0) return undefined;
-  const ops: FinishingPatchOp[] = [
-    { op: 'test', path: '/metadata/uid', value: uid },
-    { op: 'test', path: '/metadata/resourceVersion', value: resourceVersion },
-  ];
+  if (!pin || !nodes || Object.keys(nodes).length === 0 || artifacts.length === 0) return undefined;
+  const ops: FinishingPatchOp[] = [...(pin as FinishingPatchOp[])];
   const changes: FinishingPatchOp[] = [];
   for (const a of artifacts) {
     const list = nodes[a.node]?.outputs?.artifacts ?? [];

@@ -6,6 +6,9 @@
  */
 export const REARM_ANNOTATION = 'argo-finalizer-remediator/rearm';
 
+/** Causes a re-arm can help: GC ran and failed, never ran, or its pod was never created (README "Finishing GC"). */
+export const REARM_CAUSES: ReadonlySet<string> = new Set(['gc-failed', 'gc-never-ran', 'gc-pod-missing']);
+
 /** Re-arms per Workflow before a notify says `gc-rearm-failed` (config `finishing.rearm.maxAttempts`). */
 export const DEFAULT_REARM_MAX_ATTEMPTS = 2;
 

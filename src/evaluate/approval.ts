@@ -17,7 +17,7 @@ import { DEFAULT_EPISODE_TTL_SECONDS, type EpisodeStore, episodeKey } from '../n
 import { clip, code, esc } from '../notify/mrkdwn.js';
 import type { SlackPoster } from '../notify/slack-client.js';
 import type { SlackMessage } from '../notify/slack-message.js';
-import { type Log, silentLog } from '../observability/log.js';
+import { type Counter, type Log, silentLog } from '../observability/log.js';
 import { redact, registerSecret } from '../observability/redact.js';
 import { snapshotDigest } from '../remediation/digest.js';
 import { assertPlannedPatch } from '../remediation/patch-guard.js';
@@ -27,7 +27,7 @@ import { pendingDecisionMessage } from './outbox.js';
 import { evidenceFirst } from '../evidence/before-act.js';
 import type { EvidenceSink } from '../evidence/sink.js';
 import { finishingPolicyFor } from '../config/finishing-policy.js';
-import { afterFinishing, type FinishingBudgets, type FinishingWiring } from '../finishing/after-notify.js';
+import { afterFinishing, countFinishing, type FinishingBudgets, type FinishingWiring } from '../finishing/after-notify.js';
 import { FinishingOutcome, type FinishingResult, runFinishing } from '../finishing/run.js';
 import { approvableUnder } from '../finishing/wiring.js';
 
@@ -61,6 +61,7 @@ export interface ApprovalContext {
   finishing?: { wiring: FinishingWiring; budgets: FinishingBudgets } | undefined;
   clock: () => Date;
   log?: Log;
+  metrics?: Counter;
 }
 
 export interface ApprovalReport {
@@ -211,9 +212,10 @@ async function finishApproved(
     bucket: ctx.finishing.wiring.bucket,
     evidence: { sink: ctx.evidence, ...(ctx.log ? { log: ctx.log } : {}) },
     budget: ctx.finishing.budgets.for(claim.c, claim.ns),
-    ...(ctx.finishing.wiring.ledger ? { ledger: ctx.finishing.wiring.ledger } : {}),
+    ledger: ctx.finishing.wiring.ledger,
     clock: ctx.clock,
   });
+  if (ctx.metrics) countFinishing(ctx.metrics, claim.c, result);
   const done = afterFinishing(result, assessment);
   const decision = withApproval(
     toDecision(

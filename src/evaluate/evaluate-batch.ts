@@ -196,7 +196,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       const finished = deps.finishing
         ? await finishAfterNotify(
             result.assessment,
-            { config: deps.config, cluster: signal.cluster, key: { namespace: signal.namespace, name: signal.name }, quietPeriodMs: policy.quietPeriodMs, port: deps.portFor(signal.cluster), clock, budgets: finishingBudgets },
+            { config: deps.config, cluster: signal.cluster, key: { namespace: signal.namespace, name: signal.name }, quietPeriodMs: policy.quietPeriodMs, port: deps.portFor(signal.cluster), clock, budgets: finishingBudgets, metrics },
             deps.finishing,
             { sink: deps.evidence, signal, log, onStored: (e) => evidenceMetrics(metrics, signal.cluster, e) },
           )
@@ -262,9 +262,10 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       continue;
     }
     try {
-      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: deps.approvals, evidence: deps.evidence, finishing: deps.finishing ? { wiring: deps.finishing, budgets: finishingBudgets } : undefined, clock, log });
+      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: deps.approvals, evidence: deps.evidence, finishing: deps.finishing ? { wiring: deps.finishing, budgets: finishingBudgets } : undefined, clock, log, metrics });
       approvalReports.push(report);
       metrics.count('Approvals', { outcome: report.outcome, code: report.code });
+      if (report.outcome === 'acted' && report.claim) metrics.count('ApprovalsActed', { cluster: report.claim.c, action: report.claim.act });
     } catch (err) {
       fail([id], err as Error);
       log.error('approval failed; kept for a redelivery', { messageId: id, error: (err as Error).message, errorName: (err as Error).name });

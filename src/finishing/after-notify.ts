@@ -4,6 +4,7 @@ import type { RemediatorConfig } from '../config/schema.js';
 import type { Assessment } from '../domain/assessment.js';
 import type { Action, FinishingReport } from '../domain/decision.js';
 import type { ClusterPort, GcWritePort, WorkflowKey } from '../kube/port.js';
+import type { Counter } from '../observability/log.js';
 import { planFinishing } from './plan.js';
 import { invocationBudget, type DailyLedger, type FinishingBudget, type FinishingEvidence } from './ports.js';
 import { FinishingOutcome, runFinishing, type FinishingResult } from './run.js';
@@ -14,7 +15,7 @@ import { FinishingOutcome, runFinishing, type FinishingResult } from './run.js';
  */
 export interface FinishingWiring {
   bucket: BucketPort;
-  ledger?: DailyLedger;
+  ledger: DailyLedger;
 }
 
 const LISTED = 200;
@@ -28,6 +29,24 @@ export class FinishingBudgets {
     if (!b) this.byCluster.set(cluster, (b = invocationBudget(finishingPolicyFor(this.config, cluster, namespace).caps)));
     return b;
   }
+}
+
+/**
+ * What finishing did, as metrics (the project's Counter: EMF in Lambda, memory in the demo), the same whichever path
+ * ran it (auto after a notify, or an approval): GC re-armed, objects and bytes deleted from AWS, and each pending
+ * artifact's verify result. Workflow names go in metadata, never in a dimension.
+ */
+export function countFinishing(metrics: Counter, cluster: string, r: FinishingResult): void {
+  const metadata = { namespace: r.workflow.namespace, name: r.workflow.name, ...(r.decisionId ? { decisionId: r.decisionId } : {}) };
+  if (r.action === 'rearm' && r.outcome === FinishingOutcome.rearmed) metrics.count('GcRearmed', { cluster }, 1, { metadata });
+  const deleted = r.deleted ?? [];
+  if (deleted.length > 0) {
+    metrics.count('ArtifactObjectsDeleted', { cluster }, deleted.length, { metadata });
+    metrics.count('ArtifactBytesDeleted', { cluster }, deleted.reduce((n, d) => n + d.size, 0), { unit: 'Bytes', metadata });
+  }
+  const byResult = new Map<string, number>();
+  for (const c of r.verify?.checks ?? []) byResult.set(c.result, (byResult.get(c.result) ?? 0) + 1);
+  for (const [result, n] of byResult) metrics.count('ArtifactsVerified', { cluster, result }, n);
 }
 
 export interface AfterNotify {
@@ -47,7 +66,7 @@ export interface AfterNotify {
  */
 export async function finishAfterNotify(
   assessment: Assessment,
-  ctx: { config: RemediatorConfig; cluster: string; key: WorkflowKey; quietPeriodMs: number; port: ClusterPort; clock: () => Date; budgets: FinishingBudgets },
+  ctx: { config: RemediatorConfig; cluster: string; key: WorkflowKey; quietPeriodMs: number; port: ClusterPort; clock: () => Date; budgets: FinishingBudgets; metrics?: Counter },
   wiring: FinishingWiring,
   evidence: FinishingEvidence,
 ): Promise<AfterNotify | undefined> {
@@ -63,9 +82,10 @@ export async function finishAfterNotify(
     bucket: wiring.bucket,
     evidence,
     budget: ctx.budgets.for(ctx.cluster, ctx.key.namespace),
-    ...(wiring.ledger ? { ledger: wiring.ledger } : {}),
+    ledger: wiring.ledger,
     clock: ctx.clock,
   });
+  if (ctx.metrics) countFinishing(ctx.metrics, ctx.cluster, result);
   return afterFinishing(result, assessment);
 }
 

@@ -3,7 +3,8 @@
 // runs one action for one live Workflow.
 export { planFinishing, REARM_CAUSES, type FinishingOffer, type FinishingPlan } from './plan.js';
 export { runFinishing, FinishingOutcome, type DeletedRecord, type FinishingContext, type FinishingDeps, type FinishingResult } from './run.js';
-export { invocationBudget, type DailyLedger, type FinishingBudget, type FinishingEvidence } from './ports.js';
+export { invocationBudget, type DailyLedger, type FinishingBudget, type FinishingEvidence, type LedgerAnswer } from './ports.js';
+export { CasDailyLedger, dailyLedgerFor, FolderVersionedStore, ledgerKey, S3VersionedStore, type VersionedStore } from './ledger.js';
 export { verifyInBuckets, snapshotFacts, type VerifyOutcome } from './verify.js';
-export { afterFinishing, finishAfterNotify, FinishingBudgets, reportOf, type AfterNotify, type FinishingWiring } from './after-notify.js';
+export { afterFinishing, countFinishing, finishAfterNotify, FinishingBudgets, reportOf, type AfterNotify, type FinishingWiring } from './after-notify.js';
 export { approvableUnder, finishingConfigured, finishingWiringFor, finishingWiringFromEnv, type FinishingWiringOptions } from './wiring.js';

@@ -3,10 +3,9 @@ import type { FinishingPolicy } from '../config/finishing-policy.js';
 import { allowance, type ArtifactStorage } from '../domain/allow-list.js';
 import type { Assessment, GcStrategy } from '../domain/assessment.js';
 import type { Workflow } from '../domain/objects.js';
-import { readRearmAnnotation } from '../domain/finishing-patches.js';
+import { readRearm, REARM_CAUSES } from '../domain/rearm.js';
 
-/** Causes a re-arm can help: GC ran and failed, never ran, or its pod was never created (README "Finishing GC"). */
-export const REARM_CAUSES: ReadonlySet<string> = new Set(['gc-failed', 'gc-never-ran', 'gc-pod-missing']);
+export { REARM_CAUSES };
 
 /** One finishing action as offered for one Workflow: whether it applies, and what it would do. */
 export interface FinishingOffer {
@@ -63,7 +62,7 @@ export function planFinishing(assessment: Assessment, workflow: Pick<Workflow, '
 
   // rearm: the right cause, no GC pod running, attempts left.
   const active = assessment.evidence.pods.filter((p) => p.phase === 'Pending' || p.phase === 'Running');
-  const previous = readRearmAnnotation(workflow)?.count ?? 0;
+  const previous = readRearm(workflow.metadata.annotations)?.count ?? 0;
   const max = policy.rearm.maxAttempts;
   const deleting = !!workflow.metadata.deletionTimestamp;
   const strategies = [...new Set(pending.map((a) => a.strategy))]

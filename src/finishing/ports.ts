@@ -26,9 +26,14 @@ export interface FinishingBudget {
   takeRearm(): { ok: true } | { ok: false; reason: string };
 }
 
+export type LedgerAnswer = { ok: true } | { ok: false; reason: string; /** the ledger could not be reached: try again later */ transient: boolean };
+
 export interface DailyLedger {
-  /** Reserves for (cluster, UTC day); idempotent per `id` (a redelivered record is not counted twice). */
-  reserve(cluster: string, day: string, id: string, objects: number, bytes: number, caps: { objectsPerDay: number; bytesPerDay: number }): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /**
+   * Reserves for (cluster, UTC day) before anything is deleted; idempotent per `id` (a redelivered action is not
+   * counted twice). Refuses when the day's caps would be passed, and when the ledger cannot be reached.
+   */
+  reserve(cluster: string, day: string, id: string, objects: number, bytes: number, caps: { objectsPerDay: number; bytesPerDay: number }): Promise<LedgerAnswer>;
 }
 
 /** A budget from the configured per-invocation caps; one per invocation, shared by every Workflow in it. */

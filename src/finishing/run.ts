@@ -29,7 +29,8 @@ export interface FinishingDeps {
   /** The bundle and intent before every destructive step (invariant 9); the bundle is read through `cluster`. */
   evidence: FinishingEvidence;
   budget: FinishingBudget;
-  ledger?: DailyLedger;
+  /** The per-day caps (objects and bytes deleted per cluster); required: no deletion without them. */
+  ledger: DailyLedger;
   clock?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -216,10 +217,9 @@ async function completeAction(first: Read, base: Base, applies: boolean, ctx: Fi
   if (targets.length > 0) {
     const cap = deps.budget.takeObjects(targets.length, bytes);
     if (!cap.ok) return { ...base, outcome: FinishingOutcome.capped, applied: false, reasons: [...summary, cap.reason], verify, wouldDelete: targets };
-    if (deps.ledger) {
-      const daily = await deps.ledger.reserve(ctx.cluster, clock().toISOString().slice(0, 10), base.decisionId!, targets.length, bytes, ctx.policy.caps);
-      if (!daily.ok) return { ...base, outcome: FinishingOutcome.capped, applied: false, reasons: [...summary, daily.reason], verify, wouldDelete: targets };
-    }
+    // The day's caps per cluster, reserved before the first delete; an unreachable ledger refuses (retried later).
+    const daily = await deps.ledger.reserve(ctx.cluster, clock().toISOString().slice(0, 10), base.decisionId!, targets.length, bytes, ctx.policy.caps);
+    if (!daily.ok) return { ...base, outcome: FinishingOutcome.capped, applied: false, reasons: [...summary, daily.reason], verify, wouldDelete: targets, ...(daily.transient ? { retryable: true } : {}) };
   }
   const evidence = await evidenceBefore(first, first.assessment, base, ctx, deps, clock, {
     kind: 'complete',

@@ -8,6 +8,7 @@ import type { RemediatorConfig } from '../config/schema.js';
 import type { Assessment } from '../domain/assessment.js';
 import type { FinishingWiring } from './after-notify.js';
 import { planFinishing } from './plan.js';
+import { dailyLedgerFor } from './ledger.js';
 import type { DailyLedger } from './ports.js';
 
 export interface FinishingWiringOptions {
@@ -17,8 +18,8 @@ export interface FinishingWiringOptions {
   region: string;
   /** Base S3 client configuration (an endpoint in tests). */
   s3?: S3ClientConfig | undefined;
-  /** The per-day caps; without one the daily caps cannot be kept, so nothing is deleted (see run.ts). */
-  ledger?: DailyLedger | undefined;
+  /** The per-day caps: `dailyLedgerFor` (the audit bucket or folder), or one refusing every reservation. */
+  ledger: DailyLedger;
 }
 
 /** Whether the configuration lets any finishing action run anywhere (auto, or with an approval). */
@@ -39,16 +40,25 @@ export function finishingWiringFor(config: RemediatorConfig, o: FinishingWiringO
   const bucket: BucketPort = o.bucketDir ? new FolderBucket(o.bucketDir) : new S3Bucket({ defaultRegion: o.region, ...(o.s3 ? { clientConfig: o.s3 } : {}) });
   return {
     bucket,
-    ...(o.ledger ? { ledger: o.ledger } : {}),
+    ledger: o.ledger,
     close: () => {
       if (bucket instanceof S3Bucket) bucket.destroy();
     },
   };
 }
 
-/** The same from a function's environment: FINISHING_BUCKET_DIR (local), AWS_REGION. */
+/**
+ * The same from a function's environment: FINISHING_BUCKET_DIR (local), AWS_REGION, and the daily ledger beside
+ * the audit records (audit.bucket / AUDIT_BUCKET, else audit.localDir / AUDIT_DIR).
+ */
 export function finishingWiringFromEnv(config: RemediatorConfig, env: NodeJS.ProcessEnv, o: { ledger?: DailyLedger; s3?: S3ClientConfig } = {}) {
-  return finishingWiringFor(config, { bucketDir: env['FINISHING_BUCKET_DIR'], region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1', ledger: o.ledger, s3: o.s3 });
+  if (!finishingConfigured(config)) return undefined;
+  return finishingWiringFor(config, {
+    bucketDir: env['FINISHING_BUCKET_DIR'],
+    region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    ledger: o.ledger ?? dailyLedgerFor(config.audit, env),
+    s3: o.s3,
+  });
 }
 
 /**

@@ -70,13 +70,7 @@ const GUARDED_CHANGE = [
  * before; each `deleted` mark has its artifact's name tested at that index. Invariant 3, enforced at the wire.
  */
 export function assertFinishingPatch(patch: readonly { op: string; path: string; value?: unknown }[], uid: string | undefined): void {
-  if (!uid) throw new UnsafePatchError('refusing to patch: the Workflow has no uid to pin the patch to');
-  if (patch[0]?.op !== 'test' || patch[0].path !== '/metadata/uid' || patch[0].value !== uid) {
-    throw new UnsafePatchError('refusing to patch: the first op must test /metadata/uid');
-  }
-  if (patch[1]?.op !== 'test' || patch[1].path !== '/metadata/resourceVersion' || typeof patch[1].value !== 'string') {
-    throw new UnsafePatchError('refusing to patch: the second op must test /metadata/resourceVersion');
-  }
+  assertPinned(patch, uid);
   const tested = new Set<string>();
   let changing = false;
   let changes = 0;

@@ -47,6 +47,8 @@ export interface AwsCall {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The HTTP status the caller got (moto's, or the fault's), once answered. */
+  status?: number;
 }
 
 interface FaultBase {
@@ -207,6 +209,7 @@ async function startProxy(target: string, calls: AwsCall[], faults: AwsFault[]):
         (out) => {
           // A HEAD answer has no body but says how long the object is: keep moto's Content-Length for it.
           const length = method === 'HEAD' && out.headers['content-length'] !== undefined ? out.headers['content-length'] : String(out.body.length);
+          call.status = out.status;
           res.writeHead(out.status, { ...out.headers, 'content-length': length });
           res.end(out.body);
         },

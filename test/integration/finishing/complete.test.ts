@@ -5,7 +5,7 @@ import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import { Cause } from '../../../src/domain/assessment.js';
 import * as build from '../../../src/demo/builders.js';
-import { invocationBudget, runFinishing } from '../../../src/finishing/index.js';
+import { CasDailyLedger, invocationBudget, runFinishing, S3VersionedStore } from '../../../src/finishing/index.js';
 import { S3EvidenceSink } from '../../../src/evidence/s3-sink.js';
 import { RecordingEvidenceSink } from '../../helpers/evidence.js';
 import { withMoto } from '../../helpers/moto.js';
@@ -72,6 +72,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
       bucket,
       evidence: { sink: evidence },
       budget: invocationBudget(policy.caps),
+      ledger: new CasDailyLedger(new S3VersionedStore({ client: admin, bucket: AUDIT }), () => NOW),
       clock: () => NOW,
     });
   };
@@ -159,6 +160,30 @@ describe('complete from AWS (moto_server + local API server)', () => {
     expect(s3Deletes()).toHaveLength(0);
   });
 
+  it("the day's cap holds across invocations: what the ledger already holds today leaves too little, nothing is deleted", async () => {
+    for (const k of KEYS) await put(k);
+    seedWorkflow(server);
+    const cfg = config('remediate', { caps: { objectsPerDay: 3 } });
+    // Earlier today another invocation deleted 2 objects of this cluster.
+    const ledger = new CasDailyLedger(new S3VersionedStore({ client: admin, bucket: AUDIT }), () => NOW);
+    expect(await ledger.reserve('prod', NOW.toISOString().slice(0, 10), 'earlier-decision', 2, 20, finishingPolicyFor(cfg, 'prod', NS).caps)).toEqual({ ok: true });
+    const result = await run('complete', cfg);
+    expect(result).toMatchObject({ outcome: 'capped', applied: false });
+    expect(result.reasons.at(-1)).toContain('finishing.caps.objectsPerDay 3 for prod on 2026-12-01 (2 used)');
+    expect(s3Deletes()).toHaveLength(0);
+    expect(evidence.puts).toHaveLength(0);
+  });
+
+  it('the ledger unreachable (S3 failing past its retries): refused and retryable, nothing deleted', async () => {
+    for (const k of KEYS) await put(k);
+    seedWorkflow(server);
+    fx.moto.faults.push({ operation: 'S3.GET', path: /\/ledger\//, error: { status: 500, code: 'InternalError', message: 'We encountered an internal error.' } });
+    const result = await run('complete');
+    expect(result).toMatchObject({ outcome: 'capped', applied: false, retryable: true });
+    expect(result.reasons.at(-1)).toContain('daily ledger');
+    expect(s3Deletes()).toHaveLength(0);
+  });
+
   it('S3 failing on the delete: retryable, no patch; the redelivery completes with the same decision id', async () => {
     for (const k of KEYS) await put(k);
     seedWorkflow(server);
@@ -192,7 +217,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
   it('no bundle, no action: the audit bucket refusing the evidence deletes nothing and patches nothing', async () => {
     for (const k of KEYS) await put(k);
     seedWorkflow(server);
-    fx.moto.faults.push({ operation: 'S3.PUT', path: new RegExp(`^/${AUDIT}/`), times: 100, error: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' } });
+    fx.moto.faults.push({ operation: 'S3.PUT', path: new RegExp(`^/${AUDIT}/evidence/`), times: 100, error: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' } });
     await expect(run('complete')).rejects.toMatchObject({ name: 'EvidenceWriteError', retryable: true });
     expect(s3Deletes()).toHaveLength(0);
     expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);

@@ -6,8 +6,8 @@ import { FolderBucket } from '../../../src/buckets/folder-bucket.js';
 import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import * as build from '../../../src/demo/builders.js';
-import { readRearmAnnotation } from '../../../src/domain/finishing-patches.js';
-import { invocationBudget, runFinishing } from '../../../src/finishing/index.js';
+import { readRearm } from '../../../src/domain/rearm.js';
+import { CasDailyLedger, FolderVersionedStore, invocationBudget, runFinishing } from '../../../src/finishing/index.js';
 import { FolderEvidenceSink } from '../../../src/evidence/folder-sink.js';
 import { RecordingEvidenceSink } from '../../helpers/evidence.js';
 import { mkdtempSync } from 'node:fs';
@@ -74,6 +74,7 @@ describe('rearm against the local API server (on the wire)', () => {
       bucket: new FolderBucket('/nonexistent'),
       evidence: { sink: evidence },
       budget: invocationBudget(policy.caps),
+      ledger: new CasDailyLedger(new FolderVersionedStore(mkdtempSync(join(tmpdir(), 'afr-rearm-ledger-')))),
       clock: () => now,
       sleep: async (ms) => void (now = new Date(now.getTime() + ms)),
     });
@@ -110,12 +111,12 @@ describe('rearm against the local API server (on the wire)', () => {
       { op: 'test', path: `/status/artifactGCStatus/podsRecouped/${POD}`, value: true },
       { op: 'remove', path: '/status/artifactGCStatus/strategiesProcessed/OnWorkflowCompletion' },
       { op: 'remove', path: `/status/artifactGCStatus/podsRecouped/${POD}` },
-      { op: 'add', path: '/metadata/annotations', value: { 'argo-finalizer-remediator/rearm': JSON.stringify({ count: 1, at: NOW.toISOString(), strategies: ['OnWorkflowCompletion'] }) } },
+      { op: 'add', path: '/metadata/annotations', value: { 'argo-finalizer-remediator/rearm': JSON.stringify({ count: 1, at: NOW.toISOString() }) } },
     ]);
     const wf = server.store.get({ kind: "Workflow", namespace: NS, name: NAME }) as any;
     expect(wf.status.artifactGCStatus).toEqual({ strategiesProcessed: {}, podsRecouped: {} });
     expect(wf.metadata.finalizers).toEqual(['workflows.argoproj.io/artifact-gc']);
-    expect(readRearmAnnotation(wf as never)?.count).toBe(1);
+    expect(readRearm(wf.metadata.annotations)?.count).toBe(1);
     expect(server.store.get({ kind: 'WorkflowArtifactGCTask', namespace: NS, name: TASK })).toBeUndefined();
     expect(server.store.get({ kind: 'Pod', namespace: NS, name: POD })).toBeUndefined();
   });
@@ -202,6 +203,7 @@ describe('rearm without the optional ClusterRole', () => {
       bucket: new FolderBucket('/nonexistent'),
       evidence: { sink: evidence },
       budget: invocationBudget(policy.caps),
+      ledger: new CasDailyLedger(new FolderVersionedStore(mkdtempSync(join(tmpdir(), 'afr-rearm-ledger-')))),
       clock: () => NOW,
     }).then(() => undefined, (e: unknown) => e as Error);
     expect(err?.message).toContain('delete workflowartifactgctasks.argoproj.io');

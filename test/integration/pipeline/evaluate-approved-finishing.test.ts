@@ -25,6 +25,7 @@ import { evaluateBatch } from '../../../src/evaluate/evaluate-batch.js';
 import { S3EvidenceSink } from '../../../src/evidence/s3-sink.js';
 import { IntentRecord } from '../../../src/evidence/intent.js';
 import { finishingWiringFor } from '../../../src/finishing/wiring.js';
+import { CasDailyLedger, S3VersionedStore } from '../../../src/finishing/ledger.js';
 import { portFor } from '../../../src/kube/port-for.js';
 import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
 import { MemoryEpisodeStore } from '../../../src/notify/episodes.js';
@@ -52,6 +53,7 @@ let decisionsUrl: string;
 let config: RemediatorConfig;
 let store: S3ApprovalStore;
 const episodes = new MemoryEpisodeStore();
+const counted: { name: string; dims: Record<string, string>; value: number }[] = [];
 
 function rbac() {
   const docs = ['clusterrole.yaml', 'clusterrolebinding.yaml', 'finishing/clusterrole.yaml'].flatMap((f) =>
@@ -103,7 +105,7 @@ async function click(claim: ButtonClaim): Promise<void> {
 async function drain(o: { redeliver?: boolean } = {}) {
   const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: signalsUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }));
   const records = (out.Messages ?? []).map((m) => ({ id: m.MessageId!, body: m.Body! }));
-  const wiring = finishingWiringFor(config, { region: aws.moto.region, s3: aws.moto.clientConfig })!;
+  const wiring = finishingWiringFor(config, { region: aws.moto.region, s3: aws.moto.clientConfig, ledger: new CasDailyLedger(new S3VersionedStore({ client: s3, bucket: AUDIT })) })!;
   try {
     const report = await evaluateBatch(o.redeliver ? [...records, ...records.map((r) => ({ ...r, id: `${r.id}-again` }))] : records, {
       config,
@@ -113,6 +115,7 @@ async function drain(o: { redeliver?: boolean } = {}) {
       evidence: new S3EvidenceSink({ client: s3, bucket: AUDIT }),
       approvals: runtime(),
       finishing: wiring,
+      metrics: { count: (name, dims, value = 1) => void counted.push({ name, dims, value }) },
     });
     for (const m of out.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl: signalsUrl, ReceiptHandle: m.ReceiptHandle! }));
     return report;
@@ -225,6 +228,7 @@ describe('evaluate acting on an approved finishing action', () => {
     expect(outcome).toMatchObject({ outcome: 'acted', resultDecisionId: decision.decisionId });
     expect(responses.posts).toHaveLength(1);
     expect((responses.posts[0]!.json as { text: string }).text).toMatch(/Retry GC approved by alice at .*; GC re-armed \(attempt 1/);
+    expect(counted).toEqual(expect.arrayContaining([{ name: 'GcRearmed', dims: { cluster: 'prod' }, value: 1 }, { name: 'ApprovalsActed', dims: { cluster: 'prod', action: 'rearm' }, value: 1 }]));
   });
 
   it('Complete from AWS: every object deleted and verified gone, the artifacts marked deleted, the objects in the decision', async () => {

@@ -15,6 +15,7 @@ import { exporterEvent } from '../../../src/demo/seed.js';
 import { Decision } from '../../../src/domain/decision.js';
 import { evaluateBatch } from '../../../src/evaluate/evaluate-batch.js';
 import { finishingWiringFor } from '../../../src/finishing/wiring.js';
+import { CasDailyLedger, FolderVersionedStore } from '../../../src/finishing/ledger.js';
 import { portFor } from '../../../src/kube/port-for.js';
 import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
 import { mkdtempSync } from 'node:fs';
@@ -62,6 +63,7 @@ describe('evaluate with finishing', () => {
     const config = parseConfig({ clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }], finishing }, 'test');
     const port = portFor(config.clusters[0]!.auth);
     const published: BusEntry[] = [];
+    metrics.length = 0;
     const report = await evaluateBatch(
       names.map((n, i) => ({ id: `m${i}`, body: JSON.stringify(exporterEvent(failed(n), 'WorkflowFailed', { cluster: 'prod', now: NOW, seq: i })) })),
       {
@@ -70,12 +72,14 @@ describe('evaluate with finishing', () => {
         publisher: { publish: async (e) => void published.push(...e) },
         evidence: EVIDENCE,
         queue: { send: async () => {} },
-        ...(withWiring ? { finishing: finishingWiringFor(config, { bucketDir: join(root, 'buckets'), region: 'eu-west-1' }) } : {}),
+        metrics: { count: (name, dims, value = 1, extras) => void metrics.push({ name, dims, value, ...(extras?.unit ? { unit: extras.unit } : {}) }) },
+        ...(withWiring ? { finishing: finishingWiringFor(config, { bucketDir: join(root, 'buckets'), region: 'eu-west-1', ledger: new CasDailyLedger(new FolderVersionedStore(join(root, 'audit'))) }) } : {}),
       },
     );
     return { report, decisions: published.filter((e) => e.detailType === 'Remediation Decision').map((e) => Decision.parse(e.detail)) };
   }
 
+  const metrics: { name: string; dims: Record<string, string>; value: number; unit?: string }[] = [];
   const buckets = [{ bucket: 'argo-artifacts', keyPrefixes: ['{{workflow.name}}/'] }];
 
   it('complete: deletes the objects, marks the artifacts deleted, and the decision carries every object', async () => {
@@ -95,6 +99,12 @@ describe('evaluate with finishing', () => {
     expect(await EVIDENCE.get(`${d.evidenceKey}manifest.json`)).toBeDefined();
     const wf = server.store.get({ kind: 'Workflow', namespace: NS, name: 'etl-a' }) as any;
     expect(wf.status.nodes['etl-a'].outputs.artifacts[0].deleted).toBe(true);
+    // What finishing did, through the metrics port (EMF in Lambda): objects and bytes deleted, what verify found.
+    expect(metrics).toEqual(expect.arrayContaining([
+      { name: 'ArtifactObjectsDeleted', dims: { cluster: 'prod' }, value: 1 },
+      { name: 'ArtifactBytesDeleted', dims: { cluster: 'prod' }, value: 12, unit: 'Bytes' },
+      { name: 'ArtifactsVerified', dims: { cluster: 'prod', result: 'absent' }, value: 1 },
+    ]));
   });
 
   it('everything off (the default): a plain notify, nothing read or written', async () => {
@@ -120,6 +130,7 @@ describe('evaluate with finishing', () => {
     server.store.put(pod);
     const { decisions } = await run({ defaults: { rearm: 'auto' } }, ['etl-d']);
     expect(decisions[0]!.finishing).toMatchObject({ action: 'rearm', outcome: 'rearmed', rearm: { attempt: 1, tasksDeleted: [`etl-d-artgc-wfcomp-${build.FNV_OFFSET}-0`] } });
+    expect(metrics).toContainEqual({ name: 'GcRearmed', dims: { cluster: 'prod' }, value: 1 });
     const intent = JSON.parse((await EVIDENCE.get(decisions[0]!.intentKey!))!.toString('utf8'));
     expect(intent.action).toMatchObject({ kind: 'rearm', details: { attempt: 1 } });
     expect(await EVIDENCE.get(`${decisions[0]!.evidenceKey}logs/etl-d-artgc-wfcomp-${build.FNV_OFFSET}/main.log`)).toBeDefined();

@@ -31,6 +31,7 @@ import {
   type Template,
   unzip,
 } from './template.js';
+import { countFinishing } from '../../../src/finishing/after-notify.js';
 
 const run = promisify(execFile);
 const FUNCTIONS = ['evaluate', 'sweep', 'ingest', 'notify', 'audit', 'interact'] as const;
@@ -457,7 +458,9 @@ describe('IAM', () => {
       .filter((d) => d.where.startsWith('EvaluateRole ') && !d.where.endsWith('trust'))
       .flatMap((d) => d.statements);
     const allowedS3 = evaluateStatements.filter((st) => st.Effect === 'Allow').flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('s3:'));
-    expect(allowedS3.sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
+    expect(allowedS3.sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
+    // Finishing's per-day caps: one conditional document per cluster and day under ledger/ (src/finishing/ledger.ts).
+    expect(evaluateS3).toContain('${AuditBucket.Arn}/ledger/*');
     // Before every removal, the evidence bundle and the intent record (README "Evidence bundle and intent record", 4.5), write-once.
     expect(evaluateS3).toContain('${AuditBucket.Arn}/evidence/*');
     expect(evaluateS3).toContain('${AuditBucket.Arn}/audit/*.intent.json');
@@ -559,8 +562,22 @@ describe('alarms', () => {
     const dashboard = JSON.parse(rendered) as { widgets: { properties: { title: string; metrics: unknown[] } }[] };
     expect(dashboard.widgets.map((w) => w.properties.title)).toEqual([
       'Stuck Workflows by cause', 'Oldest stuck Workflow (hours)', 'Actions', 'Dead-letter queues (messages)', 'Errors per function',
+      'Finishing GC', 'Bytes deleted from artifact buckets',
     ]);
     expect(JSON.stringify(dashboard)).toContain('MetricName=\\"StuckWorkflows\\"');
+    // Each finishing metric as the code emits it (name and dimension set; Powertools adds `service`) is drawn.
+    const emitted: { name: string; dims: string[] }[] = [];
+    const counter = { count: (name: string, dims: Record<string, string>) => void emitted.push({ name, dims: Object.keys(dims) }) };
+    countFinishing(counter, 'prod', {
+      action: 'complete', workflow: { namespace: 'data', name: 'etl' }, outcome: 'rearmed', applied: true, reasons: [], before: null,
+      deleted: [{ bucket: 'b', key: 'k', size: 3 }], verify: { checks: [{ node: 'n', name: 'a', result: 'present', probes: [] } as never], requests: 1 },
+    });
+    countFinishing(counter, 'prod', { action: 'rearm', workflow: { namespace: 'data', name: 'etl' }, outcome: 'rearmed', applied: true, reasons: [], before: null });
+    emitted.push({ name: 'ApprovalsActed', dims: ['cluster', 'action'] });
+    expect(new Set(emitted.map((e) => e.name))).toEqual(new Set(['GcRearmed', 'ArtifactObjectsDeleted', 'ArtifactBytesDeleted', 'ArtifactsVerified', 'ApprovalsActed']));
+    for (const e of emitted) {
+      expect(rendered, e.name).toContain(`{ArgoFinalizerRemediator,${[...e.dims, 'service'].sort().join(',')}} MetricName=\\"${e.name}\\"`);
+    }
     expect(Object.keys(vars).sort()).toEqual(['AuditFn', 'EvaluateFn', 'IngestFn', 'InteractFn', 'NotifyFn', 'SignalsDLQName', 'SweepFn', 'TargetsDLQName']);
   });
 

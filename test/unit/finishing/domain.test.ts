@@ -3,7 +3,9 @@ import * as build from '../../../src/demo/builders.js';
 import { allowance, concretePrefixes, isAwsS3Endpoint } from '../../../src/domain/allow-list.js';
 import { planProbes, settle, taskLocations, verifiedAbsent } from '../../../src/domain/bucket-facts.js';
 import { Workflow, type GcTask, type Pod } from '../../../src/domain/objects.js';
-import { planDeletedMarks, planRearm, planRearmPatch, readRearmAnnotation, REARM_ANNOTATION } from '../../../src/domain/finishing-patches.js';
+import { planDeletedMarks, planRearm, planRearmPatch } from '../../../src/domain/finishing-patches.js';
+import { readRearm, REARM_ANNOTATION } from '../../../src/domain/rearm.js';
+import { assertFinishingPatch, UnsafePatchError } from '../../../src/remediation/patch-guard.js';
 import { applyJsonPatch } from '../../../src/local/apiserver/jsonpatch.js';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -129,12 +131,13 @@ describe('re-arm planning', () => {
     ]);
     const after = applyJsonPatch(structuredClone(wfObj), patch as never);
     expect(after.status.artifactGCStatus).toEqual({ strategiesProcessed: {}, podsRecouped: {} });
-    expect(readRearmAnnotation(after as never)).toEqual({ count: 1, at: NOW.toISOString(), strategies: ['OnWorkflowCompletion'] });
+    // The counter assess reads (src/domain/rearm.ts): gc-rearmed within the quiet period, gc-rearm-failed past maxAttempts.
+    expect(readRearm(after.metadata.annotations)).toEqual({ count: 1, at: NOW.toISOString() });
     // A second attempt replaces the annotation under a test of its old value.
     const again = Workflow.parse({ ...after, metadata: { ...after.metadata, resourceVersion: '42' } });
     const second = planRearmPatch(again, planRearm(again, [], [], ['OnWorkflowCompletion']), new Date(NOW.getTime() + 60_000))!;
     expect(second).toContainEqual({ op: 'test', path: `/metadata/annotations/${REARM_ANNOTATION.replace('/', '~1')}`, value: after.metadata.annotations[REARM_ANNOTATION] });
-    expect(readRearmAnnotation(applyJsonPatch(structuredClone(again), second as never))?.count).toBe(2);
+    expect(readRearm(applyJsonPatch(structuredClone(again), second as never).metadata.annotations)?.count).toBe(2);
     const changed = structuredClone(wfObj);
     changed.metadata.resourceVersion = '99';
     expect(() => applyJsonPatch(changed, patch as never)).toThrow();
@@ -142,8 +145,17 @@ describe('re-arm planning', () => {
 
   it('reads an unreadable annotation as no attempt', () => {
     for (const v of ['x', '{"count":0,"at":"2026-01-01T00:00:00Z"}', '{"count":1,"at":"never"}']) {
-      expect(readRearmAnnotation({ metadata: { name: 'w', annotations: { [REARM_ANNOTATION]: v } } })).toBeUndefined();
+      expect(readRearm({ [REARM_ANNOTATION]: v })).toBeUndefined();
     }
+  });
+
+  it('refuses a finishing patch without the pin every patch starts with (assertPinned)', () => {
+    const patch = planRearmPatch(wf, planRearm(wf, [pod], [task], ['OnWorkflowCompletion']), NOW)!;
+    expect(() => assertFinishingPatch(patch, 'u-1')).not.toThrow();
+    expect(() => assertFinishingPatch(patch.slice(1), 'u-1')).toThrow(UnsafePatchError);
+    expect(() => assertFinishingPatch([patch[0]!, ...patch.slice(2)], 'u-1')).toThrow('no test on /metadata/resourceVersion after the uid');
+    expect(() => assertFinishingPatch(patch, 'another-uid')).toThrow('the uid test does not match');
+    expect(planRearmPatch(Workflow.parse({ ...wfObj, metadata: { ...wfObj.metadata, resourceVersion: undefined } }), planRearm(wf, [], [], ['OnWorkflowCompletion']), NOW)).toBeUndefined();
   });
 
   it('marks each artifact deleted under a test of its name', () => {

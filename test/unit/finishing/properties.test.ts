@@ -14,7 +14,7 @@ import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import * as build from '../../../src/demo/builders.js';
 import { ARTIFACT_GC_FINALIZER } from '../../../src/domain/assessment.js';
-import { invocationBudget, runFinishing } from '../../../src/finishing/index.js';
+import { CasDailyLedger, FolderVersionedStore, invocationBudget, runFinishing } from '../../../src/finishing/index.js';
 import type { ClusterPort, GcWritePort, RemoveOutcome } from '../../../src/kube/port.js';
 import { applyJsonPatch } from '../../../src/local/apiserver/jsonpatch.js';
 import { assertFinishingPatch, assertPlannedPatch } from '../../../src/remediation/patch-guard.js';
@@ -179,6 +179,7 @@ describe('finishing safety properties', () => {
             // The real evidence step (src/evidence) into memory: the intent is the last write, after the bundle's manifest.
             evidence: { sink: memorySink(events) },
             budget: invocationBudget(policy.caps),
+            ledger: new CasDailyLedger(new FolderVersionedStore(join(root, '_ledger'))),
             clock: () => NOW,
           });
 

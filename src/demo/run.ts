@@ -104,6 +104,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
             mode: opts.mode,
           },
         ],
+        // Retry GC only with an approval: its button is offered by this policy (src/approvals/offer.ts).
+        finishing: { defaults: { rearm: 'approval' } },
         // The demo's own Slack app (DEMO_SLACK_APP): secrets that exist only on this machine, given as values.
         slack: {
           webhook: { url: slack.url },

@@ -37,24 +37,27 @@ export interface ApprovableState {
 }
 
 export interface OfferPolicy {
-  /** What the configuration lets a click do (finishing policy `approval`, plus snooze and deny). */
+  /** What the Slack app's configuration lets a click do (`slack.app.actions`). */
   allowed: ReadonlySet<ApprovalAction>;
-  /** Every pending artifact is in an allow-listed AWS S3 bucket and prefix (complete: delete them from AWS and verify). */
-  completable?: boolean;
+  /**
+   * What the finishing policy and plan say an approved re-arm or completion would do for this Workflow
+   * (src/approvals/offer.ts): true only when the action is eligible, not `off`, and would write, not only report.
+   */
+  finishing?: { rearm?: boolean; complete?: boolean };
 }
 
 /**
  * The buttons a Workflow's notify offers, in the order Slack shows them. Only for a `notify` verdict; snooze and
  * deny for any of them; never an action for `nodes-unavailable`; a re-arm never while a GC pod is Pending or
- * Running (it would race the controller).
+ * Running (it would race the controller); re-arm and complete only where the finishing policy lets them act.
  */
 export function offeredActions(state: ApprovableState, policy: OfferPolicy): ApprovalAction[] {
   if (state.verdict !== 'notify') return [];
   const out: ApprovalAction[] = [];
   const acting = !NEVER_ACTED_ON.has(state.cause);
   const gcActive = state.evidence.pods.some((p) => p.phase === 'Pending' || p.phase === 'Running');
-  if (acting && REARM_CAUSES.has(state.cause) && !gcActive) out.push('rearm');
-  if (acting && policy.completable === true && state.pendingArtifacts.length > 0) out.push('complete');
+  if (acting && policy.finishing?.rearm === true && REARM_CAUSES.has(state.cause) && !gcActive) out.push('rearm');
+  if (acting && policy.finishing?.complete === true && state.pendingArtifacts.length > 0) out.push('complete');
   if (acting) out.push('remove');
   out.push('snooze', 'deny');
   return out.filter((a) => policy.allowed.has(a));

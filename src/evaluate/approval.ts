@@ -1,4 +1,5 @@
 import type { ApprovalMessage } from '../approvals/message.js';
+import { approvalOffer } from '../approvals/offer.js';
 import { type ApprovalSettings, responseUrlAllowed } from '../approvals/settings.js';
 import type { ApprovalStore } from '../approvals/store.js';
 import type { EventPublisher } from '../bus/entry.js';
@@ -29,7 +30,6 @@ import type { EvidenceSink } from '../evidence/sink.js';
 import { finishingPolicyFor } from '../config/finishing-policy.js';
 import { afterFinishing, countFinishing, type FinishingBudgets, type FinishingWiring } from '../finishing/after-notify.js';
 import { FinishingOutcome, type FinishingResult, runFinishing } from '../finishing/run.js';
-import { approvableUnder } from '../finishing/wiring.js';
 
 /** Slack honours a response_url for 30 minutes after the click; after that a new message is posted instead. */
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
@@ -114,7 +114,9 @@ export async function handleApproval(msg: ApprovalMessage, ctx: ApprovalContext)
         allowedUsers: approvers.length > 0 ? a.settings.approvers : new Set(),
         twoPersonRules: a.settings.twoPersonRules,
         live: assessment ? { ...assessment, uid: assessment.workflow.uid } : undefined,
-        policy: { allowed: a.settings.actions, completable: assessment && ctx.finishing ? approvableUnder(ctx.config, claim.c, assessment, 'complete') : false },
+        // The same function notify chose the buttons by, on the live state (src/approvals/offer.ts); a re-arm or a
+        // completion needs this deployment's finishing wiring too.
+        policy: assessment ? approvalOffer(ctx.config, a.settings.actions, claim.c, assessment, { finishing: ctx.finishing !== undefined }) : { allowed: a.settings.actions },
         alreadyActed,
       })
     : { act: false, code: 'expired', reason: checked.reason };

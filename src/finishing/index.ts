@@ -7,4 +7,4 @@ export { invocationBudget, type DailyLedger, type FinishingBudget, type Finishin
 export { CasDailyLedger, dailyLedgerFor, FolderVersionedStore, ledgerKey, S3VersionedStore, type VersionedStore } from './ledger.js';
 export { verifyInBuckets, snapshotFacts, type VerifyOutcome } from './verify.js';
 export { afterFinishing, countFinishing, finishAfterNotify, FinishingBudgets, reportOf, type AfterNotify, type FinishingWiring } from './after-notify.js';
-export { approvableUnder, finishingConfigured, finishingWiringFor, finishingWiringFromEnv, type FinishingWiringOptions } from './wiring.js';
+export { finishingConfigured, finishingWiringFor, finishingWiringFromEnv, type FinishingWiringOptions } from './wiring.js';

@@ -2,12 +2,9 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { FolderBucket } from '../buckets/folder-bucket.js';
 import type { BucketPort } from '../buckets/port.js';
 import { S3Bucket } from '../buckets/s3-bucket.js';
-import { FINISHING_ACTIONS, type FinishingAction } from '../config/finishing.js';
-import { finishingPolicyFor } from '../config/finishing-policy.js';
+import { FINISHING_ACTIONS } from '../config/finishing.js';
 import type { RemediatorConfig } from '../config/schema.js';
-import type { Assessment } from '../domain/assessment.js';
 import type { FinishingWiring } from './after-notify.js';
-import { planFinishing } from './plan.js';
 import { dailyLedgerFor } from './ledger.js';
 import type { DailyLedger } from './ports.js';
 
@@ -59,16 +56,4 @@ export function finishingWiringFromEnv(config: RemediatorConfig, env: NodeJS.Pro
     ledger: o.ledger ?? dailyLedgerFor(config.audit, env),
     s3: o.s3,
   });
-}
-
-/**
- * Whether an approval of `action` could run for this assessment: the action is not `off` for the namespace and
- * the Workflow is eligible for it (for `complete`: every pending artifact allow-listed in AWS S3). What Slack
- * offers ("Complete from AWS") and what evaluate accepts are both judged here.
- */
-export function approvableUnder(config: RemediatorConfig, cluster: string, assessment: Pick<Assessment, 'workflow'> & Assessment, action: FinishingAction): boolean {
-  const policy = finishingPolicyFor(config, cluster, assessment.workflow.namespace, { approved: new Set([action]) });
-  if (policy.actions[action].setting === 'off') return false;
-  const deletion = assessment.evidence.deletionTimestamp;
-  return planFinishing(assessment, { metadata: { name: assessment.workflow.name, ...(deletion ? { deletionTimestamp: deletion } : {}) } }, policy).offers[action].eligible;
 }

@@ -8,6 +8,7 @@ import { CONFIG_ENV, CONFIG_SSM_PARAM_ENV, loadConfigFromEnv } from '../config/l
 import { InvalidEventError } from '../domain/alerts.js';
 import type { Log } from '../observability/log.js';
 import { redactString } from '../observability/redact.js';
+import { approvalOffer } from '../approvals/offer.js';
 import { approvalSettings } from '../approvals/settings.js';
 import type { RemediatorConfig } from '../config/schema.js';
 import type { ButtonSettings } from './buttons.js';
@@ -31,10 +32,10 @@ export async function notifyDepsFromConfig(env: NodeJS.ProcessEnv, log: Log): Pr
 
 /**
  * Buttons only with a Slack app (`slack.app`) and its button key; otherwise messages stay as they are. A key that
- * cannot be read costs the buttons, never the notification.
+ * cannot be read costs the buttons, never the notification. Which buttons: `approvalOffer`, as evaluate judges them.
  */
 export async function buttonSettingsFromConfig(
-  config: Pick<RemediatorConfig, 'slack'>,
+  config: RemediatorConfig,
   o: { getParameter?: (name: string) => Promise<string>; log?: Log } = {},
 ): Promise<ButtonSettings | undefined> {
   let s;
@@ -45,7 +46,8 @@ export async function buttonSettingsFromConfig(
     return undefined;
   }
   if (!s || s.buttonKeys.length === 0) return undefined;
-  return { keys: s.buttonKeys, ttlMs: s.ttlMs, allowed: s.actions };
+  const actions = s.actions;
+  return { keys: s.buttonKeys, ttlMs: s.ttlMs, offer: (d, whole) => approvalOffer(config, actions, d.cluster, d, { whole }) };
 }
 
 export class NotifyFailedError extends Error {

@@ -128,6 +128,37 @@ function finishingSection(d: Decision): Block[] {
   return [section(`*Finishing GC*\n${fitLines(lines, LIST_BUDGET)}`)];
 }
 
+/** A finishing action in one digest line: the action, its outcome and what it touched, counted. */
+function finishingSummary(d: Decision): string {
+  const f = d.finishing;
+  if (!f) return '';
+  const parts: string[] = [];
+  if (f.rearm) parts.push(`re-arm attempt ${f.rearm.attempt}, ${f.rearm.tasksDeleted.length} GC task(s) deleted`);
+  const deleted = f.deletedCount ?? f.deleted?.length ?? 0;
+  if (deleted > 0) parts.push(`${deleted} object(s), ${f.deletedBytes ?? (f.deleted ?? []).reduce((n, o) => n + o.size, 0)} B deleted`);
+  if ((f.wouldDelete?.length ?? 0) > 0) parts.push(`would delete ${f.wouldDelete!.length} object(s)`);
+  if ((f.checks?.length ?? 0) > 0) parts.push(`${f.checks!.filter((c) => c.result === 'absent' || c.result === 'never-uploaded').length} of ${f.checks!.length} checked absent`);
+  return ` · finishing ${code(f.action)}: ${esc(clip(f.outcome, 120))}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
+}
+
+/** Room for the digest's list of what finishing touched: each object by key, size and ETag, each task deleted. */
+const DIGEST_FINISHING_BUDGET = 1500;
+
+/** The digest's "Finishing GC" section: every object deleted and GC task deleted, Workflow by Workflow, budgeted. */
+function digestFinishingSection(ds: readonly Decision[], o: MessageOptions): Block[] {
+  const lines = ds.flatMap((d) => {
+    const f = d.finishing;
+    if (!f) return [];
+    const wf = workflowLabel(d, o);
+    return [
+      ...(f.rearm?.tasksDeleted ?? []).map((t) => `• ${wf}: GC task ${code(t)} deleted (re-arm attempt ${f.rearm!.attempt})`),
+      ...(f.deleted ?? []).map((x) => `• ${wf}: deleted ${code(`s3://${x.bucket}/${x.key}`)} (${x.size} B${x.etag ? `, ETag ${esc(x.etag)}` : ''}${x.deleteMarkerVersionId ? `, delete marker ${code(x.deleteMarkerVersionId)}` : ''})`),
+      ...(f.intentKey ? [`• ${wf}: intent record ${code(f.intentKey)}`] : []),
+    ];
+  });
+  return lines.length === 0 ? [] : [section(`*Finishing GC*\n${fitLines(lines, DIGEST_FINISHING_BUDGET)}`)];
+}
+
 function decisionContext(d: Decision): Block {
   const api = d.apiStatus !== undefined ? ` · API ${d.apiStatus}` : '';
   return context(
@@ -281,7 +312,7 @@ export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): 
       : o.evidenceBucket && o.region
         ? ` · ${link(evidenceConsoleUrl(o.evidenceBucket, o.region, d.evidenceKey), 'evidence')}`
         : ` · evidence ${code(o.evidenceBucket ? `s3://${o.evidenceBucket}/${d.evidenceKey}` : d.evidenceKey)}`;
-    return `• ${workflowLabel(d, o)}: ${esc(d.action)}${extra}${bundle}`;
+    return `• ${workflowLabel(d, o)}: ${esc(d.action)}${extra}${finishingSummary(d)}${bundle}`;
   });
   const blocks: Block[] = [
     header(`${first.verdict === 'notify' ? ':rotating_light:' : ':information_source:'} ${ds.length} Argo Workflows on ${first.cluster}: ${x.title}`),
@@ -293,6 +324,7 @@ export function digestMessage(ds: readonly Decision[], o: MessageOptions = {}): 
     ]),
     section(`*What is wrong*\n${esc(x.why)}`),
     section(`*Workflows (${ds.length})*\n${fitLines(lines, LIST_BUDGET)}`),
+    ...digestFinishingSection(ds, o),
     section(`*Next step*\n${esc(x.nextStep)}`),
   ];
   const sample = ds.find((d) => narrowPatchCommand(d));

@@ -110,6 +110,8 @@ beforeAll(async () => {
   channel = await startSlackReceiver();
   const document = {
     clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }],
+    // Retry GC is offered only where the finishing policy lets an approved re-arm act.
+    finishing: { defaults: { rearm: 'approval' } },
     slack: {
       webhook: { url: channel.url },
       app: { teamId: TEAM, appId: APP, approvers: [DANA.id], signingSecret: { ssmParameter: '/afr/e2e/signing' }, buttonKey: { ssmParameter: '/afr/e2e/key' }, responseUrlOrigins: [new URL(responses.url).origin] },

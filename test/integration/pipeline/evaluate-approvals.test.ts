@@ -47,8 +47,9 @@ const failed = (name: string, uid: string) => {
   return [wf, gcPod(wf, { strategy: 'wfdel', phase: 'Succeeded', now: NOW, createdMinutesAgo: 239, finishedMinutesAgo: 238 }), gcTask(wf, 'wfdel', { [name]: { report: { success: false, error: 'Access Denied' } } })];
 };
 
+let finishing: Record<string, unknown> = {};
 const config = () =>
-  parseConfig({ clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }] }, 'test');
+  parseConfig({ clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }], finishing }, 'test');
 const settings = (): ApprovalSettings => ({
   teamId: 'T0TEAM0001',
   appId: 'A0APP00001',
@@ -94,7 +95,7 @@ async function approve(claim: ButtonClaim, o: { rt?: ApprovalRuntime | undefined
 const writes = () => server.requests.filter((r) => r.method !== 'GET');
 
 beforeAll(async () => {
-  server = await startApiServer({ seed: ['wf-snooze', 'wf-deny', 'wf-expired', 'wf-unauth', 'wf-forged', 'wf-late', 'wf-origin', 'wf-none'].flatMap((n, i) => failed(n, `uid-${i}`)) });
+  server = await startApiServer({ seed: ['wf-snooze', 'wf-deny', 'wf-expired', 'wf-unauth', 'wf-forged', 'wf-late', 'wf-origin', 'wf-none', 'wf-policy'].flatMap((n, i) => failed(n, `uid-${i}`)) });
   responses = await startSlackReceiver({ secretPath: '/actions/T0TEAM0001/1/evalRespUrlT0ken' });
   channel = await startSlackReceiver();
   store = new FileApprovalStore(mkdtempSync(join(tmpdir(), 'afr-eval-approvals-')));
@@ -149,6 +150,19 @@ describe('evaluate acting on approvals', () => {
     await approve(origin, { responseUrl: 'http://169.254.169.254/latest/meta-data/iam' });
     expect(responses.posts.length).toBe(responsesBefore);
     expect(channel.posts.length).toBe(channelBefore + 2);
+  });
+
+  it('judges Retry GC and Complete from AWS by the same policy notify offered them by: off since the message, not done', async () => {
+    // Signed while the policy allowed both (a notify would have offered them); the policy is now off.
+    finishing = {};
+    const posts = responses.posts.length;
+    for (const act of ['rearm', 'complete'] as const) {
+      const claim = await claimFor('wf-policy', act);
+      expect((await approve(claim)).approvals[0]).toMatchObject({ outcome: 'not-done', code: 'not-allowed' });
+    }
+    expect(responses.posts.length).toBe(posts + 2);
+    expect((responses.posts.at(-1)!.json as { text: string }).text).toContain('Complete from AWS is not allowed for gc-failed by the current policy');
+    expect(writes().filter((r) => r.method === 'PATCH' || r.method === 'DELETE')).toEqual([]);
   });
 
   it('keeps an approval for a redelivery when approvals are not available, and never logs a response_url', async () => {

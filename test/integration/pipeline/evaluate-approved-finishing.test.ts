@@ -276,9 +276,10 @@ describe('evaluate acting on an approved finishing action', () => {
     const claim = await claimFor('etl-locked', 'rearm', 'locked');
     await click(claim);
     const report = await drain();
-    expect(report.approvals[0]).toMatchObject({ outcome: 'not-done', code: 'not-applied' });
+    // Refused at the gate (src/approvals/offer.ts, the policy notify offers buttons by), before anything is run.
+    expect(report.approvals[0]).toMatchObject({ outcome: 'not-done', code: 'not-allowed' });
     expect(clusterWrites()).toHaveLength(0);
     expect(auditPuts()).toHaveLength(0);
-    expect((responses.posts.at(-1)!.json as { text: string }).text).toContain('not done: policy: not allowed');
+    expect((responses.posts.at(-1)!.json as { text: string }).text).toContain('Not done: Retry GC is not allowed for gc-failed by the current policy');
   });
 });

@@ -31,7 +31,9 @@ const scenario = fc
     allowedUsers: fc.subarray(USERS),
     rules: fc.subarray<TwoPersonRule>(['remove-with-orphans']),
     allowed: fc.subarray(ACTIONS),
-    completable: fc.boolean(),
+    // What the finishing policy says an approved re-arm / completion would do (src/approvals/offer.ts).
+    finRearm: fc.boolean(),
+    finComplete: fc.boolean(),
     // The live state: mostly the one shown, sometimes changed in one respect, sometimes gone.
     live: fc.oneof(
       { weight: 5, arbitrary: fc.constant('same' as const) },
@@ -70,10 +72,11 @@ function everyConditionHolds({ s, claim, live, approvers }: Scenario): boolean {
   const destructive = claim.act === 'rearm' || claim.act === 'complete' || claim.act === 'remove';
   if (destructive && live.cause === 'nodes-unavailable') return false;
   if (claim.act === 'rearm') {
+    if (!s.finRearm) return false;
     if (!['gc-failed', 'gc-never-ran', 'gc-pod-missing'].includes(live.cause)) return false;
     if (live.evidence.pods.some((p) => p.phase === 'Pending' || p.phase === 'Running')) return false;
   }
-  if (claim.act === 'complete' && !(s.completable && live.pendingArtifacts.length > 0)) return false;
+  if (claim.act === 'complete' && !(s.finComplete && live.pendingArtifacts.length > 0)) return false;
   return true;
 }
 
@@ -89,7 +92,7 @@ describe('approvalGate (invariant 11)', () => {
           allowedUsers: new Set(x.s.allowedUsers),
           twoPersonRules: x.s.rules,
           live: x.live,
-          policy: { allowed: new Set(x.s.allowed), completable: x.s.completable },
+          policy: { allowed: new Set(x.s.allowed), finishing: { rearm: x.s.finRearm, complete: x.s.finComplete } },
           alreadyActed: x.s.alreadyActed,
         });
         expect(r.act).toBe(everyConditionHolds(x));

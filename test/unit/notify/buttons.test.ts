@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { approvalOffer } from '../../../src/approvals/offer.js';
+import { RemediatorConfig } from '../../../src/config/schema.js';
 import { ApprovalAction, pendingDigest } from '../../../src/domain/approval.js';
 import { verifyButtonValue } from '../../../src/domain/button-value.js';
 import type { Decision } from '../../../src/domain/decision.js';
@@ -9,7 +11,32 @@ import { forceRemovalDecision, gcFailedDecision, gcPodStuckDecision, variants } 
 
 const KEY = 'button-key-for-message-tests-0123456789abcdef';
 const NOW = Date.parse('2026-08-18T12:05:00Z');
-const settings: ButtonSettings = { keys: [KEY], ttlMs: 86_400_000, allowed: new Set(ApprovalAction.options), now: () => NOW };
+const ALL = new Set(ApprovalAction.options);
+const UID = '0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21';
+/** prod-eu-1 remediates; finishing per namespace as the test says, data-artifacts allow-listed per Workflow. */
+function configWith(finishing: Record<string, unknown> = {}): RemediatorConfig {
+  return RemediatorConfig.parse({
+    clusters: [{ name: 'prod-eu-1', auth: { type: 'kubeconfig' }, mode: 'remediate' }],
+    finishing: { buckets: [{ bucket: 'data-artifacts', keyPrefixes: ['etl/{{workflow.uid}}/', '{{workflow.name}}/'] }], ...finishing },
+  });
+}
+const settingsFor = (config: RemediatorConfig, actions: ReadonlySet<ApprovalAction> = ALL): ButtonSettings => ({
+  keys: [KEY],
+  ttlMs: 86_400_000,
+  offer: (d, whole) => approvalOffer(config, actions, d.cluster, d, { whole }),
+  now: () => NOW,
+});
+/** Re-arm and completion on approval; what the other tests assume unless they say otherwise. */
+const settings = settingsFor(configWith({ defaults: { rearm: 'approval', complete: 'approval' } }));
+/** The gc-failed fixture with exact storage, as the resolver gives it: two objects and one prefix, all allow-listed. */
+const withStorage = (d: Decision): Decision => ({
+  ...d,
+  pendingArtifacts: [
+    { ...d.pendingArtifacts[0]!, storage: { driver: 's3', bucket: 'data-artifacts', key: `etl/${UID}/report.csv` } },
+    { ...d.pendingArtifacts[1]!, storage: { driver: 's3', bucket: 'data-artifacts', key: 'etl-run-q8h2d/etl-run-q8h2d/main.log' } },
+    { node: 'etl-run-q8h2d', name: 'plots', strategy: 'OnWorkflowDeletion', location: 's3://data-artifacts/etl-run-q8h2d/plots/', storage: { driver: 's3', bucket: 'data-artifacts', key: 'etl-run-q8h2d/plots/' } },
+  ],
+});
 const withDigest = (d: Decision): Decision => ({ ...d, pendingDigest: pendingDigest(d.pendingArtifacts) });
 type Actions = Extract<Block, { type: 'actions' }>;
 const actionsOf = (blocks: Block[]) => blocks.filter((b): b is Actions => b.type === 'actions');
@@ -33,17 +60,51 @@ describe('approval buttons on notify messages', () => {
     const byId = Object.fromEntries(block!.elements.map((e) => [e.action_id, e]));
     expect(byId['afr.remove']!.style).toBe('danger');
     expect(byId['afr.remove']!.confirm!.text.text).toMatch(/Removes only workflows\.argoproj\.io\/artifact-gc from data\/etl-run-q8h2d\. Orphans 2 artifact\(s\) in s3:\/\/data-artifacts/);
-    expect(byId['afr.rearm']!.confirm!.text.text).toContain('re-runs GC for 2 artifact(s)');
+    expect(byId['afr.rearm']!.confirm!.text.text).toContain('re-runs GC for 2 artifacts (attempt 1 of 2)');
     expect(byId['afr.snooze']!.confirm).toBeUndefined();
     expect(byId['afr.deny']!.confirm).toBeUndefined();
   });
 
-  it('offers Complete from AWS only when every artifact may be deleted from AWS', () => {
-    const d = withDigest(gcFailedDecision());
-    expect(actionButtons(d, settings)!.elements.map((e) => e.action_id)).not.toContain('afr.complete');
-    const completable = actionButtons(d, { ...settings, completable: () => true })!;
-    const complete = completable.elements.find((e) => e.action_id === 'afr.complete')!;
-    expect(complete.confirm!.text.text).toContain('Deletes 2 object(s) in s3://data-artifacts');
+  it('offers Complete from AWS when the finishing policy allows it, its dialog naming what it deletes and where', () => {
+    const d = withDigest(withStorage(gcFailedDecision()));
+    const ids = (s: ButtonSettings, x = d) => actionButtons(x, s)!.elements.map((e) => e.action_id);
+    expect(ids(settings)).toEqual(['afr.rearm', 'afr.complete', 'afr.remove', 'afr.snooze', 'afr.deny']);
+    const complete = actionButtons(d, settings)!.elements.find((e) => e.action_id === 'afr.complete')!;
+    expect(complete.style).toBe('primary');
+    expect(complete.confirm!.text.text).toBe(
+      `Deletes 2 objects and everything under 1 prefix in s3://data-artifacts/etl/${UID}/, s3://data-artifacts/etl-run-q8h2d/ for data/etl-run-q8h2d, ` +
+        'checks each is gone, then lets the finalizer go. Never deletes an object version. Done only if the Workflow is unchanged.',
+    );
+    expect(checkSlackLimits(notifyMessage(d, { buttons: settings }))).toEqual([]);
+    const rearm = actionButtons(d, settings)!.elements.find((e) => e.action_id === 'afr.rearm')!;
+    expect(rearm.confirm!.text.text).toContain('re-runs GC for 3 artifacts (attempt 1 of 2)');
+  });
+
+  it('offers neither re-arm nor completion where the finishing policy would not let an approval act', () => {
+    const d = withDigest(withStorage(gcFailedDecision()));
+    const ids = (s: ButtonSettings, x = d) => actionButtons(x, s)!.elements.map((e) => e.action_id);
+    const finishingOff = ['afr.remove', 'afr.snooze', 'afr.deny'];
+    // Default: every finishing action off.
+    expect(ids(settingsFor(configWith()))).toEqual(finishingOff);
+    // Off in this namespace, on elsewhere.
+    expect(ids(settingsFor(configWith({ defaults: { rearm: 'approval', complete: 'approval' }, clusters: { 'prod-eu-1': { namespaces: { data: { rearm: 'off', complete: 'off' } } } } })))).toEqual(finishingOff);
+    // A dry-run cluster: an approved action would only report, so it is not offered.
+    const dry = RemediatorConfig.parse({ ...configWith({ defaults: { rearm: 'approval', complete: 'approval' } }), clusters: [{ name: 'prod-eu-1', auth: { type: 'kubeconfig' }, mode: 'dry-run' }] });
+    expect(ids(settingsFor(dry))).toEqual(finishingOff);
+    // One artifact outside the allow-list (another bucket): no completion; re-arm still.
+    const foreign = withDigest({ ...d, pendingArtifacts: [...d.pendingArtifacts, { node: 'n', name: 'x', strategy: 'OnWorkflowDeletion', location: 's3://other/x', storage: { driver: 's3', bucket: 'other', key: 'etl-run-q8h2d/x' } }] });
+    expect(ids(settings, foreign)).toEqual(['afr.rearm', 'afr.remove', 'afr.snooze', 'afr.deny']);
+    // A MinIO endpoint is not AWS S3, whatever the bucket is called.
+    const minio = withDigest({ ...d, pendingArtifacts: d.pendingArtifacts.map((a) => ({ ...a, storage: { ...a.storage!, endpoint: 'minio.local:9000' } })) });
+    expect(ids(settings, minio)).not.toContain('afr.complete');
+    // A list trimmed to fit the event cannot show every artifact allow-listed.
+    const trimmed = { ...d, pendingDigest: pendingDigest([...d.pendingArtifacts, d.pendingArtifacts[0]!]) };
+    expect(ids(settings, trimmed)).not.toContain('afr.complete');
+    // Re-arm attempts used up: no Retry GC.
+    const spent = withDigest({ ...d, evidence: { ...d.evidence, rearm: { count: 2, at: '2026-08-18T10:00:00Z' } } });
+    expect(ids(settings, spent)).toEqual(['afr.complete', 'afr.remove', 'afr.snooze', 'afr.deny']);
+    // slack.app.actions narrows what the finishing policy allows.
+    expect(ids(settingsFor(configWith({ defaults: { rearm: 'approval', complete: 'approval' } }), new Set(['remove', 'deny'] as const)))).toEqual(['afr.remove', 'afr.deny']);
   });
 
   it('never offers a re-arm while a GC pod is running, and nothing but silence for nodes-unavailable', () => {
@@ -53,7 +114,7 @@ describe('approval buttons on notify messages', () => {
   });
 
   it('offers only what the configuration allows, and nothing on a removal or without a digest', () => {
-    const only = actionButtons(withDigest(gcFailedDecision()), { ...settings, allowed: new Set(['snooze', 'deny'] as const) });
+    const only = actionButtons(withDigest(gcFailedDecision()), settingsFor(configWith({ defaults: { rearm: 'approval' } }), new Set(['snooze', 'deny'] as const)));
     expect(only!.elements.map((e) => e.action_id)).toEqual(['afr.snooze', 'afr.deny']);
     expect(actionButtons(withDigest(forceRemovalDecision()), settings)).toBeUndefined();
     expect(actionButtons(gcFailedDecision(), settings)).toBeUndefined();

@@ -209,7 +209,7 @@ describe('limits under load', () => {
           // With approval buttons too: they must fit within the same limits.
           base.pendingDigest = pendingDigest(base.pendingArtifacts);
           const others = variants(gcFailedDecision, count).map((v) => ({ ...v, pendingDigest: pendingDigest(v.pendingArtifacts) }));
-          const buttons = { buttons: { keys: ['k'.repeat(40)], ttlMs: 3_600_000, allowed: new Set(ApprovalAction.options), completable: () => true } };
+          const buttons = { buttons: { keys: ['k'.repeat(40)], ttlMs: 3_600_000, offer: () => ({ allowed: new Set(ApprovalAction.options), finishing: { rearm: true, complete: true }, complete: { objects: 2, prefixes: 1, neverUploaded: 1, where: ['s3://b/p/', 's3://c/q/', 's3://d/r/'] } }) } };
           const ms = [groupMessage([base], ARGO), groupMessage([base, ...others], ARGO), groupMessage([base], { ...ARGO, ...buttons }), groupMessage([base, ...others], { ...ARGO, ...buttons })];
           for (const m of ms) expect(checkSlackLimits(m)).toEqual([]);
         },

@@ -1,16 +1,33 @@
 // fast-check generators for Workflows with their GC pods and tasks: every field the rules read, drawn from
-// realistic values and from the odd ones (empty strategies, duplicate finalizers, future timestamps).
+// realistic values and from the odd ones (empty strategies, duplicate finalizers, future timestamps, task results
+// without `success`, strategies marked `false`, resolved conditions, pods and tasks of the other strategy, the
+// Workflow's own step pods in the pod list). Weighted towards Workflows the rules get past rows 1-4 with (finalizer
+// present, finished, nodes readable), so every later row is reached often: invariants.test.ts counts them.
 import fc from 'fast-check';
 import { ARTIFACT_GC_FINALIZER, type ArtifactStorage } from '../../../src/domain/assessment.js';
 import { indexTemplates, resolveArtifact, storageOf } from '../../../src/domain/locations.js';
 import { Workflow } from '../../../src/domain/objects.js';
 import { NOW } from '../../fixtures/workflows.js';
 
+/** Present one time in five: for fields that, when present, decide before the rows after them are reached. */
+const rarely = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: arb, weight: 1 });
+const force = rarely(fc.boolean());
 const strategy = fc.constantFrom('OnWorkflowCompletion', 'OnWorkflowDeletion', 'Never', '', undefined);
-const phase = fc.constantFrom('Succeeded', 'Failed', 'Error', 'Running', 'Pending', '', undefined);
-const podPhase = fc.constantFrom('Pending', 'Running', 'Succeeded', 'Failed', 'Unknown', undefined);
+const phase = fc.oneof(
+  { arbitrary: fc.constantFrom('Succeeded', 'Failed', 'Error'), weight: 4 },
+  { arbitrary: fc.constantFrom('Running', 'Pending', '', undefined), weight: 1 },
+);
+const podPhase = fc.constantFrom('Pending', 'Running', 'Succeeded', 'Succeeded', 'Failed', 'Failed', 'Unknown', undefined);
 const time = fc.integer({ min: -3 * 86_400_000, max: 600_000 }).map((d) => new Date(NOW.getTime() + d).toISOString());
 const finalizer = fc.constantFrom(ARTIFACT_GC_FINALIZER, 'foregroundDeletion', 'orphan', 'example.com/audit', 'workflows.argoproj.io/status');
+const otherFinalizer = fc.constantFrom<string>('foregroundDeletion', 'orphan', 'example.com/audit', 'workflows.argoproj.io/status');
+/** Any list (none, duplicates), or, more often, ours once among others at any index. */
+const finalizers = fc.oneof(
+  { arbitrary: fc.array(finalizer, { maxLength: 5 }), weight: 1 },
+  { arbitrary: fc.tuple(fc.array(otherFinalizer, { maxLength: 3 }), fc.nat()).map(([others, i]) => others.toSpliced(i % (others.length + 1), 0, ARTIFACT_GC_FINALIZER)), weight: 3 },
+);
+type Short = 'wfcomp' | 'wfdel';
+const short = fc.constantFrom<Short>('wfcomp', 'wfdel');
 
 /** Locations of every shape Argo's rules tell apart: full, key-only, bucket without endpoint, other drivers, none. */
 const location = fc.oneof(
@@ -35,7 +52,7 @@ const artifact = fc
       location,
       archiveNone: fc.boolean(),
       artifactGC: fc.option(fc.record({ strategy }), { nil: undefined }),
-      deleted: fc.option(fc.boolean(), { nil: undefined }),
+      deleted: rarely(fc.boolean()),
     },
     { requiredKeys: ['name', 'location', 'archiveNone'] },
   )
@@ -69,29 +86,57 @@ export const workflowSnapshot = fc
   .record({
     name: fc.constantFrom('wf-a', 'etl-run-q8h2d', 'parent-wf-7xk2p'),
     uid: fc.option(fc.uuid(), { nil: undefined, freq: 10 }),
-    finalizers: fc.array(finalizer, { maxLength: 5 }),
-    skip: fc.constantFrom(undefined, 'true', 'false'),
+    finalizers,
+    skip: fc.constantFrom(undefined, undefined, undefined, 'true', 'false'),
     phase,
     finishedAt: fc.option(time, { nil: undefined }),
     deletionTimestamp: fc.option(time, { nil: undefined }),
-    specGc: fc.option(fc.record({ strategy, forceFinalizerRemoval: fc.option(fc.boolean(), { nil: undefined }) }), { nil: undefined }),
-    storedGc: fc.option(fc.record({ strategy, forceFinalizerRemoval: fc.option(fc.boolean(), { nil: undefined }) }), { nil: undefined }),
+    specGc: fc.option(fc.record({ strategy, forceFinalizerRemoval: force }), { nil: undefined }),
+    storedGc: fc.option(fc.record({ strategy, forceFinalizerRemoval: force }), { nil: undefined }),
     nodes: fc.array(node, { maxLength: 6 }),
-    offloaded: fc.boolean(),
-    gcError: fc.boolean(),
-    processed: fc.subarray(['OnWorkflowCompletion', 'OnWorkflowDeletion']),
+    offloaded: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
+    /** An ArtifactGCError condition: none, active (True, Unknown) or resolved (False). */
+    gcError: fc.constantFrom(undefined, undefined, undefined, undefined, 'True', 'False', 'Unknown'),
+    /** strategiesProcessed: absent, true, or written `false`. */
+    processed: fc.record({ OnWorkflowCompletion: fc.option(fc.boolean(), { nil: undefined }), OnWorkflowDeletion: fc.option(fc.boolean(), { nil: undefined }) }),
     pods: fc.array(
-      fc.record({ strategy: fc.constantFrom('wfcomp', 'wfdel'), phase: podPhase, created: time, finished: fc.option(time, { nil: undefined }), recouped: fc.boolean() }),
+      fc.record({
+        strategy: short,
+        phase: podPhase,
+        created: time,
+        finished: fc.option(time, { nil: undefined }),
+        recouped: fc.boolean(),
+        /** The controller's strategy annotation (the name says it too). */
+        annotated: fc.boolean(),
+        /** Its WorkflowArtifactGCTask still exists. */
+        task: fc.boolean(),
+      }),
       { maxLength: 3 },
     ),
-    tasksConfirmAll: fc.boolean(),
-    taskResults: fc.array(fc.record({ artifact: fc.constantFrom('report', 'main-logs', 'raw-data', 'model'), node: fc.nat(5), success: fc.boolean() }), { maxLength: 6 }),
+    /** Tasks whose pod was never created (admission denied it): row 14's shape. */
+    podlessTasks: fc.oneof({ arbitrary: fc.constant<Short[]>([]), weight: 2 }, { arbitrary: fc.subarray<Short>(['wfcomp', 'wfdel']), weight: 1 }),
+    /** Pods in podsRecouped that are gone with their task. */
+    recoupedGone: fc.oneof({ arbitrary: fc.constant<Short[]>([]), weight: 2 }, { arbitrary: fc.subarray<Short>(['wfcomp', 'wfdel']), weight: 1 }),
+    /** The Workflow's own step pods, listed with it by `kubectl get wf,pods`: never GC pods. */
+    stepPods: fc.array(fc.record({ phase: podPhase, created: time }), { maxLength: 2 }),
+    /** Task results for every artifact: none, all `success: true`, or entries without any `success`. */
+    tasksConfirmAll: fc.constantFrom('no', 'no', 'success', 'no-verdict'),
+    taskResults: fc.oneof(
+      { arbitrary: fc.constant([]), weight: 1 },
+      {
+        arbitrary: fc.array(
+          fc.record({ artifact: fc.constantFrom('report', 'main-logs', 'raw-data', 'model'), node: fc.nat(5), success: fc.option(fc.boolean(), { nil: undefined }) }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        weight: 1,
+      },
+    ),
     archiveLocation,
     refArchiveLocation: archiveLocation,
     repository,
     /** Verify's findings: none (verify did not run), or one exists/absent fact per pending location. */
     verified: fc.constantFrom('no', 'no', 'absent', 'some-present'),
-    rearm: fc.option(fc.record({ count: fc.integer({ min: 1, max: 3 }), at: time }), { nil: undefined }),
+    rearm: rarely(fc.record({ count: fc.integer({ min: 1, max: 3 }), at: time })),
   })
   .map((g) => {
     const nodeIds = g.nodes.map((_, i) => `${g.name}-${1000 + i}`);
@@ -109,6 +154,7 @@ export const workflowSnapshot = fc
       ]),
     );
     const podNames = g.pods.map((p, i) => `${g.name}-artgc-${p.strategy}-${2166136261 + i}`);
+    const goneNames = g.recoupedGone.map((s) => `${g.name}-artgc-${s}-3000000000`);
     const workflow = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
@@ -133,10 +179,10 @@ export const workflowSnapshot = fc
         storedTemplates: { 'namespaced/shared-wft/shared': { name: 'shared', ...(g.refArchiveLocation ? { archiveLocation: g.refArchiveLocation } : {}) } },
         ...(g.repository ? { artifactRepositoryRef: { artifactRepository: g.repository } } : {}),
         ...(g.offloaded ? { offloadNodeStatusVersion: 'fnv:1' } : {}),
-        conditions: g.gcError ? [{ type: 'ArtifactGCError', status: 'True', message: 'boom' }] : [],
+        conditions: g.gcError ? [{ type: 'ArtifactGCError', status: g.gcError, message: 'boom' }] : [],
         artifactGCStatus: {
-          strategiesProcessed: Object.fromEntries(g.processed.map((s) => [s, true])),
-          podsRecouped: Object.fromEntries(podNames.flatMap((n, i) => (g.pods[i]!.recouped ? [[n, true]] : []))),
+          strategiesProcessed: Object.fromEntries(Object.entries(g.processed).filter(([, v]) => v !== undefined)),
+          podsRecouped: Object.fromEntries([...podNames.flatMap((n, i) => (g.pods[i]!.recouped ? [[n, true]] : [])), ...goneNames.map((n) => [n, true])]),
         },
       },
     };
@@ -147,29 +193,39 @@ export const workflowSnapshot = fc
         namespace: 'argo',
         creationTimestamp: p.created,
         labels: { 'workflows.argoproj.io/workflow': g.name, 'workflows.argoproj.io/component': 'artifact-gc' },
+        ...(p.annotated ? { annotations: { 'workflows.argoproj.io/artifact-gc-strategy': p.strategy === 'wfcomp' ? 'OnWorkflowCompletion' : 'OnWorkflowDeletion' } } : {}),
       },
       status: {
         ...(p.phase ? { phase: p.phase } : {}),
         containerStatuses: p.finished ? [{ name: 'main', state: { terminated: { finishedAt: p.finished } } }] : [],
       },
     }));
-    const byNode: Record<string, { artifactResults: Record<string, { name: string; success: boolean }> }> = {};
+    const stepPods = g.stepPods.map((p, i) => ({
+      kind: 'Pod',
+      metadata: { name: `${g.name}-main-${i}`, namespace: 'argo', creationTimestamp: p.created, labels: { 'workflows.argoproj.io/workflow': g.name } },
+      status: { ...(p.phase ? { phase: p.phase } : {}) },
+    }));
+    const byNode: Record<string, { artifactResults: Record<string, { name: string; success?: boolean }> }> = {};
+    const result = (name: string, success: boolean | undefined) => ({ name, ...(success === undefined ? {} : { success }) });
     for (const r of g.taskResults) {
       const id = nodeIds[r.node % Math.max(1, nodeIds.length)] ?? `${g.name}-0`;
-      (byNode[id] ??= { artifactResults: {} }).artifactResults[r.artifact] = { name: r.artifact, success: r.success };
+      (byNode[id] ??= { artifactResults: {} }).artifactResults[r.artifact] = result(r.artifact, r.success);
     }
-    // Half the time the task reports every artifact deleted: the instance-ID-trap shape.
-    if (g.tasksConfirmAll) {
+    // A quarter of the time the task reports every artifact deleted (the instance-ID-trap shape); another quarter it
+    // lists them all without a verdict, which must never count as deleted.
+    if (g.tasksConfirmAll !== 'no') {
       g.nodes.forEach((n, i) => {
-        for (const a of n.artifacts) (byNode[nodeIds[i]!] ??= { artifactResults: {} }).artifactResults[a.name] = { name: a.name, success: true };
+        for (const a of n.artifacts) (byNode[nodeIds[i]!] ??= { artifactResults: {} }).artifactResults[a.name] = result(a.name, g.tasksConfirmAll === 'success' ? true : undefined);
       });
     }
-    const tasks = podNames.slice(0, 1).map((n) => ({
+    const taskNames = [...podNames.filter((_, i) => g.pods[i]!.task), ...g.podlessTasks.map((s) => `${g.name}-artgc-${s}-4000000000`)].map((n) => `${n}-0`);
+    // The results sit on the first task, as one GC pod reports them.
+    const tasks = taskNames.map((name, i) => ({
       kind: 'WorkflowArtifactGCTask',
-      metadata: { name: `${n}-0`, namespace: 'argo' },
-      status: { artifactResultsByNode: byNode },
+      metadata: { name, namespace: 'argo' },
+      status: { artifactResultsByNode: i === 0 ? byNode : {} },
     }));
-    return { workflow, pods, tasks, verified: g.verified };
+    return { workflow, pods: [...pods, ...stepPods], tasks, verified: g.verified };
   })
   .map(({ verified, ...snap }) => {
     if (verified === 'no') return snap;

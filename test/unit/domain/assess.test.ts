@@ -162,9 +162,10 @@ describe('assess: hard cases', () => {
     expect(run({ workflow: wf }).cause).toBe('gc-never-ran');
   });
 
-  it('a GC pod finishing recently restarts the quiet period', () => {
+  it('a GC pod finishing recently restarts the quiet period, though it was created long before', () => {
     const wf = etlWorkflow();
-    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', createdMinutesAgo: 12, finishedMinutesAgo: 10 });
+    // Created outside the quiet period: only its finish can put the Workflow back inside.
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', createdMinutesAgo: 200, finishedMinutesAgo: 10 });
     expect(run({ workflow: wf, pods: [pod] }).cause).toBe('gc-awaiting-recoup');
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withApiServer } from '../../helpers/apiserver.js';
 import { ARTIFACT_GC_FINALIZER, gcPod, gcTask, workflow } from './fixtures.js';
-import { findKubectl } from '../../helpers/kubectl.js';
+import { kubectlTool } from '../../helpers/kubectl.js';
 
 /**
  * Real kubectl against the local API server. Over TLS on purpose: kubectl (1.32 here) does not send a
@@ -13,8 +13,7 @@ import { findKubectl } from '../../helpers/kubectl.js';
  */
 
 
-const KUBECTL = findKubectl();
-if (!KUBECTL) console.warn('kubectl tests skipped: no kubectl on PATH');
+const { path: KUBECTL, skipNote: KUBECTL_SKIP } = kubectlTool();
 
 interface Run {
   code: number;
@@ -22,7 +21,7 @@ interface Run {
   stderr: string;
 }
 
-describe.skipIf(!KUBECTL)('kubectl against the local API server', () => {
+describe.skipIf(!KUBECTL)(`kubectl against the local API server${KUBECTL_SKIP}`, () => {
   const api = withApiServer({ tls: true });
   let home: string;
   let remediatorConfig: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withApiServer } from '../../helpers/apiserver.js';
-import { findKubectl } from '../../helpers/kubectl.js';
+import { kubectlTool } from '../../helpers/kubectl.js';
 
 /**
  * pods/log and core Events as the remediator's evidence bundle reads them, checked over HTTP and with real
@@ -20,7 +20,7 @@ const MAIN_LOG = [
 ].join('\n') + '\n';
 const PREVIOUS_LOG = 'time="2026-11-30T08:55:00.000Z" level=info msg="Creating minio client using IAM role"\n';
 
-const KUBECTL = findKubectl();
+const { path: KUBECTL, skipNote: KUBECTL_SKIP } = kubectlTool();
 
 const pod = {
   apiVersion: 'v1',
@@ -149,7 +149,7 @@ describe('pods/log and events on the local API server', () => {
     });
   });
 
-  describe.skipIf(!KUBECTL)('with real kubectl', () => {
+  describe.skipIf(!KUBECTL)(`with real kubectl${KUBECTL_SKIP}`, () => {
     let home: string;
     let config: string;
     beforeAll(() => {

@@ -17,6 +17,7 @@ import { readWiring } from '../../../src/local/wiring.js';
 import { withMoto } from '../../helpers/moto.js';
 import { createStack, invokeBundle, type MotoStack, sqsEvent, storedTargets, takeAll } from './moto-stack.js';
 import { exporterConfig, manifests, type ResourceEventSourceSpec, type SensorSpec, sensorPayload, spec } from './forwarders.js';
+import { machineTool } from '../../helpers/machine-tool.js';
 import {
   asArray,
   isGetAtt,
@@ -596,13 +597,10 @@ describe('outputs', () => {
   });
 });
 
-const cfnLint = await run('cfn-lint', ['--version']).then(
-  () => true,
-  () => false,
-);
+const cfnLint = machineTool('cfn-lint', 'the lint of the packaged CloudFormation template');
 
 describe('cfn-lint', () => {
-  it.skipIf(!cfnLint)('finds nothing in the packaged template (errors or warnings)', async () => {
+  it.skipIf(!cfnLint.path)(`finds nothing in the packaged template (errors or warnings)${cfnLint.skipNote}`, async () => {
     const result = await run('cfn-lint', [join(PACKAGE_DIR, 'cloudformation-template-update-stack.json')]).then(
       () => ({ code: 0, out: '' }),
       (err: { code?: number; stdout?: string }) => ({ code: err.code ?? -1, out: err.stdout ?? '' }),

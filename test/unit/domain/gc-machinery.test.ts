@@ -87,6 +87,21 @@ describe('the quiet period', () => {
     );
   });
 
+  it('a re-arm at the same instant as another timestamp is the anchor: it is what the controller reacts to', () => {
+    const wf = etlWorkflow();
+    const at = minutesBefore(5);
+    wf.metadata.deletionTimestamp = at;
+    wf.metadata.annotations = { 'argo-finalizer-remediator/rearm': JSON.stringify({ count: 1, at }) };
+    expect(run({ workflow: wf })).toMatchObject({ verdict: 'wait', cause: 'gc-rearmed' });
+  });
+
+  it('a Workflow with no status at all is anchored on its deletion alone', () => {
+    const wf = etlWorkflow();
+    delete wf.status;
+    const q = quietPeriod(parseSnapshot({ workflow: wf }).workflow, [], NOW, QUIET_MS);
+    expect([q.anchorKind, q.anchor?.toISOString(), q.inside]).toEqual(['deletion requested', new Date(wf.metadata.deletionTimestamp).toISOString(), false]);
+  });
+
   it('ends exactly one quiet period after the anchor: not a moment before, not a moment after', () => {
     const wf = etlWorkflow();
     wf.metadata.deletionTimestamp = new Date(NOW.getTime() - QUIET_MS).toISOString();

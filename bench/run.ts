@@ -23,6 +23,7 @@ import { packageService, PACKAGE_DIR, unzip } from '../test/integration/template
 import { exporterEvent } from '../src/demo/seed.js';
 import { WORKFLOWS } from '../src/local/apiserver/resources.js';
 import { fleet } from './fleet.js';
+import { finishingCost } from './finishing.js';
 import { bundleLikeLambda, functionMemoryMb, lambdaNodeFlags } from './lambda-build.js';
 import { LAMBDA_INVOCATION, SQS_MESSAGE } from '../src/signals/limits.js';
 import { enhancedEvent, goJson, resourceEventData, sensorWholeEvent, sqsEvent, workflowObject } from '../test/fixtures/events/forwarders/build.js';
@@ -500,13 +501,14 @@ async function interactAck() {
 
 results.machine = machine();
 process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full'}) on ${(results.machine as { cpu: string }).cpu}\n`);
-// `--only NAME[,NAME]` runs just those sections (assess, signals, evaluate, notify, sweep, sweep-realistic, interact, cold-start).
+// `--only NAME[,NAME]` runs just those sections (assess, signals, evaluate, finishing, notify, sweep, sweep-realistic, interact, cold-start).
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
 const want = (name: string) => !only || only.has(name);
 if (want('assess')) assessThroughput();
 if (want('signals')) await signalsScale();
 if (want('evaluate')) await evaluateCost();
+if (want('finishing')) await finishingCost(row, results, QUICK);
 if (want('notify')) await notifyScale();
 if (want('sweep')) await sweepScale();
 if (want('sweep-realistic')) await sweepRealistic();

@@ -84,7 +84,8 @@ export class KubeForbiddenError extends KubeError {
     const who = denied.user ? ` (as ${denied.user})` : '';
     super(
       `forbidden: cannot ${denied.verb} ${denied.resource} ${scope}${who}; grant '${denied.verb}' on '${denied.resource}' ` +
-        `to the remediator's ClusterRole (infra/rbac/clusterrole.yaml)`,
+        // Deleting GC tasks is the re-arm's, and lives in its own optional ClusterRole (README "Finishing GC").
+        `to the remediator's ClusterRole (${denied.verb === 'delete' && denied.resource.startsWith('workflowartifactgctasks') ? 'infra/rbac/finishing/clusterrole.yaml, the optional one for re-arms' : 'infra/rbac/clusterrole.yaml'})`,
       failure,
       op,
       false,

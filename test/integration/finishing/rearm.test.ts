@@ -207,6 +207,7 @@ describe('rearm without the optional ClusterRole', () => {
       clock: () => NOW,
     }).then(() => undefined, (e: unknown) => e as Error);
     expect(err?.message).toContain('delete workflowartifactgctasks.argoproj.io');
+    expect(err?.message).toContain('infra/rbac/finishing/clusterrole.yaml');
     expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
   });
 });

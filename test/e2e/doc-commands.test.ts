@@ -27,6 +27,7 @@ const SKIP: { match: RegExp; why: string }[] = [
   { match: /^npm test$/, why: 'is this suite' },
   { match: /^bash \.ci\/run$/, why: 'runs this suite' },
   { match: /^npm run typecheck$/, why: 'run before every landing and by .ci/run (~45 s of a shared machine)' },
+  { match: /^npm run test:mutation\b/, why: 'Stryker: minutes per file, hours for all of them; run by hand, scores in mutation/results.md' },
   { match: /^npm run bench\b/, why: 'minutes of measurement: `npm run bench` is run by hand and written down in bench/README.md' },
   { match: /--(config|cluster) \S+ .*-A|scan --config my-config\.yaml/, why: 'the example names an EKS cluster: needs AWS credentials' },
   { match: /^AFR_REAL_KUBECONFIG=/, why: 'opt-in suite against a real cluster' },

@@ -1,0 +1,31 @@
+// Mutation testing of the decision core (README in this folder). Driven by mutation/run.ts, one source file per
+// Stryker run: AFR_MUTATE names the file; each file keeps its own incremental file and JSON report.
+const file = process.env.AFR_MUTATE;
+if (!file) throw new Error('AFR_MUTATE is not set: run `npm run test:mutation` (mutation/run.ts), not stryker directly');
+const slug = file.replace(/^src\//, '').replace(/\.ts$/, '').replaceAll('/', '__');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  // `related`: only the unit tests that import the mutated file (directly or not) run for it.
+  vitest: { configFile: 'mutation/vitest.config.ts', related: true },
+  coverageAnalysis: 'perTest',
+  mutate: [file],
+  // Wording is not behaviour: reasons and messages are asserted where they are contract, not mutant by mutant.
+  mutator: { excludedMutations: ['StringLiteral'] },
+  // Ignored by git (reports/): a local cache. A later run on the same file re-tests only changed code and tests.
+  incremental: true,
+  incrementalFile: `reports/mutation/incremental/${slug}.json`,
+  // The machine is shared (2 cores, several engineers): one test process, and run.ts starts this under `nice -n 10`.
+  concurrency: 1,
+  timeoutMS: 10_000,
+  reporters: ['json', 'clear-text', 'progress'],
+  jsonReporter: { fileName: `reports/mutation/json/${slug}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  // The sandbox only needs what the unit tests read.
+  ignorePatterns: ['reports', 'bench/out', '.serverless', '.esbuild', 'coverage', 'dist', '.demo', 'afr-audit'],
+  thresholds: { high: 90, low: 85, break: null },
+};

@@ -1,0 +1,16 @@
+// The test files a mutation run may use: the in-process unit tests. The CLI tests spawn a child process, which never
+// sees the active mutant, and the integration suites start servers; both only cost time here (README in this folder).
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL('..', import.meta.url)),
+    include: ['test/unit/**/*.test.ts'],
+    exclude: ['test/unit/doc-references.test.ts', 'test/unit/tmpdir.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     queue: { send: async (m) => void (enqueued += m.length) },
     publisher: { publish: async () => {} },
     pass,
+    // AFR_BENCH_PAGE_SIZE tries another page size than the sweep's own (100 full, 500 metadata).
+    ...(process.env['AFR_BENCH_PAGE_SIZE'] ? { pageSize: Number(process.env['AFR_BENCH_PAGE_SIZE']) } : {}),
     // Every 500 candidates: heap in use (live plus not yet collected) and buffers outside the heap.
     onProgress: () => {
       const m = process.memoryUsage();

@@ -252,7 +252,8 @@ describe('sweep <- EventBridge Scheduler', () => {
     const trust = JSON.stringify(role['AssumeRolePolicyDocument']);
     expect(trust).toContain('scheduler.amazonaws.com');
     expect(JSON.stringify(role['Policies'])).toContain(`:function:argo-finalizer-remediator-${STAGE}-sweep`);
-    expect(resource(template, 'SweepLambdaFunction').Properties['Timeout']).toBe(300);
+    expect(resource(template, 'SweepLambdaFunction').Properties['Timeout']).toBe(900);
+    expect(resource(template, 'SweepLambdaFunction').Properties['ReservedConcurrentExecutions']).toBe(2);
   });
 });
 

@@ -36,6 +36,14 @@ export function decisionAuditKey(d: DecisionPlace): string {
   return `${decisionPath(d, 'audit')}.json`;
 }
 
+/**
+ * `audit/cluster=<c>/date=<d>/<namespace>/<name>/`: every decision and intent of one Workflow name on one day,
+ * whatever its uid (a namesake recreated after a removal lives beside the removed one).
+ */
+export function workflowAuditPrefix(w: { cluster: string; date: string; namespace: string; name: string }): string {
+  return `${partition(w.cluster, `${w.date}T00:00:00Z`)}/${pathSegment(w.namespace)}/${pathSegment(w.name)}/`;
+}
+
 /** The intent record beside the decision's audit record: written before the act. */
 export function intentAuditKey(d: DecisionPlace): string {
   return `${decisionPath(d, 'audit')}.intent.json`;

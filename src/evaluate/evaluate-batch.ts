@@ -7,10 +7,11 @@ import { finishAfterNotify, FinishingBudgets, type FinishingWiring } from '../fi
 import { redact } from '../observability/redact.js';
 import type { ClusterPort } from '../kube/port.js';
 import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
-import { type Act, reconcile } from '../remediation/reconcile.js';
+import { type Act, Outcome, reconcile, type ReconcileResult } from '../remediation/reconcile.js';
 import { clampDelay, type QueueMessage, type SignalQueue } from '../queue/signal-queue.js';
 import { buildRequeueMessage, dedupe, judgeRecord, SignalRejected } from '../signals/index.js';
 import type { WorkflowSignal } from '../signals/signal.js';
+import { recoverRemovals } from '../evidence/recover.js';
 import { removalEvidenceStep } from '../evidence/removal-step.js';
 import type { EvidenceSink } from '../evidence/sink.js';
 import type { ActEvidence } from '../evidence/before-act.js';
@@ -25,6 +26,11 @@ export interface InboundRecord {
   id: string;
   /** The raw body, or the object a caller already parsed from it. */
   body: unknown;
+  /**
+   * SQS ApproximateReceiveCount (1 when absent). Above 1 the record was redelivered: an earlier invocation may
+   * have died after a PATCH, so a finalizer found gone is looked up in the intent records.
+   */
+  receiveCount?: number;
 }
 
 export interface EvaluateDeps {
@@ -124,6 +130,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   }
 
   // 2. Judge each Workflow once, in the order first named, within the per-invocation removal cap.
+  const redelivered = new Set(records.filter((r) => (r.receiveCount ?? 1) > 1).map((r) => r.id));
   const recordsOf = new Map<string, Set<string>>();
   for (const { signal, recordId } of named) {
     const key = workflowKey(signal);
@@ -186,6 +193,22 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         }),
         argoVersion: policy.argoVersion,
       });
+      // Recovery from the intent record (invariant 5): a redelivered record that finds the finalizer or the
+      // Workflow gone completes any removal an earlier invocation made but never got recorded.
+      if (findsActDone(result) && [...recordIds].some((id) => redelivered.has(id))) {
+        const recovered = await recoverRemovals(deps.evidence, { cluster: signal.cluster, namespace: signal.namespace, name: signal.name, now: clock() });
+        metrics.count('RecoveryRequests', { cluster: signal.cluster }, recovered.requests);
+        if (recovered.decisions.length > 0) {
+          for (const d of recovered.decisions) {
+            decisions.push({ decision: d, recordIds });
+            outbox.push({ entry: decisionEntry(d), recordIds, park: d });
+            log.info('removal recovered from its intent record', { ...ref, uid: d.workflow.uid, decisionId: d.decisionId, intentKey: d.intentKey, cause: d.cause });
+            countRemoval(d, metrics);
+          }
+          await flush();
+          continue;
+        }
+      }
       if (!result.assessment) {
         log.info('workflow already gone', ref);
         continue;
@@ -237,14 +260,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       }
       log.info('decision', { ...ref, uid: decision.workflow.uid, verdict: decision.verdict, cause: decision.cause, action: decision.action, outcome: decision.outcome, decisionId: decision.decisionId });
       metrics.count('Decisions', { cluster: signal.cluster, verdict: decision.verdict, cause: decision.cause, action: decision.action });
-      if (decision.action === 'removed') {
-        metrics.count('FinalizersRemoved', { cluster: signal.cluster, cause: decision.cause, mode: decision.mode });
-        // A removal with artifacts still pending (forced, or approved) leaves them in the bucket for good.
-        const orphans = decision.pendingArtifacts.filter((a) => !('neverUploaded' in a && a.neverUploaded)).length;
-        if (orphans > 0) {
-          metrics.count('OrphanedArtifacts', { cluster: signal.cluster }, orphans, { metadata: { namespace: decision.workflow.namespace, name: decision.workflow.name } });
-        }
-      }
+      if (decision.action === 'removed') countRemoval(decision, metrics);
     } catch (err) {
       const e = err as Error & { retryable?: boolean; kind?: string };
       fail(recordIds, e);
@@ -341,6 +357,21 @@ async function publishAll(
 function evidenceMetrics(metrics: Counter, cluster: string, e: ActEvidence): void {
   metrics.count('EvidenceRequests', { cluster }, e.requests);
   metrics.count('EvidenceBytes', { cluster }, e.bytes);
+}
+
+/** The act may have been done by an invocation that died: no finalizer on the live Workflow, or no Workflow. */
+function findsActDone(result: ReconcileResult): boolean {
+  if (result.action !== 'none') return false;
+  return !result.assessment || result.assessment.cause === 'no-finalizer' || result.outcome === Outcome.alreadyGone;
+}
+
+function countRemoval(decision: Decision, metrics: Counter): void {
+  metrics.count('FinalizersRemoved', { cluster: decision.cluster, cause: decision.cause, mode: decision.mode });
+  // A removal with artifacts still pending (forced, or approved) leaves them in the bucket for good.
+  const orphans = decision.pendingArtifacts.filter((a) => !('neverUploaded' in a && a.neverUploaded)).length;
+  if (orphans > 0) {
+    metrics.count('OrphanedArtifacts', { cluster: decision.cluster }, orphans, { metadata: { namespace: decision.workflow.namespace, name: decision.workflow.name } });
+  }
 }
 
 function requeue(signal: WorkflowSignal, delaySeconds: number): QueueMessage {

@@ -31,7 +31,7 @@ export function evaluateHandler(
       // Lambda discards the sandbox at the timeout: the batch stops starting Workflows it could not finish.
       const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? { remainingMs: () => context.getRemainingTimeInMillis!() } : {};
       const report = await evaluateBatch(
-        event.Records.map((r) => ({ id: r.messageId, body: r.body })),
+        event.Records.map((r) => ({ id: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? 1) || 1 })),
         { ...(await deps()), ...remaining, log: asLog(logger), metrics: asCounter(metrics) },
       );
       return report.results;

@@ -18,6 +18,9 @@ class UnconfiguredEvidenceSink implements EvidenceSink {
   async get(): Promise<undefined> {
     return undefined;
   }
+  async list(): Promise<string[]> {
+    return [];
+  }
 }
 
 /**

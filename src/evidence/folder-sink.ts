@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { writeFileOnce } from '../audit/file-sink.js';
 import { assertRelativeKey, type EvidenceSink } from './sink.js';
 
@@ -19,6 +19,18 @@ export class FolderEvidenceSink implements EvidenceSink {
     return writeFileOnce(this.pathOf(key), body);
   }
 
+  /** Keys are whole path segments here: the prefix is taken up to its last `/` and filtered on the rest. */
+  async list(prefix: string, opts: { maxKeys?: number } = {}): Promise<string[]> {
+    const cut = prefix.lastIndexOf('/');
+    const dir = cut < 0 ? this.rootDir : this.pathOf(prefix.slice(0, cut));
+    const files = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const keys = files
+      .filter((f) => f.isFile())
+      .map((f) => relative(this.rootDir, join(f.parentPath, f.name)).split(sep).join('/'))
+      .filter((k) => k.startsWith(prefix) && !k.endsWith('.tmp'))
+      .sort();
+    return keys.slice(0, opts.maxKeys ?? 1000);
+  }
 
   async get(key: string): Promise<Buffer | undefined> {
     try {

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { conditionalPut, encryptionParams, isNotFound } from '../audit/s3-conditional.js';
 import { assertRelativeKey, type EvidenceSink } from './sink.js';
 
@@ -30,6 +30,20 @@ export class S3EvidenceSink implements EvidenceSink {
       ...encryptionParams(this.o.kmsKeyId),
     });
     return outcome === 'written' ? 'written' : 'duplicate';
+  }
+
+  async list(prefix: string, opts: { maxKeys?: number } = {}): Promise<string[]> {
+    const max = opts.maxKeys ?? 1000;
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.o.client.send(
+        new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: assertRelativeKey(prefix), MaxKeys: Math.min(1000, max - keys.length), ...(token ? { ContinuationToken: token } : {}) }),
+      );
+      for (const c of out.Contents ?? []) if (c.Key !== undefined) keys.push(c.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token && keys.length < max);
+    return keys;
   }
 
   async get(key: string): Promise<Buffer | undefined> {

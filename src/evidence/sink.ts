@@ -10,6 +10,11 @@ export interface EvidenceSink {
   putIfAbsent(key: string, body: Buffer, contentType: string): Promise<'written' | 'duplicate'>;
   /** The stored bytes, or undefined when there is no such key. */
   get(key: string): Promise<Buffer | undefined>;
+  /**
+   * Every key under `prefix` (at most `maxKeys`): what recovery from the intent record reads to find intents and
+   * their final records side by side (src/evidence/recover.ts).
+   */
+  list(prefix: string, opts?: { maxKeys?: number }): Promise<string[]>;
 }
 
 /** A bundle or intent record could not be stored: nothing destructive may happen, the record is retried. */

@@ -150,18 +150,22 @@ export class KubeClusterPort implements ClusterPort, GcWritePort {
 
   async patchWorkflow(key: WorkflowKey, patch: readonly { op: string; path: string; value?: unknown }[]): Promise<RemoveOutcome> {
     const { namespace, name } = assertWorkflowKey(key);
+    let attempts = 0;
     try {
       // Retrying a PATCH is safe: its `test` ops make a replay of an already-applied patch fail with 422.
       const workflow = await this.transport.call(
         { verb: 'patch', resource: WORKFLOWS_RESOURCE, namespace, name },
-        (options) => this.custom.patchNamespacedCustomObject({ ...WORKFLOWS, namespace, name, body: [...patch] }, options),
+        (options) => {
+          attempts++;
+          return this.custom.patchNamespacedCustomObject({ ...WORKFLOWS, namespace, name, body: [...patch] }, options);
+        },
         { contentType: PatchStrategy.JsonPatch },
       );
-      return { kind: 'patched', status: 200, workflow: asObject(workflow) };
+      return { kind: 'patched', status: 200, workflow: asObject(workflow), attempts };
     } catch (err) {
-      if (err instanceof KubeError && err.kind === 'not-found') return { kind: 'gone', status: 404 };
+      if (err instanceof KubeError && err.kind === 'not-found') return { kind: 'gone', status: 404, attempts };
       if (err instanceof KubeError && err.kind === 'conflict') {
-        return { kind: 'conflict', status: err.status === 409 ? 409 : 422, message: err.message };
+        return { kind: 'conflict', status: err.status === 409 ? 409 : 422, message: err.message, attempts };
       }
       throw err;
     }

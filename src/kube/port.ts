@@ -20,10 +20,14 @@ export interface WorkflowMetadata {
 
 export type Scope = { namespace: string } | { allNamespaces: true };
 
+/**
+ * `attempts` counts the PATCHes the transport sent: above one, an earlier try may have been applied with its
+ * answer lost (a drop, a 504, a hang), so a 422 or 404 then may be our own removal (src/evaluate/README.md).
+ */
 export type RemoveOutcome =
-  | { kind: 'patched'; status: number; workflow: Record<string, unknown> }
-  | { kind: 'gone'; status: 404 }
-  | { kind: 'conflict'; status: 409 | 422; message: string };
+  | { kind: 'patched'; status: number; workflow: Record<string, unknown>; attempts?: number }
+  | { kind: 'gone'; status: 404; attempts?: number }
+  | { kind: 'conflict'; status: 409 | 422; message: string; attempts?: number };
 
 /** Which GC evidence to list, decided from the Workflow alone (`evidenceNeeded` in the domain). */
 export interface SnapshotOptions {

@@ -54,6 +54,10 @@ export const Outcome = {
   alreadyGone: 'already-gone',
   changedReassessed: 'changed-reassessed',
   goneOnReread: 'finalizer-gone-on-reread',
+  /** Our PATCH was retried after an answer was lost; the retry's 422/404 and the re-read show it was applied. */
+  confirmedOnReread: 'removed-confirmed-on-reread',
+  /** A redelivery found the finalizer (or the Workflow) gone and an intent record without its final record. */
+  recoveredFromIntent: 'removed-recovered-from-intent',
   dryRun: 'dry-run',
   notifyOnly: 'policy: notify-only',
   needsHuman: 'needs-human',
@@ -109,15 +113,20 @@ export async function reconcile(port: ClusterPort, key: WorkflowKey, opts: Recon
 
   const sent = await send(port, key, first, opts);
   if (sent.outcome?.kind !== 'conflict') return sent.result;
+  // More than one PATCH went out: an earlier one may have been applied and its answer lost (drop, 504, hang).
+  const maybeApplied = (sent.outcome.attempts ?? 1) > 1;
 
   const second = await read(port, key, opts);
   if (!second) {
+    if (maybeApplied) return confirmed(sent.result, sent.outcome.status);
     return { ...resultOf(first), action: 'none', outcome: Outcome.alreadyGone, apiStatus: sent.outcome.status };
   }
   if (second.assessment.verdict !== 'remove') {
-    // The finalizer already gone from the same object: the controller removed it meanwhile, or an earlier try of
-    // our own PATCH was applied and its answer lost (the retry then fails its test). Say so; never claim either.
+    // The finalizer already gone from the same object. After a retried PATCH, that is our own removal whose
+    // answer was lost: the decision is the one planned (its orphans, notifyOperator), confirmed on the re-read.
+    // After a single refused PATCH, someone else (the controller) removed it: say so, never claim it.
     const gone = second.assessment.cause === 'no-finalizer' && second.assessment.workflow.uid === first.assessment.workflow.uid;
+    if (gone && maybeApplied) return confirmed(sent.result, sent.outcome.status);
     return { ...withoutPatch(second, opts.act), outcome: gone ? Outcome.goneOnReread : Outcome.changedReassessed, apiStatus: sent.outcome.status };
   }
   const resent = await send(port, key, second, opts, Outcome.patchedAfterReassess);
@@ -181,10 +190,17 @@ async function send(
     case 'patched':
       return { result: { ...sent, action: 'removed', outcome: patchedOutcome }, outcome };
     case 'gone':
+      // A retried PATCH answered 404: our earlier try let a terminating Workflow go (its last finalizer).
+      if ((outcome.attempts ?? 1) > 1) return { result: confirmed({ ...sent, action: 'none', outcome: Outcome.alreadyGone }, outcome.status), outcome };
       return { result: { ...sent, action: 'none', outcome: Outcome.alreadyGone }, outcome };
     case 'conflict':
       return { result: { ...sent, action: 'none', outcome: Outcome.conflictTwice }, outcome };
   }
+}
+
+/** The planned removal, as applied: its assessment, patch and evidence, with the status the retry got. */
+function confirmed(sent: ReconcileResult, apiStatus: number): ReconcileResult {
+  return { ...sent, action: 'removed', outcome: Outcome.confirmedOnReread, apiStatus };
 }
 
 /** True for failures the caller should retry later (SQS redelivery): transient API errors and double conflicts. */

@@ -31,6 +31,10 @@ export class RecordingEvidenceSink implements EvidenceSink {
     return this.inner.get(key);
   }
 
+  list(prefix: string, opts?: { maxKeys?: number }): Promise<string[]> {
+    return this.inner.list(prefix, opts);
+  }
+
   /** The intent records written (not found already there), parsed. */
   async intents(): Promise<{ key: string; record: IntentRecord; destructiveBefore: number }[]> {
     const written = this.puts.filter((p) => p.key.endsWith('.intent.json') && p.result === 'written');

@@ -135,7 +135,7 @@ describe('removeFinalizer', () => {
   it('reports a Workflow deleted meanwhile as gone (404)', async () => {
     const { port } = portOn(server);
     const outcome = await port.removeFinalizer({ namespace: 'data', name: 'never-was' }, planFinalizerRemoval({ uid: 'u', resourceVersion: '1', finalizers: [GC] })!);
-    expect(outcome).toEqual({ kind: 'gone', status: 404 });
+    expect(outcome).toEqual({ kind: 'gone', status: 404, attempts: 1 });
   });
 });
 

@@ -179,11 +179,37 @@ describe('reconcile', () => {
       expect(sent[0]).toMatchObject({ status: 200, note: expect.stringContaining(`answer was lost: ${response}`) });
       expect(sent.slice(1).map((r) => r.status)).toEqual([422]);
       expect(server.store.get(wfRef)!.metadata.finalizers).toEqual(['example.com/keep']);
-      // What the decision says without the intent record: the finalizer is gone on the re-read. Recovery from
-      // the intent record (src/evaluate/README.md) is what turns this into 'removed'.
-      expect(result).toMatchObject({ action: 'none', outcome: 'finalizer-gone-on-reread', apiStatus: 422 });
+      // The retry's 422 and the re-read show our own first try was applied: the planned removal, confirmed,
+      // with its assessment (orphans, notifyOperator), the patch sent and the evidence stored before it.
+      expect(result).toMatchObject({ action: 'removed', outcome: 'removed-confirmed-on-reread', apiStatus: 422, assessment: { verdict: 'remove', cause: 'no-pending-artifacts' } });
+      expect(result.patchSent).toEqual(result.assessment!.patch);
+      expect(result.evidence).toEqual(EVIDENCE);
+      expect(stepCalls).toEqual([{ patchesBefore: 0, outcome: 'patched' }]);
     },
   );
+
+  it.each(['drop', '504'] as const)(
+    'a PATCH that let a terminating Workflow go, its answer lost (%s): the retry gets 404 and the decision is the removal',
+    async (response) => {
+      server.store.put(parentWorkflowA({ finalizers: [GC], deleting: true }));
+      server.faults.add({ kind: 'applied-then', response, match: { method: 'PATCH' }, times: 1 });
+      const { port } = portOn(server, { timeoutMs: 300 });
+      const result = await reconcile(port, A, opts('apply'));
+      expect(patches().map((r) => r.status)).toEqual([200, 404]);
+      expect(server.store.get(wfRef)).toBeUndefined();
+      expect(result).toMatchObject({ action: 'removed', outcome: 'removed-confirmed-on-reread', apiStatus: 404, evidence: EVIDENCE });
+      expect(result.patchSent).toEqual(result.assessment!.patch);
+    },
+  );
+
+  it('a single PATCH refused because the finalizer was already gone is not claimed as ours', async () => {
+    server.store.put(parentWorkflowA({ finalizers: [GC], deleting: false }));
+    server.faults.onBeforeWrite(({ store }) => void store.mutate(wfRef, (wf) => void (wf.metadata.finalizers = [])), { times: 1 });
+    const { port } = portOn(server);
+    const result = await reconcile(port, A, opts('apply'));
+    expect(patches().map((r) => r.status)).toEqual([422]);
+    expect(result).toMatchObject({ action: 'none', outcome: 'finalizer-gone-on-reread', apiStatus: 422 });
+  });
 
   it('a recreated namesake (new uid) fails the uid test and is judged afresh', async () => {
     server.store.put(parentWorkflowA({ deleting: false }));

@@ -460,9 +460,11 @@ describe('IAM', () => {
       .filter((d) => d.where.startsWith('EvaluateRole ') && !d.where.endsWith('trust'))
       .flatMap((d) => d.statements);
     const allowedS3 = evaluateStatements.filter((st) => st.Effect === 'Allow').flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('s3:'));
-    expect(allowedS3.sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
+    expect(allowedS3.sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject', 's3:PutObject', 's3:PutObject', 's3:PutObject']);
     // Finishing's per-day caps: one conditional document per cluster and day under ledger/ (src/finishing/ledger.ts).
     expect(evaluateS3).toContain('${AuditBucket.Arn}/ledger/*');
+    // Recovery from the intent record lists under audit/cluster=... only (one Workflow name per day in practice).
+    expect(evaluateS3).toContain('"s3:prefix":"audit/cluster=*"');
     // Before every removal, the evidence bundle and the intent record (README "Evidence bundle and intent record", 4.5), write-once.
     expect(evaluateS3).toContain('${AuditBucket.Arn}/evidence/*');
     expect(evaluateS3).toContain('${AuditBucket.Arn}/audit/*.intent.json');

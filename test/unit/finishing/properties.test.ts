@@ -144,6 +144,7 @@ function memorySink(events: Event[]): EvidenceSink {
       return 'written';
     },
     get: async (key) => stored.get(key),
+    list: async (prefix) => [...stored.keys()].filter((k) => k.startsWith(prefix)).sort(),
   };
 }
 

@@ -95,6 +95,13 @@ describe('the quiet period', () => {
     expect(run({ workflow: wf })).toMatchObject({ verdict: 'wait', cause: 'gc-rearmed' });
   });
 
+  it('without any timestamp there is no anchor: never inside, treated as over', () => {
+    const wf = etlWorkflow();
+    delete wf.metadata.deletionTimestamp;
+    delete wf.status.finishedAt;
+    expect(quietPeriod(parseSnapshot({ workflow: wf }).workflow, [], NOW, QUIET_MS)).toEqual({ anchor: undefined, anchorKind: undefined, elapsedMs: Infinity, inside: false });
+  });
+
   it('a Workflow with no status at all is anchored on its deletion alone', () => {
     const wf = etlWorkflow();
     delete wf.status;

@@ -1,8 +1,10 @@
+// Decisions: their id and their schema.
 // The decision id names one audit object (write-once): retries of one decision must share it, and two different
 // decisions on the same Workflow (a dry run and a removal, a deferral and the removal that follows) must not.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decisionId } from '../../../src/domain/decision.js';
+import { Decision, decisionId } from '../../../src/domain/decision.js';
+import { noPendingRemovalDecision } from '../notify/fixtures.js';
 
 const base = { cluster: 'prod-eu-1', uid: '0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21', resourceVersion: '5512', verdict: 'remove', cause: 'no-pending-artifacts', mode: 'remediate', action: 'removed' };
 type Parts = typeof base;
@@ -43,5 +45,16 @@ describe('decisionId', () => {
     for (const key of ['uid', 'resourceVersion', 'mode', 'action'] as const) {
       expect(decisionId({ ...base, [key]: undefined }), key).not.toBe(decisionId(base));
     }
+  });
+});
+
+describe('Decision, read back from its event (notify, audit)', () => {
+  it('keeps who approved it and what verify found in each bucket, field by field', () => {
+    const d: Decision = {
+      ...noPendingRemovalDecision(),
+      approvedBy: [{ id: 'U024BE7LH', name: 'ana', at: '2026-08-20T12:01:00Z' }],
+      finishing: { action: 'verify', outcome: 'absent', applied: true, reasons: ['nothing there'], checks: [{ node: 'n-1', name: 'report', result: 'absent', bucket: 'data-artifacts', key: 'etl/report.csv' }] },
+    };
+    expect(Decision.parse(JSON.parse(JSON.stringify(d)))).toEqual(d);
   });
 });

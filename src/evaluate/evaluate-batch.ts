@@ -17,7 +17,7 @@ import type { EvidenceSink } from '../evidence/sink.js';
 import type { ActEvidence } from '../evidence/before-act.js';
 import { type ApprovalMessage, asApprovalMessage } from '../approvals/message.js';
 import { type ApprovalReport, type ApprovalRuntime, handleApproval } from './approval.js';
-import { TimeBudgetError, WORKFLOW_BUDGET_MS } from './budget.js';
+import { ACT_BUDGET_MS, TimeBudgetError, WORKFLOW_BUDGET_MS } from './budget.js';
 import { decisionEntry, toDecision } from './decision.js';
 import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
 
@@ -176,21 +176,27 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     const act: Act = policy.mode === 'remediate' && !capped ? 'apply' : policy.mode === 'notify-only' ? 'notify-only' : 'dry-run';
     try {
       const port = deps.portFor(signal.cluster);
+      // Only on the removal path: bundle, then intent, then the PATCH (invariant 9), if time is left to send it.
+      const evidenceStep = removalEvidenceStep({
+        reads: port,
+        sink: deps.evidence,
+        cluster: signal.cluster,
+        mode: policy.mode,
+        signal,
+        now: clock,
+        log,
+        onStored: (e) => evidenceMetrics(metrics, signal.cluster, e),
+      });
       const result = await reconcile(port, { namespace: signal.namespace, name: signal.name }, {
         now: clock,
         quietPeriodMs: policy.quietPeriodMs,
         act,
-        // Only on the removal path: bundle, then intent, then the PATCH (invariant 9).
-        beforeAct: removalEvidenceStep({
-          reads: port,
-          sink: deps.evidence,
-          cluster: signal.cluster,
-          mode: policy.mode,
-          signal,
-          now: clock,
-          log,
-          onStored: (e) => evidenceMetrics(metrics, signal.cluster, e),
-        }),
+        beforeAct: async (plan) => {
+          const stored = await evidenceStep(plan);
+          const leftToAct = remainingMs();
+          if (leftToAct < ACT_BUDGET_MS) throw new TimeBudgetError(leftToAct, 'act');
+          return stored;
+        },
         argoVersion: policy.argoVersion,
       });
       // Recovery from the intent record (invariant 5): a redelivered record that finds the finalizer or the

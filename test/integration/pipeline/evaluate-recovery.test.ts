@@ -34,10 +34,10 @@ const forced = () =>
   });
 const WF = { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'sandbox', name: 'scratch-run-x7p2m' };
 
-async function invoke(): Promise<{ event: SQSEvent; failed: string[] }> {
+async function invoke(context: object = {}): Promise<{ event: SQSEvent; failed: string[] }> {
   const event = await world.receive();
   if (!event) throw new Error('nothing to receive');
-  const failed = (await handler(event, {})).batchItemFailures.map((f) => f.itemIdentifier);
+  const failed = (await handler(event, context)).batchItemFailures.map((f) => f.itemIdentifier);
   await world.settle(event, failed);
   return { event, failed };
 }
@@ -132,5 +132,46 @@ describe('recovery from the intent record', () => {
     const first = await invoke();
     expect(first.event.Records[0]!.attributes.ApproximateReceiveCount).toBe('1');
     expect(fx.moto.calls.filter((c) => c.operation.startsWith('S3.'))).toEqual([]);
+  }, 60_000);
+});
+
+// The Lambda clock (context.getRemainingTimeInMillis), as src/evaluate/README.md "Time budgets" says.
+describe('time budgets', () => {
+  const budgeted = (name: string, uid: string) => {
+    const wf = forced();
+    wf['metadata'].name = name;
+    wf['metadata'].uid = uid;
+    return wf;
+  };
+  const key = (name: string) => ({ ...WF, name });
+
+  it('a Workflow is not started with less than one Workflow\'s budget left: not even read, its record fails', async () => {
+    world.server.store.put(budgeted('late-start', 'uid-late-start'));
+    world.server.requests.length = 0;
+    await world.signal([budgeted('late-start', 'uid-late-start')]);
+    const run = await invoke({ getRemainingTimeInMillis: () => 15_000 });
+    expect(run.failed).toEqual(run.event.Records.map((r) => r.messageId));
+    expect(world.server.requests).toEqual([]);
+    // Redelivered with time: removed once.
+    await invoke({ getRemainingTimeInMillis: () => 60_000 });
+    expect(world.server.store.get(key('late-start'))).toBeUndefined();
+  }, 60_000);
+
+  it('no PATCH once the evidence took the time it needed: the intent stays, the redelivery sends the same PATCH once', async () => {
+    world.server.store.put(budgeted('late-act', 'uid-late-act'));
+    world.server.requests.length = 0;
+    await world.signal([budgeted('late-act', 'uid-late-act')]);
+    // Enough to start; once the intent is stored (on the wire), less than the act needs.
+    const intentStored = () => fx.moto.callsTo('S3.PUT').some((c) => c.path.includes('/late-act/') && c.path.includes('.intent.json'));
+    const run = await invoke({ getRemainingTimeInMillis: () => (intentStored() ? 9_000 : 25_000) });
+    expect(run.failed).toEqual(run.event.Records.map((r) => r.messageId));
+    expect(world.server.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    const intents = (await world.intents()).filter((k) => k.includes('/late-act/'));
+    expect(intents).toHaveLength(1);
+    await invoke({ getRemainingTimeInMillis: () => 60_000 });
+    await world.audit();
+    expect(world.server.requests.filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([200]);
+    const [removal] = (await world.finals()).filter((d) => d.workflow.uid === 'uid-late-act');
+    expect(removal).toMatchObject({ action: 'removed', outcome: 'patched', intentKey: intents[0] });
   }, 60_000);
 });

@@ -221,3 +221,53 @@ describe('kubectl get wf,pods -o json', () => {
     expect([a.verdict, a.cause, a.evidence.pods]).toEqual(['notify', 'gc-never-ran', []]);
   });
 });
+
+describe('the evidence a human and the audit record get', () => {
+  it('lists pods and tasks by name, with phase, strategy, recoup, why a pod is stuck, and each failed result', () => {
+    const wf = etlWorkflow();
+    wf.status.conditions.push({ type: 'ArtifactGCError', status: 'True' });
+    const stuck = gcPod(wf, { strategy: 'wfdel', phase: 'Pending', createdMinutesAgo: 300, waitingReason: 'ImagePullBackOff' });
+    stuck.metadata.name = `${NODE}-artgc-wfdel-9`;
+    const evicted = gcPod(wf, { strategy: 'wfcomp', phase: 'Failed', createdMinutesAgo: 300 });
+    evicted.status = { phase: 'Failed', reason: 'Evicted' };
+    // A pod just created has no phase yet: shown as Pending.
+    const fresh = gcPod(wf, { strategy: 'wfcomp', phase: 'Pending', createdMinutesAgo: 300 });
+    fresh.metadata.name = `${NODE}-artgc-wfcomp-1`;
+    fresh.status = {};
+    recouped(wf, evicted);
+    const failed = gcTask(wf, 'wfdel');
+    failed.metadata.name = `${NODE}-artgc-wfdel-9-0`;
+    failed.status = { artifactResultsByNode: { [NODE]: { artifactResults: { report: { name: 'report', success: false }, 'main-logs': { name: 'main-logs', success: false, error: 'Access Denied' } } } } };
+    const a = run({ workflow: wf, pods: [stuck, evicted, fresh], tasks: [failed, gcTask(wf, 'wfcomp')] });
+    expect(a.evidence.pods).toEqual([
+      { name: `${NODE}-artgc-wfcomp-1`, phase: 'Pending', strategy: 'OnWorkflowCompletion', recouped: false },
+      { name: `${NODE}-artgc-wfcomp-2166136261`, phase: 'Failed', strategy: 'OnWorkflowCompletion', recouped: true, reason: 'Evicted' },
+      { name: `${NODE}-artgc-wfdel-9`, phase: 'Pending', strategy: 'OnWorkflowDeletion', recouped: false, reason: 'ImagePullBackOff' },
+    ]);
+    expect(a.evidence.tasks).toEqual([
+      { name: `${NODE}-artgc-wfcomp-2166136261-0`, errors: [] },
+      { name: `${NODE}-artgc-wfdel-9-0`, errors: [{ node: NODE, artifact: 'report', error: 'failed' }, { node: NODE, artifact: 'main-logs', error: 'Access Denied' }] },
+    ]);
+    expect(a.evidence.conditions).toEqual(['ArtifactGCError']);
+    expect([a.evidence.phase, a.evidence.deletionTimestamp, a.evidence.strategiesProcessed]).toEqual(['Succeeded', wf.metadata.deletionTimestamp, ['OnWorkflowCompletion', 'OnWorkflowDeletion']]);
+    expect(a.reasons.join(' ')).toContain(`GC pod ${NODE}-artgc-wfcomp-1 (+1 more) Pending past the quiet period`);
+  });
+
+  it('an init container that finished recently counts as GC pod activity too', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Succeeded', createdMinutesAgo: 200 });
+    pod.status.initContainerStatuses = [{ name: 'init', state: { terminated: { finishedAt: minutesBefore(3) } } }];
+    expect(run({ workflow: wf, pods: [pod] }).cause).toBe('gc-awaiting-recoup');
+  });
+
+  it('a task error saying delete is not supported, in any case, is the unsupported-driver row', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', createdMinutesAgo: 200, finishedMinutesAgo: 199 });
+    const task = gcTask(wf, 'wfdel', { [NODE]: { report: { success: false, error: 'Delete Not Supported for this artifact storage' } } });
+    const a = run({ workflow: wf, pods: [pod], tasks: [task] });
+    expect([a.cause, a.reasons.at(-1)]).toEqual(['gc-unsupported-driver', `task ${NODE}-artgc-wfdel-2166136261-0: ${NODE}/report: Delete Not Supported for this artifact storage`]);
+    // The same words on a result that succeeded are no error at all.
+    const ok = gcTask(wf, 'wfdel', { [NODE]: { report: { success: true, error: 'delete not supported' }, 'main-logs': { success: true } } });
+    expect(run({ workflow: wf, pods: [pod], tasks: [ok] }).cause).not.toBe('gc-unsupported-driver');
+  });
+});

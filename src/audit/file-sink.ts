@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type AnyAuditRecord, auditKey } from './record.js';
+import { auditKey } from './key.js';
+import type { AnyAuditRecord } from './record.js';
 import type { AuditSink } from './sink.js';
 
 /**

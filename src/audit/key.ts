@@ -1,6 +1,7 @@
 import type { SignalRejected, SystemicAlert } from '../domain/alerts.js';
 import type { ApprovalEvent } from '../domain/approval.js';
 import type { Decision } from '../domain/decision.js';
+import type { AnyAuditRecord } from './record.js';
 
 /**
  * One safe path segment: S3 keys and file paths both. Keeps what Kubernetes names, uids, cluster names and hex
@@ -66,4 +67,18 @@ export function systemicAuditKey(a: Pick<SystemicAlert, 'cluster' | 'at' | 'aler
 /** Refusals of forged clicks have no trustworthy cluster: they land under `cluster=unknown`. */
 export function approvalAuditKey(a: Pick<ApprovalEvent, 'cluster' | 'at' | 'id'>): string {
   return `${partition(a.cluster, a.at)}/_approvals/${pathSegment(a.id)}.json`;
+}
+
+/** Where a record lives in the bucket (or the folder): by its kind. */
+export function auditKey(record: AnyAuditRecord): string {
+  switch (record.kind) {
+    case 'decision':
+      return decisionAuditKey(record.decision);
+    case 'signal-rejected':
+      return rejectedAuditKey(record.rejected);
+    case 'systemic-alert':
+      return systemicAuditKey(record.alert);
+    case 'approval':
+      return approvalAuditKey(record.approval);
+  }
 }

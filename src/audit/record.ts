@@ -1,10 +1,13 @@
 import * as z from 'zod';
-import { ApprovalEvent } from '../domain/approval.js';
+import { ApprovalAuditRecord, approvalRecord } from './approval-record.js';
 import { JsonPatchOp } from '../domain/assessment.js';
 import { SignalRejected, SystemicAlert } from '../domain/alerts.js';
 import { Decision } from '../domain/decision.js';
 import { redact } from '../observability/redact.js';
-import { approvalAuditKey, decisionAuditKey, rejectedAuditKey, systemicAuditKey } from './key.js';
+import { auditKey } from './key.js';
+
+// Kept importable from here: every record kind, and where each lives, in one place for the readers of the log.
+export { ApprovalAuditRecord, approvalRecord, auditKey };
 
 const IsoTime = z.iso.datetime({ offset: true });
 
@@ -45,14 +48,6 @@ export const SystemicAlertRecord = z.object({
 });
 export type SystemicAlertRecord = z.infer<typeof SystemicAlertRecord>;
 
-/** A click refused or recorded at the function URL, or an approval's outcome in evaluate (src/interact/README.md). */
-export const ApprovalAuditRecord = z.object({
-  schemaVersion: z.literal(1),
-  kind: z.literal('approval'),
-  approval: ApprovalEvent,
-  recordedAt: IsoTime,
-});
-export type ApprovalAuditRecord = z.infer<typeof ApprovalAuditRecord>;
 
 export const AnyAuditRecord = z.discriminatedUnion('kind', [AuditRecord, RejectedSignalRecord, SystemicAlertRecord, ApprovalAuditRecord]);
 export type AnyAuditRecord = z.infer<typeof AnyAuditRecord>;
@@ -92,19 +87,3 @@ export function systemicRecord(alert: SystemicAlert, recordedAt: string): System
   return SystemicAlertRecord.parse(redact({ schemaVersion: 1, kind: 'systemic-alert', alert, recordedAt }));
 }
 
-export function approvalRecord(approval: ApprovalEvent, recordedAt: string): ApprovalAuditRecord {
-  return ApprovalAuditRecord.parse(redact({ schemaVersion: 1, kind: 'approval', approval, recordedAt }));
-}
-
-export function auditKey(record: AnyAuditRecord): string {
-  switch (record.kind) {
-    case 'decision':
-      return decisionAuditKey(record.decision);
-    case 'signal-rejected':
-      return rejectedAuditKey(record.rejected);
-    case 'systemic-alert':
-      return systemicAuditKey(record.alert);
-    case 'approval':
-      return approvalAuditKey(record.approval);
-  }
-}

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type AnyAuditRecord, auditKey } from './record.js';
+import { auditKey } from './key.js';
+import type { AnyAuditRecord } from './record.js';
 import { type ConflictRetry, putJsonOnce } from './s3-conditional.js';
 import type { AuditSink } from './sink.js';
 

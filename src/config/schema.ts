@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ApprovalAction, TwoPersonRule } from '../domain/approval.js';
-import { Mode } from '../domain/decision.js';
+import { Mode } from '../domain/mode.js';
 import { isArgoVersion } from '../domain/argo-version.js';
 import { parseDuration } from '../domain/duration.js';
 import { ClusterAuth } from '../kube/auth/config.js';

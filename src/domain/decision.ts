@@ -8,8 +8,9 @@ export const DECISION_DETAIL_TYPE = 'Remediation Decision';
 export const SIGNAL_REJECTED_DETAIL_TYPE = 'Signal Rejected';
 export const SYSTEMIC_ALERT_DETAIL_TYPE = 'Systemic Alert';
 
-export const Mode = z.enum(['dry-run', 'notify-only', 'remediate']);
-export type Mode = z.infer<typeof Mode>;
+import { Mode } from './mode.js';
+
+export { Mode };
 
 export const Action = z.enum(['removed', 'would-remove', 'notified', 'none']);
 export type Action = z.infer<typeof Action>;

@@ -3,8 +3,13 @@ import { approvalStoreFor } from '../approvals/store-for.js';
 import { approvalSettings } from '../approvals/settings.js';
 import { auditSinkFromEnv } from '../audit/config.js';
 import { type ConfigDeps, loadConfigFromEnv } from '../config/load.js';
+import { Pacer } from '../notify/pacer.js';
+import { SlackWebhookClient } from '../notify/slack-client.js';
 import { SqsSignalQueue } from '../queue/sqs-queue.js';
 import type { InteractDeps } from './interact.js';
+
+/** How long a click's answer waits on Slack for its ephemeral line. */
+export const RESPOND_TIMEOUT_MS = 600;
 
 /**
  * interact's dependencies from the deployed environment: the configuration (slack.app), both secrets from SSM,
@@ -29,5 +34,8 @@ export async function interactDepsFromEnv(
     store,
     audit: auditSinkFromEnv({ ...env, ...(bucket ? { AUDIT_BUCKET: bucket } : {}), ...(dir ? { AUDIT_DIR: dir } : {}), ...(kmsKeyId ? { AUDIT_KMS_KEY_ID: kmsKeyId } : {}) }, s3),
     queue: new SqsSignalQueue(queueUrl),
+    // Slack waits on this function's answer (3 s, our target 1 s): one attempt, a short timeout, no pacing
+    // (each response_url is used once or twice).
+    respond: (url, message) => new SlackWebhookClient({ url, maxAttempts: 1, timeoutMs: RESPOND_TIMEOUT_MS, pacer: new Pacer(0) }).post(message),
   };
 }

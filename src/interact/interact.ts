@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { approvalMessageBody } from '../approvals/message.js';
-import type { ApprovalSettings } from '../approvals/settings.js';
+import { type ApprovalSettings, responseUrlAllowed } from '../approvals/settings.js';
 import type { ApprovalStore } from '../approvals/store.js';
-import { approvalRecord } from '../audit/record.js';
+import { approvalRecord } from '../audit/approval-record.js';
 import type { AuditSink } from '../audit/sink.js';
 import { ACTION_LABELS, type ApprovalEvent, approvalEventId, approversRequired, type ButtonClaim } from '../domain/approval.js';
 import { verifyButtonValue } from '../domain/button-value.js';
+import { esc } from '../notify/mrkdwn.js';
+import type { SlackMessage } from '../notify/slack-message.js';
 import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
+import { registerSecret } from '../observability/redact.js';
 import type { SignalQueue } from '../queue/signal-queue.js';
 import { parseInteraction } from './payload.js';
 import { verifySlackSignature } from './slack-signature.js';
@@ -31,6 +34,11 @@ export interface InteractDeps {
   store: ApprovalStore;
   audit: AuditSink;
   queue: SignalQueue;
+  /**
+   * Posts to the click's response_url: the ephemeral line only the clicker sees ("1 of 2 approvals"). Bounded
+   * by a short timeout, since Slack waits on this answer; absent, the click gets its HTTP answer only.
+   */
+  respond?: (responseUrl: string, message: SlackMessage) => Promise<void>;
   now?: () => number;
   log?: Log;
   metrics?: Counter;
@@ -65,8 +73,11 @@ export async function handleInteraction(req: InteractRequest, deps: InteractDeps
   const metrics = deps.metrics ?? noCounter;
   const known: Known = { users: [] };
 
+  // Set once the request is proven Slack's and from our workspace and app: only then is its response_url used.
+  let tell: ((text: string) => Promise<void>) | undefined;
   const refuse = async (r: Refusal, requestDigest?: string): Promise<InteractResponse> => {
     metrics.count('InteractionsRefused', { code: r.code });
+    await tell?.(`:no_entry_sign: Not done: ${esc(r.reason)}.`);
     log.warn('interaction refused', { code: r.code, reason: r.reason, status: r.status, ...(known.users[0] ? { user: known.users[0].id } : {}) });
     await audit(deps, log, {
       id: approvalEventId('refused', requestDigest, r.code),
@@ -111,6 +122,11 @@ export async function handleInteraction(req: InteractRequest, deps: InteractDeps
   const teamId = p.team?.id ?? p.user.team_id;
   if (teamId !== settings.teamId) return refuse({ status: 403, code: 'wrong-team', reason: 'the click comes from another Slack workspace' }, digest);
   if (p.api_app_id !== settings.appId) return refuse({ status: 403, code: 'wrong-app', reason: 'the click was sent for another Slack app' }, digest);
+  const responseUrl = p.response_url;
+  if (responseUrl && deps.respond && responseUrlAllowed(responseUrl, settings.responseUrlOrigins)) {
+    registerSecret(responseUrl);
+    tell = (line) => ephemeral(deps.respond!, responseUrl, line, log, metrics);
+  }
   if (!settings.approvers.has(p.user.id)) return refuse({ status: 403, code: 'unauthorised', reason: `Slack user ${p.user.id} is not an approver` }, digest);
 
   const value = p.actions[0]!.value;
@@ -145,6 +161,11 @@ export async function handleInteraction(req: InteractRequest, deps: InteractDeps
   if (distinct < required) {
     await audit(deps, log, recorded(known, claim, digest, now, `${what}: ${distinct} of ${required} approvals; a second approver must click`, stored));
     metrics.count('ApprovalsRecorded', { action: claim.act, complete: 'no' });
+    const so = approvers.map((a) => a.name ?? a.id).join(', ');
+    await tell?.(
+      `:hourglass_flowing_sand: ${stored === 'duplicate' ? 'Already recorded' : 'Recorded'}: your *${esc(label)}* for *${esc(`${claim.ns}/${claim.n}`)}* is ` +
+        `${distinct} of ${required} approvals (so far: ${esc(so)}). Nothing is done until a second approver clicks the same button.`,
+    );
     return text(200, `Recorded ${what}: ${distinct} of ${required} approvals\n`);
   }
   // A duplicate is handed over again: the first hand-over may have been lost, and evaluate acts at most once.
@@ -191,5 +212,18 @@ async function audit(deps: InteractDeps, log: Log, event: ApprovalEvent): Promis
   } catch (err) {
     log.error('approval audit record not written', { id: event.id, error: (err as Error).message });
     (deps.metrics ?? noCounter).count('InteractionFailures', { step: 'audit' });
+  }
+}
+
+/**
+ * A line only the person who clicked sees, under the message, which stays as it is (buttons included, for the
+ * second approver). A failure is logged and counted without the URL; it never changes the answer to Slack.
+ */
+async function ephemeral(respond: NonNullable<InteractDeps['respond']>, url: string, line: string, log: Log, metrics: Counter): Promise<void> {
+  try {
+    await respond(url, { text: line, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: line } }], response_type: 'ephemeral', replace_original: false });
+  } catch (err) {
+    log.warn('could not answer the click in Slack', { errorName: (err as Error).name, error: (err as Error).message });
+    metrics.count('InteractionFailures', { step: 'respond' });
   }
 }

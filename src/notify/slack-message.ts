@@ -25,6 +25,8 @@ export interface SlackMessage {
   blocks: Block[];
   /** Only for a click's response_url: replace the message the button was in. */
   replace_original?: boolean;
+  /** Only for a click's response_url: `ephemeral` shows the message to the person who clicked, and nobody else. */
+  response_type?: 'ephemeral' | 'in_channel';
 }
 
 export const SLACK_LIMITS = {

@@ -14,6 +14,7 @@ import { signButtonValue } from '../../../src/domain/button-value.js';
 import { type LocalFunctionUrl, startLocalFunctionUrl } from '../../../src/local/function-url.js';
 import { clearRegisteredSecrets } from '../../../src/observability/redact.js';
 import { withMoto } from '../../helpers/moto.js';
+import { type SlackReceiver, startSlackReceiver } from '../../helpers/slack-receiver.js';
 
 const ctx = withMoto();
 const BUCKET = 'afr-audit-interact';
@@ -25,7 +26,9 @@ const APP = 'A0APP00001';
 const ALICE = { id: 'U0ALICE001', name: 'alice' };
 const BOB = { id: 'U0BOB00001', name: 'bob' };
 const MALLORY = { id: 'U0MALLORY1', name: 'mallory' };
-const RESPONSE_URL = 'https://hooks.slack.com/actions/T0TEAM0001/1234567890/r3sp0nseUrlS3cretT0ken';
+// Slack's response_url for the clicks: a local receiver, so the ephemeral answers can be read back.
+let responses: SlackReceiver;
+let RESPONSE_URL = '';
 
 let s3: S3Client;
 let sqs: SQSClient;
@@ -100,6 +103,8 @@ beforeAll(async () => {
   s3 = new S3Client(m.clientConfig);
   sqs = new SQSClient(m.clientConfig);
   const ssm = new SSMClient(m.clientConfig);
+  responses = await startSlackReceiver({ secretPath: '/actions/T0TEAM0001/1234567890/r3sp0nseUrlS3cretT0ken' });
+  RESPONSE_URL = responses.url;
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'signals' }))).QueueUrl!;
   // Two signing secrets in one parameter, current first: a rotation in progress.
@@ -108,7 +113,7 @@ beforeAll(async () => {
   Object.assign(process.env, m.env, {
     AFR_CONFIG: JSON.stringify({
       clusters: [{ name: 'prod-eu', auth: { type: 'kubeconfig' } }],
-      slack: { webhook: { url: 'https://hooks.slack.com/services/T0/B0/x' }, app: { teamId: TEAM, appId: APP, approvers: [ALICE.id, BOB.id], requireTwoApproversFor: ['remove-with-orphans'] } },
+      slack: { webhook: { url: 'https://hooks.slack.com/services/T0/B0/x' }, app: { teamId: TEAM, appId: APP, approvers: [ALICE.id, BOB.id], requireTwoApproversFor: ['remove-with-orphans'], responseUrlOrigins: [new URL(RESPONSE_URL).origin] } },
     }),
     SLACK_SIGNING_SECRET_SSM_PARAM: '/afr/test/slack-signing-secret',
     SLACK_BUTTON_KEY_SSM_PARAM: '/afr/test/slack-button-key',
@@ -126,6 +131,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fnUrl?.close();
   await fnUrlText?.close();
+  await responses?.close();
   process.env = saved;
   clearConfigCache();
   clearRegisteredSecrets();
@@ -188,12 +194,17 @@ describe('interact behind its function URL', () => {
     ['a payload of another type', () => slackRequest({ value: 'v', body: `payload=${encodeURIComponent('{"type":"view_submission"}')}` }), 400, 'unsupported-type'],
   ])('refuses %s, audits the refusal and does nothing', async (_what, build, status, code) => {
     const before = await keys('approvals/');
+    const answered = responses.posts.length;
     const res = await post(build());
     expect(res.status).toBe(status);
     expect(res.text.trim().length).toBeGreaterThan(0);
     expect(await keys('approvals/')).toEqual(before);
     expect(await queued()).toEqual([]);
     expect((await auditRecords()).some((a) => a.outcome === 'refused' && a.code === code && a.httpStatus === status)).toBe(true);
+    // Once the request is proven Slack's, from this workspace and app, the clicker is told why, and only they.
+    const told = ['unauthorised', 'expired', 'tampered-value', 'malformed-value'].includes(code);
+    expect(responses.posts.length - answered).toBe(told ? 1 : 0);
+    if (told) expect(responses.posts.at(-1)!.json).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining(':no_entry_sign: Not done: ') });
   });
 
   it('refuses missing headers, an oversized body and a GET', async () => {
@@ -209,14 +220,28 @@ describe('interact behind its function URL', () => {
 
   it('needs two distinct approvers for a removal that orphans artifacts', async () => {
     const value = signButtonValue(claim({ act: 'remove', pc: 3, d: '3'.repeat(32) }), [BUTTON_KEY]);
+    const answered = responses.posts.length;
     const first = await post(slackRequest({ value }));
     expect(first.status).toBe(200);
     expect(first.text).toContain('1 of 2 approvals');
+    // Slack shows nothing of the HTTP answer to a block_actions click: the clicker hears it on the response_url,
+    // as a line only they see, and the message (with its buttons, for the second approver) stays.
+    expect(responses.posts.slice(answered).map((p) => p.json)).toEqual([
+      {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':hourglass_flowing_sand: Recorded: your *Remove finalizer* for *data/etl-run-q8h2d* is 1 of 2 approvals (so far: alice). Nothing is done until a second approver clicks the same button.',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining('1 of 2 approvals (so far: alice)') } }],
+      },
+    ]);
     // The same approver twice is still one approver.
     await post(slackRequest({ value, ts: now - 1 }));
     expect(await queued()).toEqual([]);
+    expect((responses.posts.at(-1)!.json as { text: string }).text).toMatch(/^:hourglass_flowing_sand: Already recorded: .* 1 of 2 approvals/);
     const second = await post(slackRequest({ value, user: BOB }));
     expect(second.text).toContain('approved');
+    // Enough approvers: no ephemeral line; evaluate replaces the message once it has acted.
+    expect(responses.posts.length).toBe(answered + 2);
     const [msg] = await queued();
     expect(msg!.approvers.map((a) => a.id).sort()).toEqual([ALICE.id, BOB.id].sort());
   });

@@ -80,7 +80,7 @@ beforeAll(async () => {
     AFR_CONFIG: JSON.stringify({
       clusters: [{ name: 'prod-eu', auth: { type: 'kubeconfig' } }],
       audit: { localDir: dir },
-      slack: { webhook: { url: 'https://hooks.slack.com/services/T0/B0/x' }, app: { teamId: 'T0TEAM0001', appId: 'A0APP00001', approvers: ['U0ALICE001'] } },
+      slack: { webhook: { url: 'https://hooks.slack.com/services/T0/B0/x' }, app: { teamId: 'T0TEAM0001', appId: 'A0APP00001', approvers: ['U0ALICE001'], responseUrlOrigins: ['http://127.0.0.1:9'] } },
     }),
     SLACK_SIGNING_SECRET_SSM_PARAM: '/afr/s/signing',
     SLACK_BUTTON_KEY_SSM_PARAM: '/afr/s/key',
@@ -118,9 +118,10 @@ describe('interact keeps its secrets', () => {
     await send(click({ value: signButtonValue(claim(), [KEY]) }));
     await send(click({ value: signButtonValue(claim({ act: 'snooze' }), [KEY]), secret: SIGNING_OLD, responseUrl: LOCAL_RESPONSE_URL }));
     await send(click({ value: signButtonValue(claim(), [KEY]), secret: 'wrong-secret-000000000000000000' }));
-    await send(click({ value: signButtonValue(claim(), [KEY]), user: 'U0MALLORY1' }));
-    await send(click({ value: signButtonValue(claim({ exp: 1 }), [KEY]) }));
-    await send(click({ value: `${signButtonValue(claim(), [KEY])}x` }));
+    // Refusals the clicker is told about on the response_url (nothing listens there: the failed post is logged).
+    await send(click({ value: signButtonValue(claim(), [KEY]), user: 'U0MALLORY1', responseUrl: LOCAL_RESPONSE_URL }));
+    await send(click({ value: signButtonValue(claim({ exp: 1 }), [KEY]), responseUrl: LOCAL_RESPONSE_URL }));
+    await send(click({ value: `${signButtonValue(claim(), [KEY])}x`, responseUrl: LOCAL_RESPONSE_URL }));
     await send(click({ value: signButtonValue(claim(), [KEY]), ts: 1 }));
     expect(statuses).toEqual([200, 200, 401, 403, 410, 403, 401]);
 
@@ -130,6 +131,7 @@ describe('interact keeps its secrets', () => {
     const written = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
     const logs = captured.join('\n');
     expect(logs).toContain('interaction refused');
+    expect(logs).toContain('could not answer the click in Slack');
     for (const secret of [SIGNING, SIGNING_OLD, KEY, RESPONSE_URL, 'respUrlT0kenXyZ0123456', LOCAL_RESPONSE_URL, 'loopbackRespUrlT0ken', 'legacyVerificationT0ken']) {
       expect(logs, secret).not.toContain(secret);
       expect(written, secret).not.toContain(secret);

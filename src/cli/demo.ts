@@ -78,10 +78,11 @@ export const demoCommand: Command = async (args, io) => {
         io.stdout.write(
           [
             '',
-            `${run.patches} finalizer(s) removed with a test-guarded JSON patch${approvedRemovals(run.approvals)}; ${run.signals.rechecksScheduled} re-check(s) scheduled (not awaited)`,
+            `${removedCount(run.decisions, run.approvals)} finalizer(s) removed with a test-guarded JSON patch${approvedRemovals(run.approvals)}; ${run.signals.rechecksScheduled} re-check(s) scheduled (not awaited)`,
+            ...finishingLines(run.decisions, run.approvals),
             '',
             'Slack approvals (clicks on the buttons above, signed as Slack signs them, sent to the interact function URL):',
-            ...run.approvals.map((a) => `  ${a.action.padEnd(6)} ${a.workflow.padEnd(24)} HTTP ${a.http.status}  ${a.outcome ?? '-'}: ${a.reason ?? a.http.answer}`),
+            ...run.approvals.map((a) => `  ${a.action.padEnd(8)} ${a.workflow.padEnd(28)} HTTP ${a.http.status}  ${a.outcome ?? '-'}: ${a.reason ?? a.http.answer}`),
             `  (${run.slackResponses} message(s) updated through their response_url)`,
             '',
             `${run.signals.rejected} malformed signal(s) rejected and audited; ${run.signals.filteredByRule} event(s) filtered by the bus rule`,
@@ -137,6 +138,20 @@ function summaryTable(decisions: Decision[], workflows: { name: string; namespac
     ];
   });
   return renderTable(['WORKFLOW', 'VERDICT', 'CAUSE', 'ACTION', 'OUTCOME', ...(wide ? ['DECISION'] : []), 'SCENARIO'], rows, { color });
+}
+
+/** Workflows whose finalizer the pipeline removed (each once, whichever batch saw it), plus approved removals. */
+function removedCount(decisions: readonly Decision[], approvals: ReadonlyArray<{ action: string; outcome?: string }>): number {
+  const removed = new Set(decisions.filter((d) => d.action === 'removed').map((d) => `${d.workflow.namespace}/${d.workflow.name}`));
+  return removed.size + approvals.filter((a) => a.action === 'remove' && a.outcome === 'acted').length;
+}
+
+/** What finishing GC did by itself (README "Finishing GC"), and what it did on an approval from Slack. */
+function finishingLines(decisions: readonly Decision[], approvals: ReadonlyArray<{ action: string; workflow: string; outcome?: string }>): string[] {
+  const done = decisions.filter((d) => d.finishing?.applied).map((d) => `${d.finishing!.action} ${d.workflow.namespace}/${d.workflow.name} (${d.finishing!.outcome})`);
+  const approved = approvals.filter((a) => (a.action === 'rearm' || a.action === 'complete') && a.outcome === 'acted').map((a) => `${a.action} ${a.workflow}`);
+  if (done.length === 0 && approved.length === 0) return [];
+  return [`finishing GC: ${[...new Set(done)].join('; ')}${approved.length > 0 ? `; approved in Slack: ${approved.join('; ')}` : ''}`];
 }
 
 function approvedRemovals(approvals: ReadonlyArray<{ action: string; outcome?: string }>): string {

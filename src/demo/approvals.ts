@@ -51,8 +51,9 @@ function buttonsOf(posts: readonly ReceivedPost[], decision: Decision | undefine
 
 /**
  * The approvals part of `npm start` (README "Approvals from Slack"): three clicks on the buttons notify just posted, sent to
- * interact behind a loopback function URL exactly as Slack sends them. One is approved and acted on; one is for
- * a Workflow that changed after the message was posted and is not done; one is forged and refused at the door.
+ * interact behind a loopback function URL exactly as Slack sends them. Two are approved and acted on (a removal,
+ * and a Complete from AWS that deletes the objects from the demo's bucket); one is for a Workflow that changed
+ * after the message was posted and is not done; one is forged and refused at the door.
  */
 export async function runApprovalsDemo(d: ApprovalsDemoDeps): Promise<DemoApproval[]> {
   const url = await startLocalFunctionUrl(d.interact, { base64: 'always' });
@@ -60,8 +61,10 @@ export async function runApprovalsDemo(d: ApprovalsDemoDeps): Promise<DemoApprov
     const find = (name: string) => d.decisions.find((x) => x.workflow.name === name && x.verdict === 'notify');
     const stuck = find('train-model-4kq9z');
     const failed = find('etl-run-q8h2d');
+    const warehouse = find('dbt-nightly-6fj3p');
     const stuckButtons = buttonsOf(d.channelPosts, stuck);
     const failedButtons = buttonsOf(d.channelPosts, failed);
+    const warehouseButtons = buttonsOf(d.channelPosts, warehouse);
     const clicks: DemoApproval[] = [];
     const send = async (c: { wf: Decision | undefined; action: ApprovalAction; value: string | undefined; story: string; secret?: string }) => {
       if (!c.wf || !c.value) throw new Error(`demo: notify posted no ${c.action} button for ${c.wf?.workflow.name ?? 'the Workflow'}`);
@@ -70,6 +73,7 @@ export async function runApprovalsDemo(d: ApprovalsDemoDeps): Promise<DemoApprov
     };
 
     await send({ wf: stuck, action: 'remove', value: stuckButtons.get('remove'), story: 'approved: remove the finalizer of a Workflow whose GC pod cannot pull its image' });
+    await send({ wf: warehouse, action: 'complete', value: warehouseButtons.get('complete'), story: 'approved: complete GC from AWS where the namespace needs an approval for it (objects deleted, verified gone, artifacts marked deleted)' });
     // After the message was posted, a new GC pod starts for the GC-failed Workflow: the state shown is gone.
     const live = d.server.store.list({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'data' }).find((o) => o.metadata.name === 'etl-run-q8h2d');
     if (live) d.server.store.put(gcPod(live as never, { strategy: 'wfcomp', phase: 'Running', now: d.now, createdMinutesAgo: 0.1 }) as never);

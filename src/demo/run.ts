@@ -11,7 +11,7 @@ import { type Decision, DECISION_DETAIL_TYPE } from '../domain/decision.js';
 import { evaluateHandler } from '../evaluate/handler.js';
 import { portFor } from '../kube/port-for.js';
 import type { ClusterPort } from '../kube/port.js';
-import { type LocalApiServer, startApiServer } from '../local/apiserver/index.js';
+import { defaultRbacFiles, finishingRbacFile, type LocalApiServer, startApiServer } from '../local/apiserver/index.js';
 import { LocalBus } from '../local/bus.js';
 import { drain, LocalQueue } from '../local/queue.js';
 import { type SlackReceiver, startSlackReceiver } from '../local/slack-receiver.js';
@@ -30,7 +30,9 @@ import { interactHandler } from '../interact/handler.js';
 import { DEMO_SLACK_APP } from '../local/slack-clicker.js';
 import { buttonSettingsFromConfig } from '../notify/handler.js';
 import { type DemoApproval, runApprovalsDemo } from './approvals.js';
-import { demoCluster, exporterEvent } from './seed.js';
+import { DEMO_FINISHING, demoCluster, exporterEvent } from './seed.js';
+import { CasDailyLedger, FolderVersionedStore } from '../finishing/ledger.js';
+import { finishingWiringFor } from '../finishing/wiring.js';
 
 export const DEMO_CLUSTER = 'demo';
 
@@ -72,10 +74,19 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
   const now = opts.now ?? new Date();
   const say = opts.progress ?? (() => {});
   const cluster = demoCluster(now);
-  const server = opts.server ?? (await startApiServer({ seed: cluster.objects, podLogs: cluster.podLogs, tls: opts.tls ?? false }));
+  const server = opts.server ?? (await startApiServer({ seed: cluster.objects, podLogs: cluster.podLogs, tls: opts.tls ?? false, rbac: [...defaultRbacFiles(), finishingRbacFile()] }));
   const auditDir = join(opts.outDir, 'audit');
   const slackDir = join(opts.outDir, 'slack');
   mkdirSync(slackDir, { recursive: true });
+  // The artifact buckets finishing reads and deletes in: folders behind the same port as S3 (a second run over
+  // the same state finds what the first one left).
+  const bucketsDir = join(opts.outDir, 'buckets');
+  if (!opts.server) {
+    for (const o of cluster.buckets) {
+      mkdirSync(join(bucketsDir, o.bucket, ...o.key.split('/').slice(0, -1)), { recursive: true });
+      writeFileSync(join(bucketsDir, o.bucket, ...o.key.split('/')), o.body);
+    }
+  }
   say(`cluster: local Kubernetes API server at ${server.url} with ${cluster.workflows.length} Workflows`);
 
   let slack: SlackReceiver | undefined;
@@ -104,8 +115,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
             mode: opts.mode,
           },
         ],
-        // Retry GC only with an approval: its button is offered by this policy (src/approvals/offer.ts).
-        finishing: { defaults: { rearm: 'approval' } },
+        // Finishing GC: verify, complete and re-arm each on in its own namespace, completion in `warehouse` and
+        // Retry GC elsewhere only with an approval (the buttons follow this policy: src/approvals/offer.ts).
+        finishing: DEMO_FINISHING,
         // The demo's own Slack app (DEMO_SLACK_APP): secrets that exist only on this machine, given as values.
         slack: {
           webhook: { url: slack.url },
@@ -122,6 +134,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       'demo',
     );
     const settings = await approvalSettings(config, { need: { signingSecrets: true, buttonKeys: true } });
+    const finishing = finishingWiringFor(config, { bucketDir: bucketsDir, region: 'eu-west-1', ledger: new CasDailyLedger(new FolderVersionedStore(opts.outDir)) });
 
     // The handlers the Lambda functions run. Their logs and EMF metrics follow POWERTOOLS_LOG_LEVEL and
     // POWERTOOLS_METRICS_DISABLED, which the demo command sets so that only its own summary is printed.
@@ -164,6 +177,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
         queue: signalQueue,
         // The audit bucket's evidence/ and intent layout, under the output folder like the audit records.
         evidence: new FolderEvidenceSink(opts.outDir),
+        // Finishing's buckets are the folders above; the day's caps are kept beside the audit records.
+        ...(finishing ? { finishing } : {}),
         approvals: approvalRuntime,
       }),
       new Logger({ serviceName: 'evaluate' }),

@@ -15,9 +15,18 @@ export interface DemoWorkflow {
   story: string;
 }
 
+/** An object in one of the demo's artifact buckets (a folder standing in for S3, src/buckets/folder-bucket.ts). */
+export interface DemoBucketObject {
+  bucket: string;
+  key: string;
+  body: string;
+}
+
 export interface DemoCluster {
   objects: Obj[];
   workflows: DemoWorkflow[];
+  /** The artifact buckets finishing reads and deletes in: every bucket named here exists, even if empty. */
+  buckets: DemoBucketObject[];
   /** What the GC pods printed, served by the API server's pods/log (the evidence bundles read them). */
   podLogs: (PodLogRef & { text: string })[];
 }
@@ -28,6 +37,7 @@ export function demoCluster(now: Date): DemoCluster {
   const objects: Obj[] = [];
   const workflows: DemoWorkflow[] = [];
   const podLogs: DemoCluster['podLogs'] = [];
+  const buckets: DemoBucketObject[] = [];
   let seq = 0;
   /** The Events the controller and the kubelet record, as the API server keeps them. */
   const event = (about: Obj, reason: string, message: string, minutesAgo: number, type: 'Normal' | 'Warning' = 'Normal') =>
@@ -110,8 +120,67 @@ export function demoCluster(now: Date): DemoCluster {
       'healthy: GC done, finalizer gone',
     );
   }
-  return { objects, workflows, podLogs };
+  // Finishing GC (README "Finishing GC"): the three actions the demo's configuration turns on, one namespace each
+  // (DEMO_FINISHING), and one left to an approval from Slack. Their buckets are folders under the demo's output.
+  const failedGc = (wf: Obj, errors: Record<string, string>, minutesAgo: number) => {
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', now, createdMinutesAgo: minutesAgo, finishedMinutesAgo: minutesAgo - 1 });
+    const results = Object.fromEntries(Object.entries(errors).map(([name, error]) => [name, { success: false, error }]));
+    return [pod, gcTask(wf, 'wfdel', { [wf.metadata.name]: results })];
+  };
+
+  // verify: an optional output that was never written; GC failed on the missing key. The bucket holds nothing
+  // under this Workflow's prefix, so verify proves it absent and row 11 lets the finalizer go.
+  const neverWritten = workflow({ name: 'sensor-import-h4k7w', namespace: 'sensors', uid: uid(20), now, finishedMinutesAgo: 240, deletionMinutesAgo: 180, strategy: 'OnWorkflowDeletion', bucket: 'demo-sensors', artifacts: [{ name: 'rejects', key: 'sensor-import-h4k7w/rejects.csv' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'], podsRecouped: ['sensor-import-h4k7w-artgc-wfdel-2166136261'], conditions: [{ type: 'ArtifactGCError', status: 'True', message: 'NoSuchKey: The specified key does not exist.' }] });
+  add(neverWritten, { verdict: 'remove', cause: 'artifacts-verified-absent' }, 'finishing verify: GC failed on an output never written; the bucket has nothing, finalizer removed (row 11)', failedGc(neverWritten, { rejects: 'NoSuchKey: The specified key does not exist.' }, 179));
+  buckets.push({ bucket: 'demo-sensors', key: 'other-run-z9z9z/rejects.csv', body: 'id,reason\n' });
+
+  // complete: GC's role was denied; the remediator's own role deletes the two objects, verifies them gone and
+  // marks the artifacts deleted, so Argo removes the finalizer by its own rule.
+  const lake = workflow({ name: 'lake-compact-9tq2c', namespace: 'lake', uid: uid(21), now, finishedMinutesAgo: 300, deletionMinutesAgo: 200, strategy: 'OnWorkflowDeletion', bucket: 'demo-lake', artifacts: [{ name: 'manifest', key: 'lake-compact-9tq2c/manifest.json' }, { name: 'main-logs', key: 'lake-compact-9tq2c/lake-compact-9tq2c/main.log' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'], podsRecouped: ['lake-compact-9tq2c-artgc-wfdel-2166136261'], conditions: [{ type: 'ArtifactGCError', status: 'True', message: 'Access Denied' }] });
+  // Its decision is the state after the completion: nothing pending, so Argo's controller lets the finalizer go.
+  add(lake, { verdict: 'remove', cause: 'no-pending-artifacts' }, 'finishing complete: GC got Access Denied; the objects are deleted from "AWS" and the artifacts marked deleted', failedGc(lake, { manifest: 'Access Denied', 'main-logs': 'Access Denied' }, 199));
+  buckets.push({ bucket: 'demo-lake', key: 'lake-compact-9tq2c/manifest.json', body: '{"files": 12}\n' }, { bucket: 'demo-lake', key: 'lake-compact-9tq2c/lake-compact-9tq2c/main.log', body: 'compacted 12 files\n' });
+
+  // rearm: an admission webhook denied the GC pod (argo #14355): the task exists, no pod ever did. Re-arming
+  // deletes the task and clears the strategy's processed mark; the controller would then run GC again.
+  const denied403 = workflow({ name: 'batch-export-2m6xd', namespace: 'batch', uid: uid(22), now, finishedMinutesAgo: 150, deletionMinutesAgo: 120, strategy: 'OnWorkflowDeletion', bucket: 'demo-batch', artifacts: [{ name: 'export', key: 'batch-export-2m6xd/export.parquet' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
+  add(denied403, { verdict: 'wait', cause: 'gc-rearmed' }, 'finishing rearm: the GC pod was denied by a webhook; task deleted, GC status cleared for the controller', [
+    gcTask(denied403, 'wfdel'),
+    event(denied403, 'ArtifactGCPodCreateFailed', 'admission webhook "policy.example.com" denied the request: pods must set runAsNonRoot', 119, 'Warning'),
+  ]);
+
+  // complete, with an approval: the same failure in a namespace where completion needs a click in Slack.
+  const warehouse = workflow({ name: 'dbt-nightly-6fj3p', namespace: 'warehouse', uid: uid(23), now, finishedMinutesAgo: 260, deletionMinutesAgo: 210, strategy: 'OnWorkflowDeletion', bucket: 'demo-warehouse', artifacts: [{ name: 'run-results', key: 'dbt-nightly-6fj3p/run_results.json' }, { name: 'docs', key: 'dbt-nightly-6fj3p/docs/' }], strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'], podsRecouped: ['dbt-nightly-6fj3p-artgc-wfdel-2166136261'], conditions: [{ type: 'ArtifactGCError', status: 'True', message: 'Access Denied' }] });
+  add(warehouse, { verdict: 'notify', cause: 'gc-failed' }, 'GC got Access Denied; completion needs an approval: its message offers Complete from AWS', failedGc(warehouse, { 'run-results': 'Access Denied', docs: 'Access Denied' }, 209));
+  buckets.push(
+    { bucket: 'demo-warehouse', key: 'dbt-nightly-6fj3p/run_results.json', body: '{"results": []}\n' },
+    { bucket: 'demo-warehouse', key: 'dbt-nightly-6fj3p/docs/index.html', body: '<html></html>\n' },
+    { bucket: 'demo-warehouse', key: 'dbt-nightly-6fj3p/docs/catalog.json', body: '{}\n' },
+  );
+  buckets.push({ bucket: 'demo-batch', key: 'batch-export-2m6xd/export.parquet', body: 'PAR1' });
+
+  return { objects, workflows, podLogs, buckets };
 }
+
+/**
+ * What the demo lets finishing do (README "Finishing GC"): each action on in its own namespace, completion in
+ * `warehouse` only with an approval, Retry GC with an approval everywhere else; the buckets above allow-listed
+ * under each Workflow's own name.
+ */
+export const DEMO_FINISHING = {
+  defaults: { rearm: 'approval' },
+  clusters: {
+    demo: {
+      namespaces: {
+        sensors: { verify: 'auto' },
+        lake: { complete: 'auto' },
+        batch: { rearm: 'auto' },
+        warehouse: { complete: 'approval' },
+      },
+    },
+  },
+  buckets: ['demo-sensors', 'demo-lake', 'demo-batch', 'demo-warehouse'].map((bucket) => ({ bucket, keyPrefixes: ['{{workflow.name}}/'] })),
+} as const;
 
 /** What kubernetes-event-exporter puts on the bus for a Workflow event (EnhancedEvent in an EventBridge envelope). */
 export function exporterEvent(wf: Obj, reason: string, opts: { cluster: string; now: Date; seq: number; type?: 'Normal' | 'Warning'; message?: string }): Obj {

@@ -186,4 +186,4 @@ export type { FaultSpec, FaultMatch, FaultContext, FaultHandle, FaultAction } fr
 export type { RecordedRequest } from './pipeline.js';
 export type { KubeObject, ObjectMeta } from './meta.js';
 export type { RbacPolicy, RbacSource } from './rbac.js';
-export { loadRbac, defaultRbacFiles } from './rbac.js';
+export { loadRbac, defaultRbacFiles, finishingRbacFile } from './rbac.js';

@@ -51,13 +51,18 @@ export interface RbacPolicy {
 }
 
 /** What `ApiServerOptions.rbac` accepts: parsed objects, or a path to a (multi-document) YAML file. */
-export type RbacSource = { clusterRoles: object[]; bindings: object[] } | string;
+export type RbacSource = { clusterRoles: object[]; bindings: object[] } | string | string[];
 
 const RBAC_DIR = new URL('../../../infra/rbac/', import.meta.url);
 
 /** The project's own manifests: the remediator's ClusterRole and its binding. */
 export function defaultRbacFiles(): string[] {
   return [fileURLToPath(new URL('clusterrole.yaml', RBAC_DIR)), fileURLToPath(new URL('clusterrolebinding.yaml', RBAC_DIR))];
+}
+
+/** The optional ClusterRole (and binding) that lets finishing re-arm GC: delete on workflowartifactgctasks. */
+export function finishingRbacFile(): string {
+  return fileURLToPath(new URL('finishing/clusterrole.yaml', RBAC_DIR));
 }
 
 /** Reads RBAC objects from YAML files; documents of other kinds (ServiceAccount...) are skipped. */
@@ -92,5 +97,6 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
 export function loadRbac(source: RbacSource | undefined): RbacPolicy {
   if (source === undefined) return readRbacFiles(defaultRbacFiles());
   if (typeof source === 'string') return readRbacFiles([source]);
+  if (Array.isArray(source)) return readRbacFiles(source);
   return fromObjects([...source.clusterRoles, ...source.bindings]);
 }

@@ -253,6 +253,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         ...(outcome ? { outcome } : {}),
       });
       if (finished) decision.finishing = redact(finished.report);
+      if (finished?.decisionId) decision.decisionId = finished.decisionId;
       decisions.push({ decision, recordIds });
       // Half done (S3 refused a batch, the API the final patch): the decision is published, and the records fail so
       // SQS redelivers them; the redelivery re-verifies and goes on from what the bucket then holds.

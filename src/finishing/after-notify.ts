@@ -57,6 +57,13 @@ export interface AfterNotify {
   apiStatus?: number;
   /** The bundle and intent stored before the action, for the final decision. */
   evidence?: { evidenceKey: string; evidenceSha256: string; intentKey: string };
+  /**
+   * The decisionId the final record must carry when the action ended in the narrow finalizer removal (verify):
+   * its intent's, so the record sits beside the intent and recovery (src/evidence/recover.ts) sees the removal as
+   * recorded. A re-arm or a completion keeps the decision's own id: a half-done one continues under the same
+   * finishing id, and its later record must not collapse into the first.
+   */
+  decisionId?: string;
   retryable: boolean;
 }
 
@@ -100,6 +107,7 @@ export function afterFinishing(result: FinishingResult, fallback: Assessment): A
     report: reportOf(result),
     ...(result.apiStatus !== undefined ? { apiStatus: result.apiStatus } : {}),
     ...(evidence ? { evidence } : {}),
+    ...(evidence && result.decisionId && result.outcome === FinishingOutcome.removed ? { decisionId: result.decisionId } : {}),
     retryable: result.retryable === true,
   };
 }

@@ -14,6 +14,8 @@ import * as build from '../../../src/demo/builders.js';
 import { exporterEvent } from '../../../src/demo/seed.js';
 import { Decision } from '../../../src/domain/decision.js';
 import { evaluateBatch } from '../../../src/evaluate/evaluate-batch.js';
+import { decisionAuditKey } from '../../../src/audit/key.js';
+import { Outcome } from '../../../src/remediation/reconcile.js';
 import { finishingWiringFor } from '../../../src/finishing/wiring.js';
 import { CasDailyLedger, FolderVersionedStore } from '../../../src/finishing/ledger.js';
 import { portFor } from '../../../src/kube/port-for.js';
@@ -59,13 +61,13 @@ describe('evaluate with finishing', () => {
     return () => rm(root, { recursive: true, force: true });
   });
 
-  async function run(finishing: Record<string, unknown>, names: string[], withWiring = true) {
+  async function run(finishing: Record<string, unknown>, names: string[], withWiring = true, receiveCount = 1) {
     const config = parseConfig({ clusters: [{ name: 'prod', auth: { type: 'token', server: server.url, token: server.token, skipTLSVerify: true }, mode: 'remediate' }], finishing }, 'test');
     const port = portFor(config.clusters[0]!.auth);
     const published: BusEntry[] = [];
     metrics.length = 0;
     const report = await evaluateBatch(
-      names.map((n, i) => ({ id: `m${i}`, body: JSON.stringify(exporterEvent(failed(n), 'WorkflowFailed', { cluster: 'prod', now: NOW, seq: i })) })),
+      names.map((n, i) => ({ id: `m${i}`, receiveCount, body: JSON.stringify(exporterEvent(failed(n), 'WorkflowFailed', { cluster: 'prod', now: NOW, seq: i })) })),
       {
         config,
         portFor: () => port,
@@ -105,6 +107,22 @@ describe('evaluate with finishing', () => {
       { name: 'ArtifactBytesDeleted', dims: { cluster: 'prod' }, value: 12, unit: 'Bytes' },
       { name: 'ArtifactsVerified', dims: { cluster: 'prod', result: 'absent' }, value: 1 },
     ]));
+  });
+
+  it('verify removing the finalizer: the final record carries its intent\'s decisionId, so a redelivery recovers nothing twice', async () => {
+    server.store.put(failed('etl-v'));
+    const { decisions } = await run({ defaults: { verify: 'auto' }, buckets }, ['etl-v']);
+    const d = decisions[0]!;
+    expect(d).toMatchObject({ action: 'removed', cause: 'artifacts-verified-absent', finishing: { action: 'verify', outcome: 'verified-absent: finalizer removed' } });
+    const intent = JSON.parse((await EVIDENCE.get(d.intentKey!))!.toString('utf8'));
+    expect(intent.decision.decisionId).toBe(d.decisionId);
+    expect(d.intentKey).toBe(decisionAuditKey(d).replace(/\.json$/, '.intent.json'));
+    // The audit function writes the final record beside the intent; the same record redelivered then finds the
+    // finalizer gone, and recovery (src/evidence/recover.ts) sees that removal as recorded.
+    await EVIDENCE.putIfAbsent(decisionAuditKey(d), Buffer.from(JSON.stringify(d)));
+    const again = await run({ defaults: { verify: 'auto' }, buckets }, ['etl-v'], true, 2);
+    expect(again.decisions.filter((x) => x.outcome === Outcome.recoveredFromIntent)).toEqual([]);
+    expect(again.decisions.filter((x) => x.action === 'removed')).toEqual([]);
   });
 
   it('everything off (the default): a plain notify, nothing read or written', async () => {

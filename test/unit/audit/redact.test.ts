@@ -28,6 +28,8 @@ describe('redactString', () => {
       '1c8b6a2f4e0d9b7a5c3e1f0a2b4d6c8e',
       'f016ad89eb269d282aec06dc491c29f396a38df4',
       's3://data-artifacts/etl/0f6c2a9b-51e4-4b3e-9d1a-7c2f9e8b4d21/report.csv',
+      // 40 characters of words and a slash, as finishing's reasons name a status field: text, not a key.
+      'strategiesProcessed/OnWorkflowCompletion',
     ].join(' ');
     expect(redactString(safe)).toBe(safe);
   });

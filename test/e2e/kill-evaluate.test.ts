@@ -1,6 +1,6 @@
 // The evaluate function killed mid-batch, as Lambda discards a sandbox at its timeout, then its records redelivered
-// (README "What it will never do", invariant 5). The function runs in a process of its own (functions/evaluate.ts
-// through tsx, with its deployed environment) against the local API server and moto (signals queue with a 1 s
+// (README "What it will never do", invariant 5). The function runs in a process of its own (the bundle of
+// functions/evaluate.ts, with Lambda's Node flags and its deployed environment) against the local API server and moto (signals queue with a 1 s
 // visibility timeout, bus with a rule to the audit step, audit bucket). Killed after 0, 1 and N PATCHes and during
 // PutEvents; afterwards every removal has exactly one final record saying `removed` (with its orphans when
 // forced), and every Workflow had exactly one PATCH applied.
@@ -48,7 +48,7 @@ async function crashThenRedeliver(workflows: Record<string, any>[], faults: { ku
   expect(batch?.Records).toHaveLength(workflows.length);
   for (const f of faults.kube ?? []) world.server.faults.add(f);
   fx.moto.faults.push(...(faults.aws ?? []));
-  const run = runEvaluateChild(batch!, world.env);
+  const run = await runEvaluateChild(batch!, world.env);
   let exited = false;
   void run.done.finally(() => (exited = true)).catch(() => undefined);
   await until('the kill point', () => killWhen() || exited);
@@ -64,7 +64,7 @@ async function crashThenRedeliver(workflows: Record<string, any>[], faults: { ku
     const again = await world.receive();
     if (!again) continue;
     expect(again.Records.every((r) => Number(r.attributes.ApproximateReceiveCount) >= 2)).toBe(true);
-    const answer = await runEvaluateChild(again, world.env).done;
+    const answer = await (await runEvaluateChild(again, world.env)).done;
     if (answer === 'killed') throw new Error('not killed, yet no answer');
     await world.settle(again, answer.batchItemFailures.map((f) => f.itemIdentifier));
     await world.audit();

@@ -1,16 +1,23 @@
-// The evaluate function in a process of its own, as Lambda runs it in a sandbox: started through tsx from
-// functions/evaluate.ts with the function's environment, handed one SQS event, and, like a sandbox at its
-// timeout, killed whole (the process group: tsx runs the code in a child of its own) wherever it is.
+// The evaluate function in a process of its own, as Lambda runs it in a sandbox: the real bundle (built as the
+// functions are bundled, bench/lambda-build.ts) of functions/evaluate.ts behind a small driver, started with the
+// Node flags Lambda gives the function and the function's environment, handed one SQS event, and, like a sandbox
+// at its timeout, killed whole wherever it is.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SQSEvent } from 'aws-lambda';
+import { bundleLikeLambda, lambdaNodeFlags } from '../../bench/lambda-build.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const DRIVER = fileURLToPath(new URL('./evaluate-driver.ts', import.meta.url));
+let bundled: Promise<string> | undefined;
+/** One bundle per test process: esbuild takes a few seconds, every child of the file reuses it. */
+function evaluateBundle(): Promise<string> {
+  return (bundled ??= (async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'afr-evaluate-bundle-')), 'evaluate-driver.cjs');
+    await bundleLikeLambda('test/helpers/evaluate-driver.ts', out);
+    return out;
+  })());
+}
 
 export interface ChildRun {
   /** The handler's answer, or `killed` when the process was stopped before it gave one. */
@@ -19,12 +26,13 @@ export interface ChildRun {
   readonly process: ChildProcess;
 }
 
-export function runEvaluateChild(event: SQSEvent, env: Record<string, string>, timeoutMs = 60_000): ChildRun {
+export async function runEvaluateChild(event: SQSEvent, env: Record<string, string>, timeoutMs = 60_000): Promise<ChildRun> {
+  const bundle = await evaluateBundle();
   const dir = mkdtempSync(join(tmpdir(), 'afr-evaluate-child-'));
   const eventFile = join(dir, 'event.json');
   writeFileSync(eventFile, JSON.stringify(event));
-  const child = spawn(TSX, [DRIVER, eventFile], {
-    cwd: ROOT,
+  // The Node running this test: the devDependency's, the Lambda runtime's major (never the machine's own).
+  const child = spawn(process.execPath, [...lambdaNodeFlags('evaluate'), bundle, eventFile], {
     detached: true,
     env: { PATH: process.env['PATH'] ?? '', TMPDIR: process.env['TMPDIR'] ?? tmpdir(), HOME: dir, AFR_REMAINING_MS: String(timeoutMs), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -68,8 +68,8 @@ function readResults(): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   if (!existsSync(RESULTS)) return rows;
   for (const line of readFileSync(RESULTS, 'utf8').split('\n')) {
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
-    if (cells.length === HEADER.length && inScope(cells[0]!.replaceAll('`', ''))) rows.set(cells[0]!.replaceAll('`', ''), cells);
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim().replaceAll('`', ''));
+    if (cells.length === HEADER.length && inScope(cells[0]!)) rows.set(cells[0]!, cells);
   }
   return rows;
 }
@@ -89,6 +89,7 @@ function writeResults(rows: Map<string, string[]>): void {
       'Stryker, vitest runner, `coverageAnalysis: perTest`, string literals excluded, the unit tests only',
       '(mutation/vitest.config.ts). Score = (killed + timeout) / (killed + timeout + survived + no coverage).',
       'Each row is the last run of that file, on the date given. Survivors kept on purpose: mutation/README.md.',
+      'The scores are lower bounds: the runner reports static mutants and some others Survived that fail tests by hand (README).',
       '',
       ...table,
       '',

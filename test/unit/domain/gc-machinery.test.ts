@@ -149,6 +149,21 @@ describe('which strategy a GC pod or task belongs to', () => {
     expect(run({ workflow: wf, tasks: [gcTask(wf, 'wfdel')] }).cause).toBe('gc-failed');
   });
 
+  it('a pod written `false` in podsRecouped was not recouped: its task without a pod is still a missing pod', () => {
+    const wf = etlWorkflow();
+    wf.status.artifactGCStatus.podsRecouped = { [`${NODE}-artgc-wfdel-2166136261`]: false };
+    expect(run({ workflow: wf, tasks: [gcTask(wf, 'wfdel')] }).cause).toBe('gc-pod-missing');
+  });
+
+  it('a GC pod in phase Unknown (its node lost) is not running GC: not stuck, not waited for', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Unknown', createdMinutesAgo: 300 });
+    recouped(wf, pod);
+    const a = run({ workflow: wf, pods: [pod] });
+    expect([a.verdict, a.cause]).toEqual(['notify', 'gc-failed']);
+    expect(run({ workflow: wf, pods: [pod] }, new Date(Date.parse(pod.metadata.creationTimestamp) + 60_000)).cause).not.toBe('gc-running');
+  });
+
   it('a GC pod is matched to its strategy by the controller annotation, whatever its name', () => {
     const wf = etlWorkflow();
     const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Succeeded', createdMinutesAgo: 200, finishedMinutesAgo: 199 });

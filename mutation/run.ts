@@ -89,7 +89,7 @@ function writeResults(rows: Map<string, string[]>): void {
       'Stryker, vitest runner, `coverageAnalysis: perTest`, string literals excluded, the unit tests only',
       '(mutation/vitest.config.ts). Score = (killed + timeout) / (killed + timeout + survived + no coverage).',
       'Each row is the last run of that file, on the date given. Survivors kept on purpose: mutation/README.md.',
-      'The scores are lower bounds: the runner reports static mutants and some others Survived that fail tests by hand (README).',
+      'Rows measured before the config set `vitest.related: false` (gc-machinery.ts) are lower bounds (README).',
       '',
       ...table,
       '',

@@ -20,7 +20,8 @@ describe('evidenceNeeded: list only what can change the verdict', () => {
         const partial = assessRaw({ ...snap, pods: needs.pods ? snap.pods : [], tasks: needs.tasks ? snap.tasks : [] }, opts);
         expect(judged(partial)).toEqual(judged(full));
       }),
-      { numRuns: 3000 },
+      // A fixed seed: the count below must not depend on luck (the properties hold for any seed).
+      { numRuns: 3000, seed: 20261201 },
     );
     expect(reduced).toBeGreaterThan(500);
   });

@@ -160,6 +160,11 @@ export async function handleApproval(msg: ApprovalMessage, ctx: ApprovalContext)
   return { outcome: result.outcome, code: result.code, reason, claim, ...(result.decision ? { decision: result.decision } : {}) };
 }
 
+/** What one approved action did, as the approval event and the replaced message report it. */
+type ActResult = { outcome: ApprovalEvent['outcome']; code: string; text: string; decision?: Decision };
+/** The Workflow and its GC machinery as just re-read for the click. */
+type LiveSnapshot = NonNullable<Awaited<ReturnType<ClusterPort['snapshot']>>>;
+
 function outcomeOf(act: ApprovalAction): 'acted' | 'denied' | 'snoozed' {
   return act === 'deny' ? 'denied' : act === 'snooze' ? 'snoozed' : 'acted';
 }
@@ -168,9 +173,9 @@ async function act(
   claim: ButtonClaim,
   who: Approver[],
   assessment: Assessment,
-  raw: NonNullable<Awaited<ReturnType<ClusterPort['snapshot']>>>,
+  raw: LiveSnapshot,
   ctx: ApprovalContext,
-): Promise<{ outcome: ApprovalEvent['outcome']; code: string; text: string; decision?: Decision }> {
+): Promise<ActResult> {
   const a = ctx.approvals;
   const episode = episodeKey({ cluster: claim.c, workflow: { namespace: claim.ns, name: claim.n, uid: claim.uid }, cause: assessment.cause });
   switch (claim.act) {
@@ -201,7 +206,7 @@ async function finishApproved(
   who: Approver[],
   assessment: Assessment,
   ctx: ApprovalContext,
-): Promise<{ outcome: ApprovalEvent['outcome']; code: string; text: string; decision?: Decision }> {
+): Promise<ActResult> {
   const port = ctx.portFor(claim.c) as ClusterPort & Partial<GcWritePort>;
   if (!ctx.finishing || !port.patchWorkflow || !port.deleteGcTask || !port.podExists) {
     return { outcome: 'not-done', code: 'unavailable', text: `not done: ${ACTION_LABELS[action]} is not available in this deployment` };
@@ -257,9 +262,9 @@ async function removeAnyway(
   claim: ButtonClaim,
   who: Approver[],
   assessment: Assessment,
-  raw: NonNullable<Awaited<ReturnType<ClusterPort['snapshot']>>>,
+  raw: LiveSnapshot,
   ctx: ApprovalContext,
-): Promise<{ outcome: ApprovalEvent['outcome']; code: string; text: string; decision?: Decision }> {
+): Promise<ActResult> {
   const meta = (raw.workflow['metadata'] ?? {}) as { uid?: string; finalizers?: string[] };
   const patch = planFinalizerRemoval(meta);
   if (!patch) return { outcome: 'not-done', code: 'no-patch', text: 'not done: the finalizer is no longer there' };

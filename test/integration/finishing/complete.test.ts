@@ -1,6 +1,5 @@
-import { CreateBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { S3Bucket } from '../../../src/buckets/s3-bucket.js';
+import { ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { finishingPolicyFor } from '../../../src/config/finishing-policy.js';
 import { RemediatorConfig } from '../../../src/config/schema.js';
 import { Cause } from '../../../src/domain/assessment.js';
@@ -9,6 +8,7 @@ import { CasDailyLedger, invocationBudget, runFinishing, S3VersionedStore } from
 import { S3EvidenceSink } from '../../../src/evidence/s3-sink.js';
 import { RecordingEvidenceSink } from '../../helpers/evidence.js';
 import { withMoto } from '../../helpers/moto.js';
+import { useMotoBuckets } from '../../helpers/moto-buckets.js';
 import { type LocalApiServer, portOn, useLocalCluster, WORKFLOW_PATH } from '../kube/local-cluster.js';
 
 // complete and verify end to end: the local API server for the Workflow, moto_server (behind its recording
@@ -40,39 +40,27 @@ function seedWorkflow(server: LocalApiServer, artifacts = [{ name: 'report', key
 
 describe('complete from AWS (moto_server + local API server)', () => {
   const fx = withMoto();
+  const s3 = useMotoBuckets(fx, [BUCKET, AUDIT], { requestTimeoutMs: 2000 });
   const cluster = useLocalCluster({ clock: () => NOW });
-  let admin: S3Client;
-  let bucket: S3Bucket;
   let server: LocalApiServer;
   let evidence: RecordingEvidenceSink;
 
-  afterAll(() => {
-    bucket?.destroy();
-    admin?.destroy();
-  });
   beforeEach(async () => {
-    await fx.moto.reset();
-    admin?.destroy();
-    admin = new S3Client(fx.moto.clientConfig);
-    await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await admin.send(new CreateBucketCommand({ Bucket: AUDIT }));
-    bucket?.destroy();
-    bucket = new S3Bucket({ clientConfig: fx.moto.clientConfig, defaultRegion: fx.moto.region, requestTimeoutMs: 2000 });
     server = cluster();
     for (const kind of ['Pod', 'WorkflowArtifactGCTask', 'Workflow']) for (const o of server.store.list({ kind })) server.store.remove(o);
     // Destructive writes so far: S3 deletes and Workflow patches.
-    evidence = new RecordingEvidenceSink(new S3EvidenceSink({ client: admin, bucket: AUDIT }), () => s3Deletes().length + server.requests.filter((r) => r.method === 'PATCH').length);
+    evidence = new RecordingEvidenceSink(new S3EvidenceSink({ client: s3.admin, bucket: AUDIT }), () => s3Deletes().length + server.requests.filter((r) => r.method === 'PATCH').length);
   });
 
-  const put = (Key: string, Body = 'payload') => admin.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
+  const put = (Key: string, Body = 'payload') => s3.admin.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
   const run = (action: 'complete' | 'verify', cfg = config()) => {
     const policy = finishingPolicyFor(cfg, 'prod', NS);
     return runFinishing(action, { namespace: NS, name: NAME }, { cluster: 'prod', policy, quietPeriodMs: 30 * 60_000 }, {
       cluster: portOn(server).port,
-      bucket,
+      bucket: s3.bucket,
       evidence: { sink: evidence },
       budget: invocationBudget(policy.caps),
-      ledger: new CasDailyLedger(new S3VersionedStore({ client: admin, bucket: AUDIT }), () => NOW),
+      ledger: new CasDailyLedger(new S3VersionedStore({ client: s3.admin, bucket: AUDIT }), () => NOW),
       clock: () => NOW,
     });
   };
@@ -98,8 +86,8 @@ describe('complete from AWS (moto_server + local API server)', () => {
     expect(evidence.bundleKeys(intents[0]!.record.evidence.key)).toContain(`${intents[0]!.record.evidence.key}manifest.json`);
     expect(result.evidence).toEqual({ evidenceKey: intents[0]!.record.evidence.key, evidenceSha256: intents[0]!.record.evidence.sha256, intentKey: intents[0]!.key });
     expect(s3Deletes()).toHaveLength(1);
-    for (const k of KEYS) expect((await bucket.head({ bucket: BUCKET }, k)).state).toBe('absent');
-    expect((await bucket.head({ bucket: BUCKET }, `${NAME}/other-wf-object`)).state).toBe('present');
+    for (const k of KEYS) expect((await s3.bucket.head({ bucket: BUCKET }, k)).state).toBe('absent');
+    expect((await s3.bucket.head({ bucket: BUCKET }, `${NAME}/other-wf-object`)).state).toBe('present');
     const artifacts = workflow().status.nodes[NAME].outputs.artifacts;
     expect(artifacts.map((a: any) => a.deleted)).toEqual([true, true]);
     const patch = server.requests.find((r) => r.method === 'PATCH')!;
@@ -111,13 +99,13 @@ describe('complete from AWS (moto_server + local API server)', () => {
   });
 
   it('on a versioned bucket records the delete markers and keeps every version', async () => {
-    await admin.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.admin.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
     for (const k of KEYS) await put(k);
     seedWorkflow(server);
     const result = await run('complete');
     expect(result.outcome).toBe('completed: artifacts marked deleted');
     expect(result.deleted!.every((d) => typeof d.deleteMarkerVersionId === 'string')).toBe(true);
-    const versions = await admin.send(new ListObjectVersionsCommand({ Bucket: BUCKET }));
+    const versions = await s3.admin.send(new ListObjectVersionsCommand({ Bucket: BUCKET }));
     expect(versions.Versions).toHaveLength(2);
     expect(versions.DeleteMarkers).toHaveLength(2);
   });
@@ -165,7 +153,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
     seedWorkflow(server);
     const cfg = config('remediate', { caps: { objectsPerDay: 3 } });
     // Earlier today another invocation deleted 2 objects of this cluster.
-    const ledger = new CasDailyLedger(new S3VersionedStore({ client: admin, bucket: AUDIT }), () => NOW);
+    const ledger = new CasDailyLedger(new S3VersionedStore({ client: s3.admin, bucket: AUDIT }), () => NOW);
     expect(await ledger.reserve('prod', NOW.toISOString().slice(0, 10), 'earlier-decision', 2, 20, finishingPolicyFor(cfg, 'prod', NS).caps)).toEqual({ ok: true });
     const result = await run('complete', cfg);
     expect(result).toMatchObject({ outcome: 'capped', applied: false });
@@ -205,7 +193,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
     seedWorkflow(server);
     server.faults.add({ kind: 'status', code: 503, match: { method: 'PATCH', pathRegex: `^${WORKFLOW_PATH(NS, NAME)}$` } });
     await expect(run('complete')).rejects.toThrow();
-    for (const k of KEYS) expect((await bucket.head({ bucket: BUCKET }, k)).state).toBe('absent');
+    for (const k of KEYS) expect((await s3.bucket.head({ bucket: BUCKET }, k)).state).toBe('absent');
     server.faults.clear();
     fx.moto.calls.length = 0;
     const again = await run('complete');
@@ -221,7 +209,7 @@ describe('complete from AWS (moto_server + local API server)', () => {
     await expect(run('complete')).rejects.toMatchObject({ name: 'EvidenceWriteError', retryable: true });
     expect(s3Deletes()).toHaveLength(0);
     expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
-    for (const k of KEYS) expect((await bucket.head({ bucket: BUCKET }, k)).state).toBe('present');
+    for (const k of KEYS) expect((await s3.bucket.head({ bucket: BUCKET }, k)).state).toBe('present');
   });
 
   it('verify: what exists is present and nothing is removed', async () => {

@@ -28,6 +28,19 @@ describe('dedupe', () => {
     expect(dedupe([s({ resourceVersion: '7', reason: 'first' }), s({ resourceVersion: 'zzz' })])[0]?.reason).toBe('first');
   });
 
+  it('on a tie keeps the earlier: the same uid and resourceVersion, or neither', () => {
+    expect(dedupe([s({ uid: 'u', resourceVersion: '7', reason: 'first' }), s({ uid: 'u', resourceVersion: '7' })])[0]?.reason).toBe('first');
+    expect(dedupe([s({ uid: 'u', reason: 'first' }), s({ uid: 'u' })])[0]?.reason).toBe('first');
+    expect(dedupe([s({ reason: 'first' }), s({})])[0]?.reason).toBe('first');
+    // A resourceVersion beats none only one way round: the one that has it stays, whichever came first.
+    expect(dedupe([s({ resourceVersion: '3', reason: 'first' }), s({})])[0]?.reason).toBe('first');
+  });
+
+  it('a resourceVersion with digits and something else, at either end, is not decimal', () => {
+    expect(dedupe([s({ resourceVersion: '5', reason: 'first' }), s({ resourceVersion: '9x' })])[0]?.reason).toBe('first');
+    expect(dedupe([s({ resourceVersion: '5', reason: 'first' }), s({ resourceVersion: 'x9' })])[0]?.reason).toBe('first');
+  });
+
   it('returns one of its inputs for every key, and is idempotent', () => {
     const signal = fc.record({
       cluster: fc.constantFrom('c1', 'c2'),

@@ -1,4 +1,3 @@
-import { readSsmParameter } from '../config/load.js';
 import type { RemediatorConfig, SecretRef, SlackAppConfig } from '../config/schema.js';
 import type { ApprovalAction, TwoPersonRule } from '../domain/approval.js';
 import { parseDuration } from '../domain/duration.js';
@@ -23,8 +22,11 @@ export class ApprovalConfigError extends Error {
   override readonly name = 'ApprovalConfigError';
 }
 
-/** One secret per non-empty line; each is registered with the redactor before anything else sees it. */
-export async function readSecretRef(ref: SecretRef | undefined, getParameter: (name: string) => Promise<string> = readSsmParameter): Promise<string[]> {
+/**
+ * One secret per non-empty line; each is registered with the redactor before anything else sees it. No default
+ * reader: interact passes its signed-HTTP one (src/aws-http), the others `readSsmParameter` (src/config/load.ts).
+ */
+export async function readSecretRef(ref: SecretRef | undefined, getParameter: (name: string) => Promise<string>): Promise<string[]> {
   if (!ref) return [];
   const raw = 'value' in ref ? ref.value : await getParameter(ref.ssmParameter);
   const secrets = raw
@@ -39,7 +41,7 @@ export async function readSecretRef(ref: SecretRef | undefined, getParameter: (n
 /** undefined when no Slack app is configured: messages stay as they are and interact fails closed. */
 export async function approvalSettings(
   config: Pick<RemediatorConfig, 'slack'>,
-  o: { getParameter?: (name: string) => Promise<string>; need: { signingSecrets: boolean; buttonKeys: boolean } },
+  o: { getParameter: (name: string) => Promise<string>; need: { signingSecrets: boolean; buttonKeys: boolean } },
 ): Promise<ApprovalSettings | undefined> {
   const app: SlackAppConfig | undefined = config.slack?.app;
   if (!app) return undefined;

@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Objects } from '../aws/s3-objects.js';
 import * as z from 'zod';
 import { FileAuditSink } from './file-sink.js';
 import { S3AuditSink } from './s3-sink.js';
@@ -18,11 +18,12 @@ export class AuditConfigError extends Error {
   override readonly name = 'AuditConfigError';
 }
 
-export function auditSinkFromEnv(env: NodeJS.ProcessEnv, s3: () => S3Client = () => new S3Client({})): AuditSink {
+/** `s3` builds the bucket's transport only when the bucket is the sink: `sdkS3Objects`, or interact's signed HTTP. */
+export function auditSinkFromEnv(env: NodeJS.ProcessEnv, s3: () => S3Objects): AuditSink {
   const r = AuditEnv.safeParse(env);
   if (!r.success) throw new AuditConfigError(`audit configuration: ${z.prettifyError(r.error)}`);
   const cfg = r.data;
-  if (cfg.AUDIT_BUCKET) return new S3AuditSink({ client: s3(), bucket: cfg.AUDIT_BUCKET, kmsKeyId: cfg.AUDIT_KMS_KEY_ID });
+  if (cfg.AUDIT_BUCKET) return new S3AuditSink({ objects: s3(), bucket: cfg.AUDIT_BUCKET, kmsKeyId: cfg.AUDIT_KMS_KEY_ID });
   if (cfg.AUDIT_DIR) return new FileAuditSink(cfg.AUDIT_DIR);
   throw new AuditConfigError('audit configuration: set AUDIT_BUCKET (or AUDIT_DIR locally)');
 }

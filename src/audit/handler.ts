@@ -3,6 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { S3Client } from '@aws-sdk/client-s3';
+import { sdkS3Objects } from '../aws/s3-objects.js';
 import { CONFIG_ENV, CONFIG_SSM_PARAM_ENV, loadConfigFromEnv } from '../config/load.js';
 import { EventEnvelope, InvalidEventError } from '../domain/alerts.js';
 import { type AuditDeps, type AuditOutcome, auditEvent } from './audit-event.js';
@@ -10,14 +12,15 @@ import { auditSinkFromEnv } from './config.js';
 
 /** The configuration's `audit` section, when deployed with one, names the bucket and key; else the env alone. */
 export async function auditDepsFromEnv(env: NodeJS.ProcessEnv): Promise<AuditDeps> {
-  if (!env[CONFIG_ENV] && !env[CONFIG_SSM_PARAM_ENV]) return { sink: auditSinkFromEnv(env) };
+  const s3 = () => sdkS3Objects(new S3Client({}));
+  if (!env[CONFIG_ENV] && !env[CONFIG_SSM_PARAM_ENV]) return { sink: auditSinkFromEnv(env, s3) };
   const { audit } = await loadConfigFromEnv(env);
   const fromConfig = {
     ...(audit.bucket ? { AUDIT_BUCKET: audit.bucket } : {}),
     ...(audit.kmsKeyId ? { AUDIT_KMS_KEY_ID: audit.kmsKeyId } : {}),
     ...(audit.localDir ? { AUDIT_DIR: audit.localDir } : {}),
   };
-  return { sink: auditSinkFromEnv({ ...env, ...fromConfig }) };
+  return { sink: auditSinkFromEnv({ ...env, ...fromConfig }, s3) };
 }
 
 /**

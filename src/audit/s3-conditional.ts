@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client, type ServerSideEncryption } from '@aws-sdk/client-s3';
+import type { S3Objects } from '../aws/s3-objects.js';
 import { type Backoff, backoffDelay } from '../retry/backoff.js';
 
 interface S3Failure {
@@ -62,14 +63,19 @@ export const DEFAULT_CONFLICT_RETRY: ConflictRetry = { attempts: 4, backoff: { b
  * conflict is retried with backoff and, if it persists, thrown like any other failure, so the caller's
  * event is retried and then dead-lettered rather than counted as done.
  */
-export async function conditionalPut(
+export function conditionalPut(
   client: S3Client,
   input: PutObjectCommandInput,
   retry: ConflictRetry = DEFAULT_CONFLICT_RETRY,
 ): Promise<'written' | 'precondition-failed'> {
+  return conditionally(() => client.send(new PutObjectCommand(input)), retry);
+}
+
+/** The 412 and 409 rules around one put, whatever carries it (the SDK's client, or src/aws-http). */
+async function conditionally(put: () => Promise<unknown>, retry: ConflictRetry): Promise<'written' | 'precondition-failed'> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.send(new PutObjectCommand(input));
+      await put();
       return 'written';
     } catch (err) {
       if (isPreconditionFailed(err)) return 'precondition-failed';
@@ -81,17 +87,15 @@ export async function conditionalPut(
 
 /**
  * A write-once JSON object: PutObject with `If-None-Match: *`, so S3 refuses to replace an existing key.
- * `duplicate` is the 412 (the object is already there); a 409 is retried, never a duplicate.
+ * `duplicate` is the 412 (the object is already there); a 409 is retried, never a duplicate. `objects` is the
+ * SDK's client or interact's signed HTTP (src/aws/s3-objects.ts).
  */
 export async function putJsonOnce(
-  client: S3Client,
+  objects: S3Objects,
   o: { bucket: string; key: string; body: string; kmsKeyId?: string | undefined },
-  retry?: ConflictRetry,
+  retry: ConflictRetry = DEFAULT_CONFLICT_RETRY,
 ): Promise<'written' | 'duplicate'> {
-  const outcome = await conditionalPut(
-    client,
-    { Bucket: o.bucket, Key: o.key, Body: o.body, ContentType: 'application/json', IfNoneMatch: '*', ...encryptionParams(o.kmsKeyId) },
-    retry,
-  );
+  const input = { Bucket: o.bucket, Key: o.key, Body: o.body, ContentType: 'application/json', IfNoneMatch: '*', ...encryptionParams(o.kmsKeyId) };
+  const outcome = await conditionally(() => objects.put(input), retry);
   return outcome === 'written' ? 'written' : 'duplicate';
 }

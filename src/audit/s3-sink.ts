@@ -1,11 +1,12 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Objects } from '../aws/s3-objects.js';
 import { auditKey } from './key.js';
 import type { AnyAuditRecord } from './record.js';
 import { type ConflictRetry, putJsonOnce } from './s3-conditional.js';
 import type { AuditSink } from './sink.js';
 
 export interface S3AuditSinkOptions {
-  client: S3Client;
+  /** `sdkS3Objects(client)`, or interact's signed HTTP (src/aws-http). */
+  objects: S3Objects;
   bucket: string;
   kmsKeyId?: string | undefined;
   conflictRetry?: ConflictRetry;
@@ -20,6 +21,6 @@ export class S3AuditSink implements AuditSink {
   constructor(private readonly o: S3AuditSinkOptions) {}
 
   record(rec: AnyAuditRecord): Promise<'written' | 'duplicate'> {
-    return putJsonOnce(this.o.client, { bucket: this.o.bucket, key: auditKey(rec), body: JSON.stringify(rec), kmsKeyId: this.o.kmsKeyId }, this.o.conflictRetry);
+    return putJsonOnce(this.o.objects, { bucket: this.o.bucket, key: auditKey(rec), body: JSON.stringify(rec), kmsKeyId: this.o.kmsKeyId }, this.o.conflictRetry);
   }
 }

@@ -1,5 +1,6 @@
 // Static, not import(): every deployed cold start reads the parameter, so its cost belongs in the measured
-// load, and a bundled import() costs more than it saves.
+// load, and a bundled import() costs more than it saves. interact reads through loadConfigWith and its own
+// signed-HTTP reader (src/aws-http), so the SDK is tree-shaken out of its bundle.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
@@ -85,6 +86,11 @@ export function checkConfigText(text: string, origin: string): ConfigCheck {
  * The result is cached per input, so warm invocations pay nothing; a failed read is not cached.
  */
 export function loadConfigFromEnv(env: Env, deps: ConfigDeps = {}): Promise<RemediatorConfig> {
+  return loadConfigWith(env, { ...deps, getParameter: deps.getParameter ?? ssmGetParameter });
+}
+
+/** loadConfigFromEnv with the parameter reader given (interact's signed HTTP): the AWS SDK stays out. */
+export function loadConfigWith(env: Env, deps: ConfigDeps & Required<Pick<ConfigDeps, 'getParameter'>>): Promise<RemediatorConfig> {
   const inline = nonEmpty(env[CONFIG_ENV]);
   const parameter = nonEmpty(env[CONFIG_SSM_PARAM_ENV]);
   const key = JSON.stringify([
@@ -114,7 +120,7 @@ async function load(
   env: Env,
   inline: string | undefined,
   parameter: string | undefined,
-  deps: ConfigDeps,
+  deps: ConfigDeps & Required<Pick<ConfigDeps, 'getParameter'>>,
 ): Promise<RemediatorConfig> {
   let document: unknown;
   let origin: string;
@@ -123,8 +129,7 @@ async function load(
     document = parseText(inline, origin);
   } else if (parameter !== undefined) {
     origin = `SSM parameter ${parameter}`;
-    const getParameter = deps.getParameter ?? ssmGetParameter;
-    document = parseText(await getParameter(parameter), origin);
+    document = parseText(await deps.getParameter(parameter), origin);
   } else {
     throw new ConfigError(
       `no configuration: set ${CONFIG_ENV} (the configuration as JSON) or ${CONFIG_SSM_PARAM_ENV} (the name of ` +
@@ -180,19 +185,34 @@ function parseText(text: string, origin: string): unknown {
 /** Reads one SecureString parameter, decrypted. Errors name the parameter, never its value. */
 export const readSsmParameter = (name: string): Promise<string> => ssmGetParameter(name);
 
-async function ssmGetParameter(name: string): Promise<string> {
-  client ??= new SSMClient(awsClientOptions());
-  try {
-    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    const value = out.Parameter?.Value;
+/**
+ * A parameter reader from one that may find no value (the SDK's client, or interact's signed HTTP): a missing
+ * value and every failure become a ConfigError naming the parameter and the AWS error code, never the value.
+ */
+export function parameterReader(get: (name: string) => Promise<string | undefined>): (name: string) => Promise<string> {
+  return async (name) => {
+    let value: string | undefined;
+    try {
+      value = await get(name);
+    } catch (err) {
+      const errorName = (err as { name?: unknown }).name;
+      throw new ConfigError(`cannot read SSM parameter ${name} (${typeof errorName === 'string' ? errorName : 'error'})`, { cause: err });
+    }
     if (value === undefined) throw new ConfigError(`SSM parameter ${name} has no value`);
     return value;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const errorName = (err as { name?: unknown }).name;
-    throw new ConfigError(`cannot read SSM parameter ${name} (${typeof errorName === 'string' ? errorName : 'error'})`);
-  }
+  };
 }
+
+// A declaration, not a top-level call: a bundle that never reads through the SDK (interact) tree-shakes it.
+function ssmGetParameter(name: string): Promise<string> {
+  sdkReader ??= parameterReader(async (n) => {
+    client ??= new SSMClient(awsClientOptions());
+    return (await client.send(new GetParameterCommand({ Name: n, WithDecryption: true }))).Parameter?.Value;
+  });
+  return sdkReader(name);
+}
+
+let sdkReader: ((name: string) => Promise<string>) | undefined;
 
 let client: SSMClient | undefined;
 

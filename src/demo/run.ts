@@ -6,7 +6,7 @@ import { FileAuditSink } from '../audit/file-sink.js';
 import { auditHandler } from '../audit/handler.js';
 import { FolderEvidenceSink } from '../evidence/folder-sink.js';
 import { matches } from '../bus/event-pattern.js';
-import { parseConfig } from '../config/load.js';
+import { parseConfig, readSsmParameter } from '../config/load.js';
 import { type Decision, DECISION_DETAIL_TYPE } from '../domain/decision.js';
 import { evaluateHandler } from '../evaluate/handler.js';
 import { portFor } from '../kube/port-for.js';
@@ -133,7 +133,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
       },
       'demo',
     );
-    const settings = await approvalSettings(config, { need: { signingSecrets: true, buttonKeys: true } });
+    const settings = await approvalSettings(config, { getParameter: readSsmParameter, need: { signingSecrets: true, buttonKeys: true } });
     const finishing = finishingWiringFor(config, { bucketDir: bucketsDir, region: 'eu-west-1', ledger: new CasDailyLedger(new FolderVersionedStore(opts.outDir)) });
 
     // The handlers the Lambda functions run. Their logs and EMF metrics follow POWERTOOLS_LOG_LEVEL and

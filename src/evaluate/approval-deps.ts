@@ -1,6 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { approvalStoreFor } from '../approvals/store-for.js';
 import { approvalSettings } from '../approvals/settings.js';
+import { sdkS3Objects } from '../aws/s3-objects.js';
+import { readSsmParameter } from '../config/load.js';
 import type { RemediatorConfig } from '../config/schema.js';
 import { episodeStoreFromEnv, notifySettingsFromConfig, parseNotifyEnv } from '../notify/config.js';
 import { lazyWebhookPoster, SlackWebhookClient } from '../notify/slack-client.js';
@@ -17,13 +19,13 @@ export async function approvalRuntimeFromConfig(
   env: NodeJS.ProcessEnv,
   o: { s3?: () => S3Client; getParameter?: (name: string) => Promise<string> } = {},
 ): Promise<ApprovalRuntime | undefined> {
-  const settings = await approvalSettings(config, { ...(o.getParameter ? { getParameter: o.getParameter } : {}), need: { signingSecrets: false, buttonKeys: true } });
+  const settings = await approvalSettings(config, { getParameter: o.getParameter ?? readSsmParameter, need: { signingSecrets: false, buttonKeys: true } });
   if (!settings) return undefined;
   let client: S3Client | undefined;
   const s3 = () => (client ??= o.s3?.() ?? new S3Client({}));
   const bucket = config.audit.bucket ?? env['AUDIT_BUCKET'];
   const dir = config.audit.localDir ?? env['AUDIT_DIR'];
-  const store = approvalStoreFor(config, env, s3, 'approvals');
+  const store = approvalStoreFor(config, env, () => sdkS3Objects(s3()), 'approvals');
   const notifyEnv = parseNotifyEnv({ ...env, ...(bucket ? { AUDIT_BUCKET: bucket } : {}), ...(dir && !env['EPISODE_DIR'] ? { EPISODE_DIR: dir } : {}) });
   const webhook = webhookSourceFromEnv({ ...env, ...notifySettingsFromConfig(config).env });
   return {

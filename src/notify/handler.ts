@@ -4,7 +4,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { CONFIG_ENV, CONFIG_SSM_PARAM_ENV, loadConfigFromEnv } from '../config/load.js';
+import { CONFIG_ENV, CONFIG_SSM_PARAM_ENV, loadConfigFromEnv, readSsmParameter } from '../config/load.js';
 import { InvalidEventError } from '../domain/alerts.js';
 import type { Log } from '../observability/log.js';
 import { redactString } from '../observability/redact.js';
@@ -40,7 +40,7 @@ export async function buttonSettingsFromConfig(
 ): Promise<ButtonSettings | undefined> {
   let s;
   try {
-    s = await approvalSettings(config, { ...(o.getParameter ? { getParameter: o.getParameter } : {}), need: { signingSecrets: false, buttonKeys: true } });
+    s = await approvalSettings(config, { getParameter: o.getParameter ?? readSsmParameter, need: { signingSecrets: false, buttonKeys: true } });
   } catch (err) {
     o.log?.error('button key unreadable; messages go out without approval buttons', { errorName: (err as Error).name, error: (err as Error).message });
     return undefined;

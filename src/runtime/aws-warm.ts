@@ -2,7 +2,7 @@ import { EventBridgePublisher } from '../bus/eventbridge-publisher.js';
 import { loadConfigFromEnv } from '../config/load.js';
 import type { RemediatorConfig } from '../config/schema.js';
 import { registerSecret } from '../observability/redact.js';
-import { SqsSignalQueue } from '../queue/sqs-queue.js';
+import { sdkSendMessageBatch, SqsSignalQueue } from '../queue/sqs-queue.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -31,6 +31,6 @@ export class AwsWarmState {
   }
 
   signalQueue(): SqsSignalQueue {
-    return (this.queue ??= new SqsSignalQueue(required('SIGNALS_QUEUE_URL')));
+    return (this.queue ??= new SqsSignalQueue(required('SIGNALS_QUEUE_URL'), { sendBatch: sdkSendMessageBatch() }));
   }
 }

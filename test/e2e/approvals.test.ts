@@ -20,7 +20,7 @@ import { click } from '../../src/local/slack-clicker.js';
 import { portFor } from '../../src/kube/port-for.js';
 import { actionButtons } from '../../src/notify/buttons.js';
 import { buttonSettingsFromConfig } from '../../src/notify/handler.js';
-import { SqsSignalQueue } from '../../src/queue/sqs-queue.js';
+import { sdkSendMessageBatch, SqsSignalQueue } from '../../src/queue/sqs-queue.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RemediatorConfig } from '../../src/config/schema.js';
@@ -69,7 +69,7 @@ const deps = async () => ({
   config,
   portFor: (c: string) => portFor(config.clusters.find((x) => x.name === c)!.auth),
   publisher: { publish: async (entries: BusEntry[]) => void published.push(...entries) },
-  queue: new SqsSignalQueue(queueUrl),
+  queue: new SqsSignalQueue(queueUrl, { sendBatch: sdkSendMessageBatch() }),
   approvals: await approvalRuntimeFromConfig(config, process.env),
   evidence: EVIDENCE,
   clock: () => new Date(),

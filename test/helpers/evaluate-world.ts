@@ -14,6 +14,7 @@ import { type Decision } from '../../src/domain/decision.js';
 import { type LocalApiServer, startApiServer } from '../../src/local/apiserver/index.js';
 import { sqsEvent } from '../integration/template/moto-stack.js';
 import type { Moto } from './moto.js';
+import { sdkS3Objects } from '../../src/aws/s3-objects.js';
 
 export const BUCKET = 'afr-audit';
 export const CLUSTER = 'prod';
@@ -52,7 +53,7 @@ export async function startEvaluateWorld(moto: Moto, seed: Record<string, unknow
   await eb.send(new CreateEventBusCommand({ Name: 'remediator-bus' }));
   await eb.send(new PutRuleCommand({ Name: 'decisions', EventBusName: 'remediator-bus', EventPattern: JSON.stringify({ source: ['argo-finalizer-remediator'] }) }));
   await eb.send(new PutTargetsCommand({ Rule: 'decisions', EventBusName: 'remediator-bus', Targets: [{ Id: 'audit', Arn: decisionsArn }] }));
-  const sink = new S3AuditSink({ client: s3, bucket: BUCKET });
+  const sink = new S3AuditSink({ objects: sdkS3Objects(s3), bucket: BUCKET });
   let seq = 0;
 
   const keys = async (prefix: string): Promise<string[]> => {

@@ -6,6 +6,7 @@ import { S3AuditSink } from '../../../src/audit/s3-sink.js';
 import { S3EpisodeStore } from '../../../src/notify/episodes-s3.js';
 import { withMoto } from '../../helpers/moto.js';
 import { gcFailedDecision } from '../../unit/notify/fixtures.js';
+import { sdkS3Objects } from '../../../src/aws/s3-objects.js';
 
 // S3 conditional writes through the real SDK client. moto answers the 412s. moto never answers S3's 409
 // ConditionalRequestConflict / OperationAborted (it has no concurrent writers), so the moto helper's proxy
@@ -52,7 +53,7 @@ async function stored(key: string): Promise<unknown> {
 
 describe('audit records: a 412 is "already written", a 409 is a retry', () => {
   it('writes once; the second write of the same record is refused with 412 and counted as a duplicate', async () => {
-    const sink = new S3AuditSink({ client, bucket: BUCKET });
+    const sink = new S3AuditSink({ objects: sdkS3Objects(client), bucket: BUCKET });
     expect(await sink.record(rec)).toBe('written');
     expect(await sink.record(rec)).toBe('duplicate');
     expect(await stored(auditKey(rec))).toEqual(rec);
@@ -61,7 +62,7 @@ describe('audit records: a 412 is "already written", a 409 is a retry', () => {
   it.each(['ConditionalRequestConflict', 'OperationAborted'])('retries a 409 %s and then stores the record', async (code) => {
     waits.length = 0;
     conflictNext(code, code);
-    const sink = new S3AuditSink({ client, bucket: BUCKET, conflictRetry });
+    const sink = new S3AuditSink({ objects: sdkS3Objects(client), bucket: BUCKET, conflictRetry });
     expect(await sink.record(rec)).toBe('written');
     expect(putsSeen()).toBe(3);
     expect(waits).toHaveLength(2);
@@ -70,7 +71,7 @@ describe('audit records: a 412 is "already written", a 409 is a retry', () => {
 
   it('a 409 that persists fails the write (the event is retried, then dead-lettered): never "duplicate", nothing stored', async () => {
     conflictNext(...Array.from({ length: conflictRetry.attempts }, () => 'ConditionalRequestConflict'));
-    const sink = new S3AuditSink({ client, bucket: BUCKET, conflictRetry });
+    const sink = new S3AuditSink({ objects: sdkS3Objects(client), bucket: BUCKET, conflictRetry });
     const err = await sink.record(rec).then(() => undefined, (e: unknown) => e as Error);
     expect(err?.name).toBe('ConditionalRequestConflict');
     expect(putsSeen()).toBe(conflictRetry.attempts);
@@ -80,20 +81,20 @@ describe('audit records: a 412 is "already written", a 409 is a retry', () => {
 
 describe('audit records: the other answers', () => {
   it('a 409 followed by a 412 is a duplicate: the write that was in flight stored the record', async () => {
-    expect(await new S3AuditSink({ client, bucket: BUCKET }).record(rec)).toBe('written');
+    expect(await new S3AuditSink({ objects: sdkS3Objects(client), bucket: BUCKET }).record(rec)).toBe('written');
     conflictNext('ConditionalRequestConflict');
-    expect(await new S3AuditSink({ client, bucket: BUCKET, conflictRetry }).record(rec)).toBe('duplicate');
+    expect(await new S3AuditSink({ objects: sdkS3Objects(client), bucket: BUCKET, conflictRetry }).record(rec)).toBe('duplicate');
     expect(putsSeen()).toBe(3);
   });
 
   it('any other 409 is a plain failure, not retried here', async () => {
     conflictNext('InvalidBucketState');
-    await expect(new S3AuditSink({ client, bucket: BUCKET, conflictRetry }).record(rec)).rejects.toThrow(/conflicting operation/);
+    await expect(new S3AuditSink({ objects: sdkS3Objects(client), bucket: BUCKET, conflictRetry }).record(rec)).rejects.toThrow(/conflicting operation/);
     expect(putsSeen()).toBe(1);
   });
 
   it('sends If-None-Match: * with SSE-KMS and the configured key', async () => {
-    await new S3AuditSink({ client, bucket: BUCKET, kmsKeyId: 'alias/audit' }).record(rec).catch(() => undefined);
+    await new S3AuditSink({ objects: sdkS3Objects(client), bucket: BUCKET, kmsKeyId: 'alias/audit' }).record(rec).catch(() => undefined);
     const put = fx.moto.callsTo('S3.PUT').find((c) => c.path.startsWith(`/${BUCKET}/audit/`))!;
     expect(put.headers).toMatchObject({ 'if-none-match': '*', 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'alias/audit' });
   });

@@ -19,6 +19,7 @@ import { S3EpisodeStore } from '../../../src/notify/episodes-s3.js';
 import { withMoto } from '../../helpers/moto.js';
 import { fakeTime } from '../../unit/notify/fake-time.js';
 import { forceRemovalDecision, gcFailedDecision, systemicAlert } from '../../unit/notify/fixtures.js';
+import { sdkS3Objects } from '../../../src/aws/s3-objects.js';
 
 // The audit sink and the Slack episode store against moto's S3: real conditional writes (412 on
 // If-None-Match: *, If-Match on an ETag), a versioned bucket like the deployed one, the SDK's own checksums.
@@ -44,7 +45,7 @@ const versionsOf = async (key: string) => ((await s3.send(new ListObjectVersions
 const puts = () => fx.moto.callsTo('S3.PUT').filter((c) => !c.path.includes('versioning') && c.path !== `/${BUCKET}`);
 
 describe('S3AuditSink on moto', () => {
-  const sink = () => new S3AuditSink({ client: s3, bucket: BUCKET });
+  const sink = () => new S3AuditSink({ objects: sdkS3Objects(s3), bucket: BUCKET });
 
   it('writes a removal under the exact key with If-None-Match: *, SSE and JSON, and the body parses as an AuditRecord', async () => {
     const d = forceRemovalDecision();

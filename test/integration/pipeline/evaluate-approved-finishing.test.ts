@@ -30,10 +30,11 @@ import { portFor } from '../../../src/kube/port-for.js';
 import { type LocalApiServer, startApiServer } from '../../../src/local/apiserver/index.js';
 import { MemoryEpisodeStore } from '../../../src/notify/episodes.js';
 import { SlackWebhookClient } from '../../../src/notify/slack-client.js';
-import { SqsSignalQueue } from '../../../src/queue/sqs-queue.js';
+import { sdkSendMessageBatch, SqsSignalQueue } from '../../../src/queue/sqs-queue.js';
 import { clearRegisteredSecrets } from '../../../src/observability/redact.js';
 import { withMoto } from '../../helpers/moto.js';
 import { type SlackReceiver, startSlackReceiver } from '../../helpers/slack-receiver.js';
+import { sdkS3Objects } from '../../../src/aws/s3-objects.js';
 
 const aws = withMoto();
 const KEY = 'approved-finishing-button-key-0123456789abcdef';
@@ -111,7 +112,7 @@ async function drain(o: { redeliver?: boolean } = {}) {
       config,
       portFor: (c) => portFor(config.clusters.find((x) => x.name === c)!.auth),
       publisher: new EventBridgePublisher({ busName: BUS, client: new EventBridgeClient(aws.moto.clientConfig), sleep: async () => {} }),
-      queue: new SqsSignalQueue(signalsUrl, { client: sqs }),
+      queue: new SqsSignalQueue(signalsUrl, { sendBatch: sdkSendMessageBatch(sqs) }),
       evidence: new S3EvidenceSink({ client: s3, bucket: AUDIT }),
       approvals: runtime(),
       finishing: wiring,
@@ -177,7 +178,7 @@ beforeEach(async () => {
   await eb.send(new CreateEventBusCommand({ Name: BUS }));
   await eb.send(new PutRuleCommand({ Name: 'everything', EventBusName: BUS, EventPattern: JSON.stringify({ source: ['argo-finalizer-remediator'] }) }));
   await eb.send(new PutTargetsCommand({ Rule: 'everything', EventBusName: BUS, Targets: [{ Id: 'q', Arn: arn }] }));
-  store = new S3ApprovalStore({ client: s3, bucket: AUDIT });
+  store = new S3ApprovalStore({ objects: sdkS3Objects(s3), bucket: AUDIT });
   for (const kind of ['Pod', 'WorkflowArtifactGCTask', 'Workflow']) for (const o of server.store.list({ kind })) server.store.remove(o);
   server.requests.length = 0;
   responses.posts.length = 0;

@@ -305,6 +305,13 @@ describe('interact <- Slack (function URL)', () => {
     expect(js).not.toContain('@kubernetes/client-node');
     expect(js).not.toContain('KubeConfig');
   });
+
+  it('carries no AWS SDK client, HTTP handler or credential chain: it signs its own calls (src/aws-http)', async () => {
+    const files = unzip(await readFile(join(PACKAGE_DIR, 'interact.zip')));
+    const sources = (JSON.parse(files.get('functions/interact.js.map')!.toString('utf8')) as { sources: string[] }).sources;
+    expect(sources.some((s) => s.includes('src/aws-http/signed-request.ts'))).toBe(true);
+    expect(sources.filter((s) => /node_modules\/(@aws-sdk\/|@smithy\/(node-http-handler|credential-provider))/.test(s))).toEqual([]);
+  });
 });
 
 describe('notify and audit <- the remediator bus', () => {

@@ -58,7 +58,7 @@ describe('slack.app', () => {
   });
 
   it('has no settings without an app, and reads only the secrets asked for', async () => {
-    expect(await approvalSettings({ slack: undefined }, { need: { signingSecrets: true, buttonKeys: true } })).toBeUndefined();
+    expect(await approvalSettings({ slack: undefined }, { getParameter: async () => '', need: { signingSecrets: true, buttonKeys: true } })).toBeUndefined();
     const getParameter = vi.fn(async () => 'button-key-0123456789abcdef0123456789');
     const c = parseConfig({ clusters: [cluster], slack: { webhook, app: { ...app, signingSecret: { ssmParameter: '/s' }, buttonKey: { ssmParameter: '/k' } } } }, 'test');
     const s = await approvalSettings(c, { getParameter, need: { signingSecrets: false, buttonKeys: true } });

@@ -1,0 +1,23 @@
+import { endpointOverride, regionFromEnv, type SignedRequestOptions, signedRequest } from './signed-request.js';
+
+/** GetParameter with decryption; undefined when the parameter has no value. Errors are the caller's to word. */
+export function signedGetParameter(o: SignedRequestOptions = {}): (name: string) => Promise<string | undefined> {
+  return async (name) => {
+    const env = o.env ?? process.env;
+    const url = new URL(`${endpointOverride(env, 'SSM') ?? `https://ssm.${regionFromEnv(env)}.amazonaws.com`}/`);
+    const res = await signedRequest(
+      {
+        service: 'SSM',
+        signingName: 'ssm',
+        operation: 'GetParameter',
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' },
+        body: JSON.stringify({ Name: name, WithDecryption: true }),
+      },
+      o,
+    );
+    const value = (JSON.parse(res.body) as { Parameter?: { Value?: unknown } }).Parameter?.Value;
+    return typeof value === 'string' ? value : undefined;
+  };
+}

@@ -94,8 +94,9 @@ export function fromResourceEventData(input: unknown, ctx: SignalContext): Outco
       return { ignored: `Argo Events resource is ${group ?? 'core'}/${resource ?? '(none)'}, not ${WORKFLOW_GROUP}/${WORKFLOW_RESOURCE}` };
     }
   } else {
+    // The EventSource's group decides even without its version: `example.com/` is still not argoproj.io.
     const version = blank(data.version);
-    const fallbackApiVersion = version === undefined ? undefined : group === undefined ? version : `${group}/${version}`;
+    const fallbackApiVersion = group === undefined ? version : `${group}/${version ?? ''}`;
     const verdict = classifyObject('Argo Events body', { apiVersion: blank(body.apiVersion) ?? fallbackApiVersion, kind });
     if ('ignored' in verdict) return { ignored: verdict.ignored };
   }

@@ -94,3 +94,110 @@ describe('Argo Events', () => {
     );
   });
 });
+
+describe('Argo Events: which body is read as what', () => {
+  const wf = update().body;
+  const wfRef = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: 'etl-7xk2p', namespace: 'argo', uid: added.uid };
+  const resourceEvent = (body: unknown, extra: Record<string, unknown> = {}) => ({ type: 'UPDATE', body, group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows', ...extra });
+  const eventMeta = { name: 'etl-7xk2p.1862f0c3a7b4e2d1', namespace: 'argo' };
+
+  it('a body with Obj but no Key is not a DELETE tombstone: it is read as itself, and it has no metadata', () => {
+    expect(rejection(() => normalize(resourceEvent({ Obj: wf }), ctx)).reason).toMatch(/^Argo Events resource event body: metadata: /);
+  });
+
+  it('a body without metadata is rejected for its missing metadata, not unwrapped as a tombstone', () => {
+    expect(rejection(() => normalize(resourceEvent({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow' }), ctx)).reason).toMatch(
+      /^Argo Events resource event body: metadata: /,
+    );
+  });
+
+  it('an object of another kind that carries an involvedObject is that object, not an Event about the Workflow', () => {
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: eventMeta, involvedObject: wfRef };
+    expect(normalize(resourceEvent(configMap, { group: '', version: 'v1', resource: 'configmaps' }), ctx)).toEqual({
+      signals: [],
+      ignored: [{ reason: 'Argo Events body is core/ConfigMap, not a Workflow' }],
+    });
+  });
+
+  it('an Event of another API group is not read through its involvedObject; a core Event without apiVersion is', () => {
+    const other = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: eventMeta, involvedObject: wfRef };
+    expect(normalize(resourceEvent(other), ctx).ignored).toEqual([{ reason: 'Argo Events body is events.k8s.io/Event, not a Workflow' }]);
+    const projected = { kind: 'Event', metadata: eventMeta, involvedObject: wfRef, reason: 'ArtifactGCFailed' };
+    expect(normalize(resourceEvent(projected, { group: '', version: 'v1', resource: 'events' }), ctx).signals).toEqual([
+      { cluster: 'fallback-cluster', namespace: 'argo', name: 'etl-7xk2p', uid: added.uid, source: 'argo-events', reason: 'ArtifactGCFailed' },
+    ]);
+  });
+
+  it('a projected body (no kind) yields a signal only when the EventSource watches argoproj.io workflows, both matching', () => {
+    const projected = { metadata: wf.metadata };
+    expect(normalize(resourceEvent(projected, { resource: 'workflowtemplates' }), ctx).ignored).toEqual([
+      { reason: 'Argo Events resource is argoproj.io/workflowtemplates, not argoproj.io/workflows' },
+    ]);
+    expect(normalize(resourceEvent(projected, { group: 'example.com' }), ctx).ignored).toEqual([
+      { reason: 'Argo Events resource is example.com/workflows, not argoproj.io/workflows' },
+    ]);
+    expect(normalize(resourceEvent(projected), ctx).signals).toHaveLength(1);
+  });
+
+  it("a Workflow body without apiVersion takes its group from the EventSource's group and version", () => {
+    const body = { kind: 'Workflow', metadata: wf.metadata };
+    expect(normalize(resourceEvent(body), ctx).signals).toHaveLength(1);
+    expect(normalize(resourceEvent(body, { group: 'example.com', version: 'v1' }), ctx).ignored).toEqual([
+      { reason: 'Argo Events body is example.com/Workflow, not an argoproj.io Workflow' },
+    ]);
+    expect(normalize(resourceEvent(body, { group: 'example.com', version: null }), ctx).ignored).toEqual([
+      { reason: 'Argo Events body is example.com/Workflow, not an argoproj.io Workflow' },
+    ]);
+    expect(normalize(resourceEvent(body, { group: '', version: 'v1' }), ctx).ignored).toEqual([
+      { reason: 'Argo Events body is core/Workflow, not an argoproj.io Workflow' },
+    ]);
+    expect(normalize(resourceEvent(body, { group: null, version: null }), ctx).signals).toHaveLength(1);
+  });
+});
+
+describe('Argo Events: whole events and their data', () => {
+  const data = () => JSON.parse(Buffer.from((fixture('argo-events-whole-event-base64.json') as { data: string }).data, 'base64').toString('utf8')) as Record<string, unknown>;
+  const whole = (payload: unknown, context: Record<string, unknown> = { type: 'resource' }) => ({ context, data: payload });
+
+  it('a whole event whose context.type is not text is rejected', () => {
+    expect(rejection(() => normalize(whole(base64(data()), { type: 42 }), ctx)).reason).toMatch(/^Argo Events event: context\.type: /);
+  });
+
+  it('a whole event without a type says so without naming one', () => {
+    expect(rejection(() => normalize(whole(base64({ eventTime: 'x' }), {}), ctx)).reason).toBe(
+      'Argo Events event carries no resource event data (expected data.type ADD, UPDATE or DELETE, and data.body)',
+    );
+  });
+
+  it('a templated layout that has a data or specversion field is still read as the layout, not as an Argo Events event', () => {
+    const layout = { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'argo', name: 'etl-7xk2p', reason: 'ArtifactGCFailed' };
+    const signal = { cluster: 'fallback-cluster', namespace: 'argo', name: 'etl-7xk2p', source: 'event-exporter', reason: 'ArtifactGCFailed' };
+    expect(normalize({ ...layout, data: { note: 'x' } }, ctx).signals).toEqual([signal]);
+    expect(normalize({ ...layout, data_base64: 'eA==' }, ctx).signals).toEqual([signal]);
+    expect(normalize({ ...layout, specversion: '1.0' }, ctx).signals).toEqual([signal]);
+  });
+
+  it('JSON text data is read as JSON whatever its length (never mistaken for base64)', () => {
+    for (const pad of ['', 'x', 'xx', 'xxx']) {
+      expect(normalize(whole(JSON.stringify({ ...data(), pad })), ctx).signals).toEqual([added]);
+    }
+  });
+
+  it('base64 without its padding is not decoded', () => {
+    let padded = { ...data(), pad: '' };
+    while (!base64(padded).endsWith('=')) padded = { ...padded, pad: `${padded.pad}x` };
+    expect(normalize(whole(base64(padded)), ctx).signals).toEqual([added]);
+    expect(rejection(() => normalize(whole(base64(padded).replace(/=+$/, '')), ctx)).reason).toMatch(/^Argo Events event data is not JSON/);
+  });
+
+  it('empty data is empty text, not empty base64', () => {
+    expect(rejection(() => normalize(whole(''), ctx)).reason).toBe('Argo Events event data is empty, expected a JSON object');
+  });
+
+  it.each(['.', '-', '_', '~'])('base64 with a character outside the standard alphabet (%s) is not decoded', (foreign) => {
+    const text = base64(data());
+    expect(rejection(() => normalize(whole(`${text.slice(0, 4)}${foreign.repeat(4)}${text.slice(4)}`), ctx)).reason).toMatch(
+      /^Argo Events event data is not JSON/,
+    );
+  });
+});

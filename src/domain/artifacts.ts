@@ -49,7 +49,10 @@ export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSucces
   const suspectedDirectoryOrphans: SuspectedDirectoryOrphan[] = [];
   const suspectedFromWorkflowAlone: SuspectedDirectoryOrphan[] = [];
   let templates: TemplateIndex | undefined;
-  for (const nodeId of Object.keys(nodes).sort()) {
+  // Visited in map order and sorted by node id at the end (stable: a node's artifacts keep their order): the same
+  // lists as visiting the ids sorted, sorting only the few nodes that owe something instead of every node.
+  for (const nodeId in nodes) {
+    if (!Object.hasOwn(nodes, nodeId)) continue;
     const node = nodes[nodeId]!;
     if (node.type !== 'Pod') continue;
     for (const artifact of node.outputs?.artifacts ?? []) {
@@ -78,7 +81,12 @@ export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSucces
       });
     }
   }
-  return { pending, suspectedDirectoryOrphans, suspectedFromWorkflowAlone };
+  return { pending: byNode(pending), suspectedDirectoryOrphans: byNode(suspectedDirectoryOrphans), suspectedFromWorkflowAlone: byNode(suspectedFromWorkflowAlone) };
+}
+
+/** Sorted by node id in code-unit order, as `Object.keys(nodes).sort()` orders them. */
+function byNode<T extends { node: string }>(list: T[]): T[] {
+  return list.length > 1 ? list.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0)) : list;
 }
 
 function isArchiveNone(artifact: Artifact): boolean {

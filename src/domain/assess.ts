@@ -7,6 +7,7 @@ import {
   SKIP_ANNOTATION,
   type SuspectedDirectoryOrphan,
   type Verdict,
+  type WorkflowRef,
 } from './assessment.js';
 import { processedReading, processedReadingReason } from './argo-version.js';
 import { forceFinalizerRemoval, nodeArtifacts, verifiedAbsent } from './artifacts.js';
@@ -79,25 +80,27 @@ export function assess(snapshot: Snapshot, opts: AssessOptions): Assessment {
     }
     const patch = v === 'remove' ? planFinalizerRemoval(meta) : undefined;
     if (v === 'remove' && !patch) reasons.push('no metadata.uid or metadata.resourceVersion: a race-safe patch cannot be planned, re-read it from the cluster');
-    return {
-      workflow: { namespace: meta.namespace ?? 'default', name: meta.name, ...(meta.uid ? { uid: meta.uid } : {}) },
-      ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
-      verdict: v,
-      cause,
-      reasons,
-      pendingArtifacts: pending,
-      suspectedDirectoryOrphans,
-      notifyOperator,
-      ...(patch ? { patch } : {}),
-      ...(v === 'wait' && quietUntil ? { quietUntil } : {}),
-      evidence: {
-        ...evidenceOf(snapshot, machinery, force),
-        ...(rearm ? { rearm } : {}),
-        ...(rowCause ? { rowCause } : {}),
-        ...(opts.argoVersion ? { argoVersion: opts.argoVersion } : {}),
-        processedReading: processedReading(opts.argoVersion),
-      },
-    };
+    // Optional fields are assigned in the schema's order, not spread in: this runs for every assessment, and
+    // audit records and digests serialise that order.
+    const evidence = evidenceOf(snapshot, machinery, force);
+    if (rearm) evidence.rearm = rearm;
+    if (rowCause) evidence.rowCause = rowCause;
+    if (opts.argoVersion) evidence.argoVersion = opts.argoVersion;
+    evidence.processedReading = processedReading(opts.argoVersion);
+    const workflow: WorkflowRef = { namespace: meta.namespace ?? 'default', name: meta.name };
+    if (meta.uid) workflow.uid = meta.uid;
+    const assessment: Partial<Assessment> = { workflow };
+    if (meta.resourceVersion) assessment.resourceVersion = meta.resourceVersion;
+    assessment.verdict = v;
+    assessment.cause = cause;
+    assessment.reasons = reasons;
+    assessment.pendingArtifacts = pending;
+    assessment.suspectedDirectoryOrphans = suspectedDirectoryOrphans;
+    assessment.notifyOperator = notifyOperator;
+    if (patch) assessment.patch = patch;
+    if (v === 'wait' && quietUntil) assessment.quietUntil = quietUntil;
+    assessment.evidence = evidence;
+    return assessment as Assessment;
   };
 
   // 1-2: scope.
@@ -266,7 +269,8 @@ function pendingSummary(pending: PendingArtifact[]): string {
   if (pending.length === 0) return '0 pending artifacts';
   const byStrategy = new Map<string, number>();
   for (const a of pending) byStrategy.set(a.strategy, (byStrategy.get(a.strategy) ?? 0) + 1);
-  const parts = [...byStrategy].map(([s, n]) => `${n} ${s}`).join(', ');
+  let parts = '';
+  for (const [s, n] of byStrategy) parts += `${parts ? ', ' : ''}${n} ${s}`;
   return `${pending.length} pending artifact${pending.length === 1 ? '' : 's'} (${parts})`;
 }
 

@@ -1,4 +1,6 @@
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Largest first, as formatDuration writes them. */
+const FORMAT_UNITS = [['d', UNITS.d!], ['h', UNITS.h!], ['m', UNITS.m!], ['s', UNITS.s!]] as const;
 
 /** Parses `90s`, `30m`, `2h`, `1h30m`, `500ms`, `1d`. Throws a readable error on anything else. */
 export function parseDuration(text: string): number {
@@ -23,12 +25,16 @@ export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';
   let rest = Math.abs(Math.round(ms));
   if (rest < 1_000) return `${sign}${rest}ms`;
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', UNITS.d!], ['h', UNITS.h!], ['m', UNITS.m!], ['s', UNITS.s!]] as const) {
+  let text = sign;
+  let parts = 0;
+  for (const [unit, size] of FORMAT_UNITS) {
     const n = Math.floor(rest / size);
-    if (n > 0) parts.push(`${n}${unit}`);
+    if (n > 0) {
+      text += `${n}${unit}`;
+      parts++;
+    }
     rest -= n * size;
-    if (parts.length === 2) break;
+    if (parts === 2) break;
   }
-  return sign + parts.join('');
+  return text;
 }

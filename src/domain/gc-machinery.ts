@@ -33,57 +33,72 @@ export interface GcMachinery {
 }
 
 export function readMachinery(snapshot: Snapshot): GcMachinery {
-  const gcStatus = snapshot.workflow.status?.artifactGCStatus ?? {};
+  const status = snapshot.workflow.status;
+  const gcStatus = status?.artifactGCStatus ?? {};
   const recouped = gcStatus.podsRecouped ?? {};
-  const processed = new Set(
-    Object.entries(gcStatus.strategiesProcessed ?? {})
-      .filter(([, v]) => v === true)
-      .map(([k]) => k),
-  );
-  const gcErrorConditions = (snapshot.workflow.status?.conditions ?? [])
-    .filter((c) => c.type === CONDITION_GC_ERROR && c.status !== 'False')
-    .map((c) => c.message ?? CONDITION_GC_ERROR);
+  // Plain loops, not entries/filter/map chains: this runs once per assessment, before the first row.
+  const processed = new Set<string>();
+  const strategies = gcStatus.strategiesProcessed ?? {};
+  for (const k in strategies) if (strategies[k] === true) processed.add(k);
+  const gcErrorConditions: string[] = [];
+  for (const c of status?.conditions ?? []) {
+    if (c.type === CONDITION_GC_ERROR && c.status !== 'False') gcErrorConditions.push(c.message ?? CONDITION_GC_ERROR);
+  }
+  const recoupedPods: GcMachinery['recoupedPods'] = [];
+  for (const name in recouped) if (recouped[name] === true) recoupedPods.push({ name, strategy: strategyOf(undefined, name) });
   return {
-    pods: snapshot.pods.map((p) => podView(p, recouped)).sort((a, b) => a.name.localeCompare(b.name)),
-    tasks: snapshot.tasks.map(taskView).sort((a, b) => a.name.localeCompare(b.name)),
+    pods: byName(snapshot.pods.map((p) => podView(p, recouped))),
+    tasks: byName(snapshot.tasks.map(taskView)),
     gcErrorConditions,
     strategiesProcessed: processed,
-    recoupedPods: Object.entries(recouped)
-      .filter(([, v]) => v === true)
-      .map(([name]) => ({ name, strategy: strategyOf(undefined, name) }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+    recoupedPods: byName(recoupedPods),
   };
 }
 
+function byName<T extends { name: string }>(list: T[]): T[] {
+  return list.length > 1 ? list.sort((a, b) => a.name.localeCompare(b.name)) : list;
+}
+
 function podView(pod: Pod, recouped: Record<string, boolean>): GcPod {
-  const phase = pod.status?.phase ?? '';
+  const status = pod.status;
+  const phase = status?.phase ?? '';
   const state: GcPodPhase =
     phase === 'Succeeded' ? 'finished-ok'
     : phase === 'Failed' ? 'finished-failed'
     // A pod without a phase has just been created: it counts as running GC, never as finished.
     : phase === 'Pending' || phase === 'Running' || phase === '' ? 'active'
     : 'unknown';
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const waiting = statuses.map((s) => s.state?.waiting?.reason).find((r): r is string => !!r);
-  const activity = [
-    pod.metadata.creationTimestamp,
-    ...statuses.map((s) => s.state?.terminated?.finishedAt ?? undefined),
-  ].filter((t): t is string => typeof t === 'string');
+  let waiting: string | undefined;
+  const activity: string[] = [];
+  if (typeof pod.metadata.creationTimestamp === 'string') activity.push(pod.metadata.creationTimestamp);
+  // Init containers first, as the pod lists them: the first waiting reason found is the one reported.
+  for (const list of [status?.initContainerStatuses, status?.containerStatuses]) {
+    for (const s of list ?? []) {
+      const reason = s.state?.waiting?.reason;
+      if (!waiting && reason) waiting = reason;
+      const finishedAt = s.state?.terminated?.finishedAt;
+      if (typeof finishedAt === 'string') activity.push(finishedAt);
+    }
+  }
+  const name = pod.metadata.name;
   return {
-    name: pod.metadata.name,
+    name,
     phase: phase || 'Pending',
     state,
-    strategy: strategyOf(pod.metadata.annotations?.[ANNOTATION_GC_STRATEGY], pod.metadata.name),
-    recouped: recouped[pod.metadata.name] === true,
-    reason: waiting ?? pod.status?.reason ?? undefined,
+    strategy: strategyOf(pod.metadata.annotations?.[ANNOTATION_GC_STRATEGY], name),
+    recouped: recouped[name] === true,
+    reason: waiting ?? status?.reason ?? undefined,
     activity,
   };
 }
 
 function taskView(task: GcTask): GcTaskView {
   const results: GcTaskView['results'] = new Map();
-  for (const [nodeId, byNode] of Object.entries(task.status?.artifactResultsByNode ?? {})) {
-    for (const [name, r] of Object.entries(byNode.artifactResults ?? {})) {
+  const byNode = task.status?.artifactResultsByNode ?? {};
+  for (const nodeId in byNode) {
+    const byName = byNode[nodeId]!.artifactResults ?? {};
+    for (const name in byName) {
+      const r = byName[name]!;
       results.set(`${nodeId}/${r.name ?? name}`, { success: r.success ?? undefined, error: r.error ?? undefined });
     }
   }
@@ -140,9 +155,11 @@ export function tasksConfirmDeletion(pending: PendingArtifact[], m: GcMachinery)
   });
 }
 
+/** The optional fields are assigned after the others, in the schema's order: audit records and digests serialise that order. */
 export function evidenceOf(snapshot: Snapshot, m: GcMachinery, force: boolean): GcEvidence {
-  const wf = snapshot.workflow;
-  return {
+  const meta = snapshot.workflow.metadata;
+  const phase = snapshot.workflow.status?.phase;
+  const evidence: GcEvidence = {
     pods: m.pods.map((p) => ({
       name: p.name,
       phase: p.phase,
@@ -150,20 +167,23 @@ export function evidenceOf(snapshot: Snapshot, m: GcMachinery, force: boolean): 
       recouped: p.recouped,
       ...(p.reason ? { reason: p.reason } : {}),
     })),
-    tasks: m.tasks.map((t) => ({
-      name: t.name,
-      errors: [...t.results]
-        .filter(([, r]) => r.success === false)
-        .map(([key, r]) => {
-          const slash = key.indexOf('/');
-          return { node: key.slice(0, slash), artifact: key.slice(slash + 1), error: r.error ?? 'failed' };
-        }),
-    })),
+    tasks: m.tasks.map((t) => ({ name: t.name, errors: taskErrors(t) })),
     conditions: m.gcErrorConditions,
     strategiesProcessed: [...m.strategiesProcessed].sort(),
     forceFinalizerRemoval: force,
-    finalizers: [...(wf.metadata.finalizers ?? [])],
-    ...(wf.metadata.deletionTimestamp ? { deletionTimestamp: wf.metadata.deletionTimestamp } : {}),
-    ...(wf.status?.phase ? { phase: wf.status.phase } : {}),
+    finalizers: [...(meta.finalizers ?? [])],
   };
+  if (meta.deletionTimestamp) evidence.deletionTimestamp = meta.deletionTimestamp;
+  if (phase) evidence.phase = phase;
+  return evidence;
+}
+
+function taskErrors(t: GcTaskView): GcEvidence['tasks'][number]['errors'] {
+  const errors: GcEvidence['tasks'][number]['errors'] = [];
+  for (const [key, r] of t.results) {
+    if (r.success !== false) continue;
+    const slash = key.indexOf('/');
+    errors.push({ node: key.slice(0, slash), artifact: key.slice(slash + 1), error: r.error ?? 'failed' });
+  }
+  return errors;
 }

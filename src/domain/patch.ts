@@ -28,7 +28,8 @@ export function pinTests(pin: PatchPin): [JsonPatchOp, JsonPatchOp] | undefined 
  */
 export function planFinalizerRemoval(metadata: PatchPin & { finalizers?: readonly string[] | null | undefined }): JsonPatchOp[] | undefined {
   const finalizers = metadata.finalizers ?? [];
-  const indices = finalizers.flatMap((f, i) => (f === ARTIFACT_GC_FINALIZER ? [i] : [])).reverse();
+  const indices: number[] = [];
+  for (let i = finalizers.length - 1; i >= 0; i--) if (finalizers[i] === ARTIFACT_GC_FINALIZER) indices.push(i);
   const pin = pinTests(metadata);
   if (indices.length === 0 || !pin) return undefined;
   const ops: JsonPatchOp[] = [...pin];

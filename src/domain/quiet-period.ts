@@ -1,5 +1,6 @@
 import type { Workflow } from './objects.js';
 import type { GcPod } from './gc-machinery.js';
+import { parseTimestamp } from './timestamp.js';
 
 export interface QuietPeriod {
   /** The latest moment anything happened that the controller may still be reacting to. */
@@ -17,18 +18,17 @@ export interface QuietPeriod {
  * any GC pod was created or finished, and since the remediator last re-armed GC (README "Finishing GC").
  */
 export function quietPeriod(workflow: Workflow, pods: GcPod[], now: Date, quietPeriodMs: number, rearmedAt?: string): QuietPeriod {
-  const stamps: [string, string | null | undefined][] = [
-    ['finished', workflow.status?.finishedAt],
-    ['deletion requested', workflow.metadata.deletionTimestamp],
-    ...pods.flatMap((p) => p.activity.map((t): [string, string] => ['GC pod activity', t])),
-    // Last, so a re-arm at the same instant as GC pod activity is the anchor: it is what the controller reacts to.
-    ['re-arm', rearmedAt],
-  ];
+  // One pass, no list of stamps built first: this runs for every Workflow past row 5. Later stamps win ties.
   let latest: { kind: string; at: number } | undefined;
-  for (const [kind, text] of stamps) {
-    const at = text ? Date.parse(text) : NaN;
+  const consider = (kind: string, text: string | null | undefined) => {
+    const at = text ? parseTimestamp(text) : NaN;
     if (Number.isFinite(at) && (!latest || at >= latest.at)) latest = { kind, at };
-  }
+  };
+  consider('finished', workflow.status?.finishedAt);
+  consider('deletion requested', workflow.metadata.deletionTimestamp);
+  for (const p of pods) for (const t of p.activity) consider('GC pod activity', t);
+  // Last, so a re-arm at the same instant as GC pod activity is the anchor: it is what the controller reacts to.
+  consider('re-arm', rearmedAt);
   if (!latest) return { anchor: undefined, anchorKind: undefined, elapsedMs: Infinity, inside: false };
   const elapsedMs = now.getTime() - latest.at;
   return { anchor: new Date(latest.at), anchorKind: latest.kind, elapsedMs, inside: elapsedMs < quietPeriodMs };

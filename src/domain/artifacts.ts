@@ -8,12 +8,12 @@ import type { Artifact, BucketFact, Nodes, Workflow } from './objects.js';
  * else the stored template spec's (workflowTemplateRef), else the Workflow's; "" or nothing means Never.
  */
 export function effectiveStrategy(artifact: Artifact, workflow: Workflow): GcStrategy {
-  return (
-    nonEmpty(artifact.artifactGC?.strategy) ??
-    nonEmpty(workflow.status?.storedWorkflowTemplateSpec?.artifactGC?.strategy) ??
-    nonEmpty(workflow.spec?.artifactGC?.strategy) ??
-    'Never'
-  );
+  return nonEmpty(artifact.artifactGC?.strategy) ?? workflowStrategy(workflow);
+}
+
+/** The strategy of an artifact that names none (see effectiveStrategy): read once per Workflow, not per artifact. */
+function workflowStrategy(workflow: Workflow): GcStrategy {
+  return nonEmpty(workflow.status?.storedWorkflowTemplateSpec?.artifactGC?.strategy) ?? nonEmpty(workflow.spec?.artifactGC?.strategy) ?? 'Never';
 }
 
 export function forceFinalizerRemoval(workflow: Workflow): boolean {
@@ -51,12 +51,12 @@ export function nodeArtifacts(nodes: Nodes, workflow: Workflow, gcReportedSucces
   let templates: TemplateIndex | undefined;
   // Visited in map order and sorted by node id at the end (stable: a node's artifacts keep their order): the same
   // lists as visiting the ids sorted, sorting only the few nodes that owe something instead of every node.
-  for (const nodeId in nodes) {
-    if (!Object.hasOwn(nodes, nodeId)) continue;
+  const unnamed = workflowStrategy(workflow);
+  for (const nodeId of Object.keys(nodes)) {
     const node = nodes[nodeId]!;
     if (node.type !== 'Pod') continue;
     for (const artifact of node.outputs?.artifacts ?? []) {
-      const strategy = effectiveStrategy(artifact, workflow);
+      const strategy = nonEmpty(artifact.artifactGC?.strategy) ?? unnamed;
       if (strategy === 'Never') continue;
       const deleted = artifact.deleted === true;
       const dirSuspect = isArchiveNone(artifact) && (deleted || gcReportedSuccess(nodeId, artifact.name));

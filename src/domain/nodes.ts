@@ -19,7 +19,7 @@ const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 export function readNodes(workflow: Workflow): NodesReading {
   const status = workflow.status ?? {};
   const plain = status.nodes ?? undefined;
-  if (plain && hasAnyNode(plain)) return { readable: true, nodes: plain, source: 'status.nodes' };
+  if (plain && Object.keys(plain).length > 0) return { readable: true, nodes: plain, source: 'status.nodes' };
   if (status.compressedNodes) return decodeCompressed(status.compressedNodes);
   if (status.offloadNodeStatusVersion) {
     return {
@@ -28,12 +28,6 @@ export function readNodes(workflow: Workflow): NodesReading {
     };
   }
   return { readable: true, nodes: {}, source: 'none' };
-}
-
-/** Whether the map has a node, without listing thousands of ids to find out. */
-function hasAnyNode(nodes: Nodes): boolean {
-  for (const id in nodes) if (Object.hasOwn(nodes, id)) return true;
-  return false;
 }
 
 function decodeCompressed(encoded: string): NodesReading {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACT_GC_FINALIZER, Assessment, GcEvidence, type JsonPatchOp } from '../../../src/domain/assessment.js';
-import { nodeArtifacts } from '../../../src/domain/artifacts.js';
+import { effectiveStrategy, nodeArtifacts } from '../../../src/domain/artifacts.js';
 import { formatDuration } from '../../../src/domain/duration.js';
 import { type GcMachinery, readMachinery, strategyOf, taskReportsSuccess } from '../../../src/domain/gc-machinery.js';
 import { CONDITION_GC_ERROR, type Nodes, type Snapshot } from '../../../src/domain/objects.js';
@@ -77,6 +77,8 @@ describe("nodeArtifacts' one sort at the end is visiting the node ids sorted", (
           .sort()
           .map((id) => nodeArtifacts({ [id]: nodes[id]! }, wf, success));
         compared += whole.pending.length;
+        // The Workflow's own strategy is read once, not per artifact: still each artifact's effective strategy.
+        for (const p of whole.pending) expect(p.strategy).toBe(effectiveStrategy(nodes[p.node]!.outputs!.artifacts!.find((a) => a.name === p.name)!, wf));
         expect(whole).toEqual({
           pending: alone.flatMap((a) => a.pending),
           suspectedDirectoryOrphans: alone.flatMap((a) => a.suspectedDirectoryOrphans),

@@ -24,6 +24,8 @@ import { exporterEvent } from '../src/demo/seed.js';
 import { WORKFLOWS } from '../src/local/apiserver/resources.js';
 import { fleet } from './fleet.js';
 import { finishingCost } from './finishing.js';
+import { ASSESS_BASELINE, assessAgainstBaseline } from './assess-ab.js';
+import { bigWorkflowSnapshot } from './assess-inputs.js';
 import { bundleLikeLambda, functionMemoryMb, lambdaNodeFlags, serverlessYml } from './lambda-build.js';
 import { SWEEP_RESERVE_MS } from '../src/sweep/sweep.js';
 import { LAMBDA_INVOCATION, SQS_MESSAGE } from '../src/signals/limits.js';
@@ -124,25 +126,41 @@ async function coldStart() {
   results.coldStart = out;
 }
 
-/** 2. Pure assessment throughput: the demo mix, and one Workflow with 5,000 nodes. */
-function assessThroughput() {
+/**
+ * 2. Pure assessment throughput: the demo mix, and one Workflow with 5,000 nodes, in this process (wall time);
+ * then the same two against the tree before issue 11, one process per sample on CPU time (bench/assess-ab.ts).
+ */
+async function assessThroughput() {
+  // Wall time and CPU time: on a loaded machine the first grows with every other process, the second much less.
+  const timed = (runs: number, call: (i: number) => void) => {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < runs; i++) call(i);
+    const used = process.cpuUsage(cpu);
+    return { wallMs: (performance.now() - wall) / runs, cpuMs: (used.user + used.system) / 1000 / runs };
+  };
   const mix = snapshotsFromObjects(demoCluster(NOW).objects);
-  const iterations = QUICK ? 2_000 : 20_000;
-  let t = performance.now();
-  for (let i = 0; i < iterations; i++) assessRaw(mix[i % mix.length]!, { now: NOW, quietPeriodMs: 1_800_000 });
-  const mixPerSec = iterations / ((performance.now() - t) / 1000);
-  row('assess, realistic mix', `${Math.round(mixPerSec).toLocaleString('en')} Workflows/s`, '-', '-');
+  const perMix = timed(QUICK ? 2_000 : 20_000, (i) => void assessRaw(mix[i % mix.length]!, { now: NOW, quietPeriodMs: 1_800_000 }));
+  const mixPerSec = 1000 / perMix.wallMs;
+  const mixPerCpuSec = 1000 / perMix.cpuMs;
+  row('assess, realistic mix', `${Math.round(mixPerSec).toLocaleString('en')} Workflows/s (${Math.round(mixPerCpuSec).toLocaleString('en')} per CPU second)`, '-', '-');
 
-  const big = workflow({ name: 'fan-out-5000', namespace: 'argo', uid: 'big', now: NOW, finishedMinutesAgo: 120, deletionMinutesAgo: 90, strategy: 'OnWorkflowDeletion', strategiesProcessed: ['OnWorkflowCompletion', 'OnWorkflowDeletion'] });
-  for (let i = 0; i < 5_000; i++) {
-    big.status.nodes[`fan-out-5000-${i}`] = { id: `fan-out-5000-${i}`, name: `fan-out-5000.step(${i})`, type: 'Pod', phase: 'Succeeded', outputs: { artifacts: [{ name: 'out', s3: { key: `fan/${i}/out.bin` }, deleted: i % 7 !== 0 }, { name: 'main-logs', s3: { key: `fan/${i}/main.log` }, deleted: true }] } };
+  const big = bigWorkflowSnapshot(NOW);
+  const perBig = timed(QUICK ? 20 : 100, () => void assessRaw(big, { now: NOW, quietPeriodMs: 1_800_000 }));
+  const bigMs = perBig.wallMs;
+  row('assess, one Workflow of 5,000 nodes', `${fmt(bigMs)} ms (${fmt(perBig.cpuMs)} ms CPU)`, '-', '-');
+
+  const ab = await assessAgainstBaseline(QUICK ? 3 : 11);
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${fmt(x * 100)}%`;
+  const vs = `vs ${ASSESS_BASELINE.commit} (before issue 11)`;
+  if (ab) {
+    const { before, after } = ab;
+    row(`assess ${vs}, demo mix, CPU`, `${Math.round(after.mixPerSecond).toLocaleString('en')} vs ${Math.round(before.mixPerSecond).toLocaleString('en')} Workflows/s (${pct(ab.mixChange)})`, '>= -10%', ab.mixChange >= -0.1 ? 'met' : 'missed');
+    row(`assess ${vs}, 5,000 nodes, CPU`, `${fmt(after.bigMs, 2)} vs ${fmt(before.bigMs, 2)} ms (${pct(ab.bigChange)})`, '<= +10%', ab.bigChange <= 0.1 ? 'met' : 'missed');
+  } else {
+    row(`assess ${vs}`, `not measured: ${ASSESS_BASELINE.commit} is not in this clone (shallow?)`, '-', '-');
   }
-  const bigRuns = QUICK ? 20 : 100;
-  t = performance.now();
-  for (let i = 0; i < bigRuns; i++) assessRaw({ workflow: big, pods: [gcPod(big, { strategy: 'wfdel', phase: 'Failed', now: NOW, createdMinutesAgo: 80, finishedMinutesAgo: 79 })], tasks: [] }, { now: NOW, quietPeriodMs: 1_800_000 });
-  const bigMs = (performance.now() - t) / bigRuns;
-  row('assess, one Workflow of 5,000 nodes', `${fmt(bigMs)} ms`, '-', '-');
-  results.assess = { mixPerSecond: mixPerSec, mixSize: mix.length, bigWorkflowNodes: 5_000, bigWorkflowMs: bigMs };
+  results.assess = { mixPerSecond: mixPerSec, mixPerCpuSecond: mixPerCpuSec, mixSize: mix.length, bigWorkflowNodes: 5_000, bigWorkflowMs: bigMs, bigWorkflowCpuMs: perBig.cpuMs, againstBaseline: ab ?? null, baselineRecorded: ASSESS_BASELINE };
 }
 
 /** Two raw round trips (one GET, one PATCH) against the same server: the floor for one event. */
@@ -535,7 +553,7 @@ process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
 const want = (name: string) => !only || only.has(name);
-if (want('assess')) assessThroughput();
+if (want('assess')) await assessThroughput();
 if (want('signals')) await signalsScale();
 if (want('evaluate')) await evaluateCost();
 if (want('finishing')) await finishingCost(row, results, QUICK);

@@ -4,6 +4,7 @@ import { ARTIFACT_GC_FINALIZER, type JsonPatchOp } from '../domain/assessment.js
 import { KubeError, type KubeOp, KubeTransientError } from './errors.js';
 import { assertNamespace, assertScope, assertUid, assertWorkflowKey } from './names.js';
 import type { ClusterPort, DeleteTaskOutcome, GcWritePort, PodLogOptions, RawSnapshot, RemoveOutcome, Scope, SnapshotOptions, WorkflowKey, WorkflowMetadata } from './port.js';
+import { readListBody } from './list-body.js';
 import { KubeTransport, type TransportOptions } from './transport.js';
 import { isRecord } from '../domain/json.js';
 
@@ -27,7 +28,7 @@ export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataLi
 /** A bound on any one list, so a server that never stops handing out continue tokens cannot loop us forever. */
 const MAX_PAGES = 10_000;
 
-/** The list envelope only; items stay as sent (the domain validates them), so nothing big is copied. */
+/** The list envelope only (its items are read one by one, list-body.ts; the domain validates them). */
 const KubeList = z.looseObject({
   items: z.array(z.unknown()).nullish(),
   metadata: z.looseObject({ continue: z.string().optional() }).optional(),
@@ -106,7 +107,7 @@ export class KubeClusterPort implements ClusterPort, GcWritePort {
         namespace
           ? this.custom.listNamespacedCustomObject({ ...WORKFLOWS, namespace, limit, ...(_continue ? { _continue } : {}) }, options)
           : this.custom.listClusterCustomObject({ ...WORKFLOWS, limit, ...(_continue ? { _continue } : {}) }, options),
-      { raw: true, accept: METADATA_LIST_ACCEPT },
+      { accept: METADATA_LIST_ACCEPT },
     )) {
       const metadata = metadataOf(item);
       const finalizers = metadata['finalizers'];
@@ -184,7 +185,6 @@ export class KubeClusterPort implements ClusterPort, GcWritePort {
       op,
       (_continue, options) =>
         this.core.listNamespacedEvent({ namespace, fieldSelector, limit: this.pageSize, ...(_continue ? { _continue } : {}) }, options),
-      { raw: true },
     )) {
       events.push(event);
     }
@@ -217,7 +217,6 @@ export class KubeClusterPort implements ClusterPort, GcWritePort {
       op,
       (_continue, options) =>
         this.core.listNamespacedPod({ namespace, labelSelector, limit: this.pageSize, ...(_continue ? { _continue } : {}) }, options),
-      { raw: true },
     )) {
       pods.push(pod);
     }
@@ -245,20 +244,29 @@ export class KubeClusterPort implements ClusterPort, GcWritePort {
     return tasks;
   }
 
+  /**
+   * Every list, page by page. Each page's body is kept as bytes and its items parsed one at a time as the caller
+   * iterates (list-body.ts), so a caller that drops each item holds one item's objects, never a whole page's.
+   * The page is fetched (and retried) whole before any of its items is handed out, as before.
+   */
   private async *pages(
     op: KubeOp,
     list: (continueToken: string | undefined, options: ConfigurationOptions) => Promise<unknown>,
-    how: { raw?: boolean; accept?: string } = {},
+    how: { accept?: string } = {},
   ): AsyncGenerator<Record<string, unknown>> {
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const body = await expiredAsTransient(op, () =>
-        how.raw
-          ? this.transport.callRaw(op, (options) => list(token, options), how.accept ? { accept: how.accept } : {})
-          : this.transport.call(op, (options) => list(token, options)),
+      const bytes = await expiredAsTransient(op, () =>
+        this.transport.callBytes(op, (options) => list(token, options), how.accept ? { accept: how.accept } : {}),
       );
-      const parsed = KubeList.parse(body);
-      for (const item of parsed.items ?? []) if (isRecord(item)) yield item;
+      let body;
+      try {
+        body = readListBody(bytes);
+      } catch (err) {
+        throw new Error(`${op.verb} ${op.resource}: ${(err as Error).message}`);
+      }
+      const parsed = KubeList.parse(body.envelope);
+      for (const item of body.items()) if (isRecord(item)) yield item;
       const next = parsed.metadata?.continue || undefined;
       if (!next) return;
       if (next === token) throw new Error(`${op.verb} ${op.resource}: the server returned the same continue token twice`);

@@ -81,14 +81,22 @@ export class KubeTransport {
 
   /** The response body exactly as sent (pod logs are text), whatever the generated client makes of it. */
   async callText(op: KubeOp, send: (options: ConfigurationOptions) => Promise<unknown>, extra: { accept?: string } = {}): Promise<string> {
-    const sink: { text?: string } = {};
+    return (await this.callBytes(op, send, extra)).toString('utf8');
+  }
+
+  /**
+   * The response body's bytes, which the generated client never parses: a list page read item by item
+   * (list-body.ts) is then never held as one string or one parse.
+   */
+  async callBytes(op: KubeOp, send: (options: ConfigurationOptions) => Promise<unknown>, extra: { accept?: string } = {}): Promise<Buffer> {
+    const sink: { bytes?: Buffer } = {};
     await this.call(
       op,
       (options) => send({ ...options, middleware: [...(options.middleware ?? []), rawBodyMiddleware(sink)] }),
       extra,
     );
-    if (sink.text === undefined) throw new Error(`${op.verb} ${op.resource}: response body was not captured`);
-    return sink.text;
+    if (sink.bytes === undefined) throw new Error(`${op.verb} ${op.resource}: response body was not captured`);
+    return sink.bytes;
   }
 }
 
@@ -102,16 +110,22 @@ function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
   };
 }
 
-function rawBodyMiddleware(sink: { text?: string }): ObservableMiddleware {
+function rawBodyMiddleware(sink: { bytes?: Buffer }): ObservableMiddleware {
   return {
     pre: (ctx: RequestContext) => new Observable(Promise.resolve(ctx)),
     post: (rsp: ResponseContext) =>
       new Observable(
         (async () => {
-          const text = await rsp.body.text();
-          sink.text = text;
-          // The body stream can be read once; hand the client a replayable copy.
-          rsp.body = { text: async () => text, binary: async () => Buffer.from(text) };
+          const bytes = await rsp.body.binary();
+          // The body stream can be read once. On success the caller reads the captured bytes and ignores what the
+          // client returns, so the client is handed `null` to parse instead of a second copy of the body; an error
+          // keeps its body, which the client puts in its ApiException and classify() reads.
+          if (rsp.httpStatusCode >= 200 && rsp.httpStatusCode <= 299) {
+            sink.bytes = bytes;
+            rsp.body = { text: async () => 'null', binary: async () => Buffer.from('null') };
+          } else {
+            rsp.body = { text: async () => bytes.toString('utf8'), binary: async () => bytes };
+          }
           return rsp;
         })(),
       ),

@@ -27,6 +27,9 @@ export const SWEEP_PASSES: readonly SweepPass[] = ['light', 'full'];
  */
 export const SWEEP_RESERVE_MS = 30_000;
 
+/** Workflows per page of the full pass's list (whole objects); see sweepCluster. */
+const FULL_PASS_PAGE_SIZE = 50;
+
 export interface SweepDeps {
   config: RemediatorConfig;
   portFor(cluster: string): ClusterPort;
@@ -151,9 +154,11 @@ async function sweepCluster(cluster: string, deps: SweepDeps): Promise<ClusterSw
   const cap = clusterPolicy.caps.perSweep;
   const argoVersion = clusterPolicy.argoVersion;
   const port = deps.portFor(cluster);
-  // A full page holds whole statuses (~120 KiB each on a realistic fleet): 100 keeps a page near 12 MiB, so
-  // peak memory follows the page, not the fleet. Metadata items are ~1-2 KiB: 500, the API server's habit.
-  const pageSize = deps.pageSize ?? (pass === 'full' ? 100 : 500);
+  // A full page holds whole statuses (~120 KiB each on a realistic fleet). Its items are parsed one at a time
+  // (kube/list-body.ts), so what a page costs in memory is its bytes, held until the next page replaces them:
+  // 50 keeps that near 6 MiB and the peak RSS under 256 MiB at Lambda's 1024 MB flags (bench/README.md "Sweep
+  // peak RSS"). Metadata items are ~1-2 KiB: 500, the API server's habit.
+  const pageSize = deps.pageSize ?? (pass === 'full' ? FULL_PASS_PAGE_SIZE : 500);
   const result = emptyResult(cluster, pass);
   // Only the first cap+1 references are kept: past that nothing is enqueued, so memory stays bounded.
   const stuck: StuckRef[] = [];

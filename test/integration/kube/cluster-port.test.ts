@@ -1,6 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { planFinalizerRemoval } from '../../../src/domain/patch.js';
 import { presignEksToken } from '../../../src/kube/auth/eks-token.js';
+import { kubeConfigFromToken } from '../../../src/kube/auth/token.js';
+import { KubeClusterPort } from '../../../src/kube/cluster-port.js';
 import { KubeError, KubeForbiddenError, KubeTransientError, KubeUnauthorizedError } from '../../../src/kube/errors.js';
 import { InvalidWorkflowKeyError } from '../../../src/kube/names.js';
 import { portFor } from '../../../src/kube/port-for.js';
@@ -374,6 +378,73 @@ describe('auth on the wire', () => {
       expect((err as Error).message).toMatch(/TLS verification failed/);
     } finally {
       await tls.close();
+    }
+  });
+});
+
+describe('list pages read item by item', () => {
+  // A bare loopback server, because the local API server always finishes a body it starts: this one cuts
+  // the second page off mid-body, as a dropped connection does.
+  async function cuttingServer(cutTimes: number) {
+    const page = (names: string[], next?: string) =>
+      JSON.stringify({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'WorkflowList',
+        metadata: { resourceVersion: '7', ...(next ? { continue: next } : {}) },
+        items: names.map((name) => ({ metadata: { name, namespace: 'argo', finalizers: [GC] }, status: { phase: 'Succeeded', nodes: { [name]: { id: name, type: 'Pod' } } } })),
+      });
+    let cuts = 0;
+    const requests: string[] = [];
+    const srv = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      requests.push(url.searchParams.get('continue') ?? '');
+      if (url.searchParams.get('continue') !== 'p2') return void res.writeHead(200, { 'content-type': 'application/json' }).end(page(['wf-1', 'wf-2'], 'p2'));
+      const body = page(['wf-3', 'wf-4']);
+      if (cuts >= cutTimes) return void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      cuts++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.write(body.slice(0, body.length / 2), () => res.destroy());
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const { port: tcp } = srv.address() as AddressInfo;
+    const sleeps: number[] = [];
+    const port = new KubeClusterPort(kubeConfigFromToken({ server: `http://127.0.0.1:${tcp}`, token: 't', skipTLSVerify: true }), {
+      rateLimit: { qps: 10_000, burst: 10_000 },
+      // A cut body may also just stall the client until its per-attempt timeout: both are a failed attempt.
+      timeoutMs: 1_000,
+      deps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    });
+    return { port, requests, sleeps, close: () => new Promise<void>((resolve) => { srv.close(() => resolve()); srv.closeAllConnections(); }) };
+  }
+
+  const names = async (port: KubeClusterPort, seen: string[]) => {
+    for await (const wf of port.candidates({ allNamespaces: true }, { pageSize: 2 })) seen.push((wf['metadata'] as { name: string }).name);
+  };
+
+  it('a page cut off mid-body is fetched again whole: every Workflow once, in order', async () => {
+    const s = await cuttingServer(1);
+    try {
+      const seen: string[] = [];
+      await names(s.port, seen);
+      expect(seen).toEqual(['wf-1', 'wf-2', 'wf-3', 'wf-4']);
+      expect(s.requests).toEqual(['', 'p2', 'p2']);
+      expect(s.sleeps).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a page that never arrives whole fails the list with a transient error; none of its items is handed out', async () => {
+    const s = await cuttingServer(Number.POSITIVE_INFINITY);
+    try {
+      const seen: string[] = [];
+      const err = await names(s.port, seen).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(KubeTransientError);
+      expect((err as Error).message).toMatch(/gave up after 4 attempts/);
+      expect(seen).toEqual(['wf-1', 'wf-2']);
+      expect(s.requests).toEqual(['', 'p2', 'p2', 'p2', 'p2']);
+    } finally {
+      await s.close();
     }
   });
 });

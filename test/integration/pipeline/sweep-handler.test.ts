@@ -83,7 +83,7 @@ describe('sweep handler', () => {
     expect(out.clusters).toEqual([{ cluster: 'prod', candidates: expect.any(Number), stuck: STUCK, enqueued: STUCK, deferred: 0, alerted: false, complete: true }]);
     expect(fx.moto.callsTo('AWSEvents.PutEvents')).toHaveLength(0);
     const lists = server.requests.filter((r) => r.method === 'GET' && r.path === '/apis/argoproj.io/v1alpha1/workflows');
-    expect(lists.length).toBe(50); // 5,000 / limit 100: a full page holds whole statuses
+    expect(lists.length).toBe(100); // 5,000 / limit 50: a full page holds whole statuses
   });
 
   it('the light pass (the 15-minute schedule) lists metadata only and reads just the terminating candidates', async () => {

@@ -90,6 +90,49 @@ describe('kubernetes-event-exporter EnhancedEvent', () => {
     expect(ignored).toEqual([{ reason: expect.stringMatching(/^involvedObject is core\/Pod, not a Workflow \(artifact-GC pod of Workflow "etl-7xk2p"/) }]);
   });
 
+  it('an involvedObject with a name or a uid but no kind is not "empty": it is ignored for its missing kind', () => {
+    const { kind: _kind, ...noKind } = artifactGcFailed().involvedObject;
+    for (const involvedObject of [noKind, { uid: noKind['uid'] }, { name: noKind['name'] }]) {
+      expect(normalize({ ...artifactGcFailed(), involvedObject }, ctx).ignored).toEqual([{ reason: 'involvedObject has no kind, nothing to evaluate' }]);
+    }
+  });
+
+  it('a Workflow reference with its kind but no name or uid is not "empty": it is rejected for the missing name', () => {
+    const involvedObject = { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'argo' };
+    expect(rejection(() => normalize({ ...artifactGcFailed(), involvedObject }, ctx)).reason).toBe('involvedObject has no name');
+  });
+
+  it('an empty involvedObject of an event without metadata is ignored all the same', () => {
+    const { metadata: _metadata, ...noMetadata } = fixture('opsgenie-empty-involved-object.json');
+    expect(normalize(noMetadata, ctx).ignored).toEqual([
+      { reason: 'involvedObject is empty (event ""): the exporter could not look the object up, so its kind is unknown' },
+    ]);
+  });
+
+  it("the reference's own namespace wins over the event's", () => {
+    const event = artifactGcFailed();
+    event.metadata['namespace'] = 'other-namespace';
+    expect(normalize(event, ctx).signals[0]?.namespace).toBe('argo');
+  });
+
+  it('a reference without a namespace, in an event without metadata, is rejected for the missing namespace', () => {
+    const { metadata: _metadata, ...event } = artifactGcFailed();
+    const { namespace: _namespace, ...involvedObject } = event.involvedObject;
+    expect(rejection(() => normalize({ ...event, involvedObject }, ctx)).reason).toBe('involvedObject has no namespace');
+  });
+
+  it('an ill-typed event metadata field is rejected, as the reference fields are', () => {
+    const event = artifactGcFailed();
+    event.metadata['namespace'] = 42;
+    expect(rejection(() => normalize(event, ctx)).reason).toMatch(/^EnhancedEvent: metadata\.namespace: /);
+  });
+
+  it('names the shape that carried the event when the event is ill-typed (an Argo Events core Event)', () => {
+    const involvedObject = { ...artifactGcFailed().involvedObject, name: 42 };
+    const data = { type: 'ADD', body: { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'argo' }, involvedObject }, group: '', version: 'v1', resource: 'events' };
+    expect(rejection(() => normalize(data, ctx)).reason).toMatch(/^Argo Events Event involvedObject: involvedObject\.name: /);
+  });
+
   it('takes the namespace from the event when the reference lost it', () => {
     const event = artifactGcFailed();
     delete event.involvedObject['namespace'];

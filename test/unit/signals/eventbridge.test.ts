@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DECISION_SOURCE } from '../../../src/domain/decision.js';
+import { EVENTBRIDGE_EVENT } from '../../../src/signals/limits.js';
 import { normalize } from '../../../src/signals/normalize.js';
 import { ctx, fixture } from './fixture.js';
 import { rejection } from './reject.js';
@@ -61,5 +63,33 @@ describe('EventBridge envelope', () => {
     for (let i = 0; i < 4; i++) payload = envelope(payload);
     expect(normalize(payload, ctx).signals).toHaveLength(1);
     expect(rejection(() => normalize(envelope(payload), ctx)).reason).toMatch(/wrapped more than 4 levels deep$/);
+  });
+
+  describe('holds the whole entry to 256 KiB as PutEvents counts it: detail, detail-type, source, string resources, time as 14 bytes', () => {
+    const detail = fixture('exporter-artifact-gc-failed.json');
+    const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+    const variants = [
+      { name: 'with time and resources', time: '2026-09-01T10:00:06Z', resources: ['arn:aws:events:eu-west-1:123456789012:rule/r', 42], fixed: 14 + bytes('arn:aws:events:eu-west-1:123456789012:rule/r') },
+      { name: 'without time', time: undefined, resources: ['arn:r'], fixed: bytes('arn:r') },
+      { name: 'without resources', time: '2026-09-01T10:00:06Z', resources: undefined, fixed: 14 },
+    ];
+    it.each(variants)('$name: an entry of exactly the limit passes, one byte more is rejected with its size', ({ time, resources, fixed }) => {
+      const of = (entryBytes: number) => {
+        const base = { ...envelope(detail), 'detail-type': 'kubernetes-event €', time, resources };
+        const overhead = bytes(JSON.stringify({ ...detail, pad: '' })) + bytes(base['detail-type']) + bytes(base.source) + fixed;
+        return { ...base, detail: { ...detail, pad: 'x'.repeat(entryBytes - overhead) } };
+      };
+      expect(normalize(of(EVENTBRIDGE_EVENT.maxBytes), ctx).signals).toHaveLength(1);
+      expect(rejection(() => normalize(of(EVENTBRIDGE_EVENT.maxBytes + 1), ctx)).reason).toBe(
+        'EventBridge event is 262,145 bytes, more than an EventBridge event holds (256 KiB)',
+      );
+    });
+  });
+
+  it('quotes at most 64 characters of the detail-type of its own decision events', () => {
+    const own = { ...envelope({}, DECISION_SOURCE), 'detail-type': `decision ${'y'.repeat(200)}` };
+    expect(normalize(own, ctx).ignored).toEqual([
+      { reason: `EventBridge event from ${DECISION_SOURCE} itself ("decision ${'y'.repeat(55)}"), not an inbound signal` },
+    ]);
   });
 });

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { SQS_MESSAGE } from '../../../src/signals/limits.js';
+import { normalize, normalizeParsed, normalizeText } from '../../../src/signals/normalize.js';
+import { ctx, fixture } from './fixture.js';
+import { rejection } from './reject.js';
+
+// Between an SQS message's 1 MiB and a Lambda invocation's 6 MiB: only the carrier the caller names tells them apart.
+const pad = 'x'.repeat(SQS_MESSAGE.maxBytes + 1024);
+const sqs = { ...ctx, carrier: SQS_MESSAGE };
+const exporterEvent = fixture('exporter-artifact-gc-failed.json');
+
+describe('normalize entry points hold a payload to the carrier the caller names', () => {
+  it('normalize: JSON text inside the payload (an Argo Events body) is held to that carrier', () => {
+    const event = fixture('argo-events-resource-update.json') as { body: Record<string, unknown> };
+    const text = { ...event, body: JSON.stringify({ ...event.body, pad }) };
+    expect(normalize(text, ctx).signals).toHaveLength(1);
+    expect(rejection(() => normalize(text, sqs)).reason).toMatch(/^Argo Events resource event body is [\d,]+ bytes, more than an SQS message holds \(1 MiB\)$/);
+  });
+
+  it('normalizeParsed: an already-parsed payload is measured against that carrier', () => {
+    const big = { ...exporterEvent, pad };
+    expect(normalizeParsed(big, ctx).signals).toHaveLength(1);
+    expect(rejection(() => normalizeParsed(big, sqs)).reason).toBe('input is more than an SQS message holds (1 MiB)');
+  });
+
+  it('normalizeText: reads the text as the payload it carries, held to that carrier', () => {
+    expect(normalizeText(JSON.stringify(exporterEvent), ctx)).toEqual(normalize(exporterEvent, ctx));
+    const big = JSON.stringify({ ...exporterEvent, pad });
+    expect(normalizeText(big, ctx).signals).toHaveLength(1);
+    expect(rejection(() => normalizeText(big, sqs, 'SQS record "m1" body')).reason).toMatch(/^SQS record "m1" body is [\d,]+ bytes, more than an SQS message holds \(1 MiB\)$/);
+  });
+});
+
+describe('normalize: what is not an object', () => {
+  it.each([42, null, 'text', true, [exporterEvent]])('rejects %j as not a JSON object, never reading it as a shape', (input) => {
+    expect(rejection(() => normalize(input, ctx)).reason).toMatch(/^payload is .+, expected a JSON object$/);
+  });
+});

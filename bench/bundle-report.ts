@@ -13,15 +13,30 @@ function packageOf(path: string): string {
   return m ? m[1]! : path.replace(/\/[^/]+$/, '');
 }
 
-export async function bundleReport(fn: string): Promise<{ bytes: number; packages: [string, number][]; warnings: string[] }> {
+/**
+ * What loads at a cold start: the handler's file and every chunk it imports statically. Chunks reached only by
+ * import() (serverless.yml: splitting) load when that code runs, and are reported apart as `onDemandBytes`.
+ */
+export async function bundleReport(fn: string): Promise<{ bytes: number; onDemandBytes: number; packages: [string, number][]; warnings: string[] }> {
   const result = await build({ ...lambdaEsbuildOptions(), absWorkingDir: ROOT, entryPoints: [`functions/${fn}.ts`], outdir: join(ROOT, '.bench-out'), write: false, metafile: true, logLevel: 'error' });
   const meta: Metafile = result.metafile;
-  const output = Object.values(meta.outputs).find((o) => o.entryPoint);
-  if (!output) throw new Error(`no output for ${fn}`);
+  const entry = Object.keys(meta.outputs).find((k) => meta.outputs[k]!.entryPoint === `functions/${fn}.ts`);
+  if (!entry) throw new Error(`no output for ${fn}`);
+  const atStart = new Set<string>();
+  const visit = (file: string) => {
+    if (atStart.has(file)) return;
+    atStart.add(file);
+    for (const imp of meta.outputs[file]!.imports) if (imp.kind === 'import-statement' && meta.outputs[imp.path]) visit(imp.path);
+  };
+  visit(entry);
+  const code = Object.keys(meta.outputs).filter((k) => !k.endsWith('.map'));
+  const bytes = [...atStart].reduce((n, k) => n + meta.outputs[k]!.bytes, 0);
+  const onDemandBytes = code.filter((k) => !atStart.has(k)).reduce((n, k) => n + meta.outputs[k]!.bytes, 0);
   const byPackage = new Map<string, number>();
-  for (const [path, input] of Object.entries(output.inputs)) byPackage.set(packageOf(path), (byPackage.get(packageOf(path)) ?? 0) + input.bytesInOutput);
+  for (const file of atStart) for (const [path, input] of Object.entries(meta.outputs[file]!.inputs)) byPackage.set(packageOf(path), (byPackage.get(packageOf(path)) ?? 0) + input.bytesInOutput);
   const warnings: string[] = [];
-  const locales = Object.keys(output.inputs).filter((p) => p.includes('zod/v4/locales/') && !p.endsWith('/en.js') && !p.endsWith('/index.js'));
+  const bundled = Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([path]) => path));
+  const locales = bundled.filter((p) => p.includes('zod/v4/locales/') && !p.endsWith('/en.js') && !p.endsWith('/index.js'));
   if (locales.length > 0) {
     warnings.push(`zod: ${locales.length} locales bundled; some file imports \`{ z } from 'zod'\` (use \`import * as z from 'zod'\`)`);
   }
@@ -32,14 +47,14 @@ export async function bundleReport(fn: string): Promise<{ bytes: number; package
       }
     }
   }
-  return { bytes: output.bytes, packages: [...byPackage.entries()].sort((a, b) => b[1] - a[1]), warnings };
+  return { bytes, onDemandBytes, packages: [...byPackage.entries()].sort((a, b) => b[1] - a[1]), warnings };
 }
 
 if (process.argv[1]?.endsWith('bundle-report.ts')) {
   const wanted = process.argv.slice(2);
   for (const fn of wanted.length > 0 ? wanted : FUNCTIONS) {
     const r = await bundleReport(fn);
-    process.stdout.write(`${fn}: ${(r.bytes / 1024).toFixed(0)} KiB\n`);
+    process.stdout.write(`${fn}: ${(r.bytes / 1024).toFixed(0)} KiB at start, ${(r.onDemandBytes / 1024).toFixed(0)} KiB on demand\n`);
     for (const [name, bytes] of r.packages.slice(0, 12)) process.stdout.write(`  ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${name}\n`);
     for (const w of r.warnings) process.stdout.write(`  ! ${w}\n`);
   }

@@ -11,6 +11,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { signButtonValue } from '../src/domain/button-value.js';
 import { DEMO_SLACK_APP as app, signedInteraction } from '../src/local/slack-clicker.js';
 import { startMoto } from '../test/helpers/moto.js';
+import { handlerExtension } from './lambda-build.js';
 
 export interface FirstClick {
   runs: number;
@@ -39,7 +40,7 @@ function run(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv }): Promis
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** `bundleDir` holds functions/interact.js as the zip unpacks it. */
+/** `bundleDir` holds functions/interact.mjs as the zip unpacks it. */
 export async function interactFirstClick(bundleDir: string, runs: number, nodeArgs: string[] = []): Promise<FirstClick> {
   const moto = await startMoto();
   const responses = createServer((req, res) => {
@@ -104,8 +105,9 @@ export async function interactFirstClick(bundleDir: string, runs: number, nodeAr
         isBase64Encoded: true,
       };
       const child = [
-        `const {handler}=require('./functions/interact.js');const loaded=performance.now();`,
-        `handler(${JSON.stringify(event)},{functionName:'interact',awsRequestId:'bench-${i}',getRemainingTimeInMillis:()=>60000}).then((r)=>{`,
+        // The handler loaded as the runtime loads an ES module handler: import().
+        `let loaded;import('./functions/interact${handlerExtension()}').then(({handler})=>{loaded=performance.now();`,
+        `return handler(${JSON.stringify(event)},{functionName:'interact',awsRequestId:'bench-${i}',getRemainingTimeInMillis:()=>60000})}).then((r)=>{`,
         `const u=process.resourceUsage();process.stdout.write("\\n@@"+JSON.stringify({loaded,answered:performance.now(),cpu:(u.userCPUTime+u.systemCPUTime)/1000,status:r.statusCode}))});`,
       ].join('');
       const r = await run([...nodeArgs, '-e', child], { cwd: bundleDir, env });

@@ -1,8 +1,9 @@
 // What the bench runs must be what ships: the esbuild options and the Node flags are read from serverless.yml,
 // so a change there is measured without touching the bench.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { createRequire } from 'node:module';
+import { basename, extname, join } from 'node:path';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { parse, type Tags } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -28,17 +29,44 @@ export function serverlessYml(): Serverless {
   return parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: CFN_TAGS }) as Serverless;
 }
 
-/** custom.esbuild as serverless-esbuild hands it to esbuild: plugin keys dropped, `exclude` made external. */
+/**
+ * custom.esbuild as serverless-esbuild hands it to esbuild (dist/bundle.js, dist/index.js): plugin keys dropped,
+ * `exclude` made external, `outputFileExtension` as `outExtension`, `plugins` (a file) loaded.
+ */
 export function lambdaEsbuildOptions(yml = serverlessYml()): BuildOptions {
   const options: Record<string, unknown> = { ...yml.custom.esbuild };
   const exclude = Array.isArray(options['exclude']) ? (options['exclude'] as string[]) : [];
+  const extension = handlerExtension(yml);
+  const plugins = typeof options['plugins'] === 'string' ? (createRequire(import.meta.url)(join(ROOT, options['plugins'])) as Plugin[]) : undefined;
   for (const key of PLUGIN_KEYS) delete options[key];
-  return { ...(options as BuildOptions), external: [...((options['external'] as string[] | undefined) ?? []), ...exclude.filter((e) => e !== '*')] };
+  return {
+    ...(options as BuildOptions),
+    ...(plugins ? { plugins } : {}),
+    ...(extension !== '.js' ? { outExtension: { '.js': extension } } : {}),
+    external: [...((options['external'] as string[] | undefined) ?? []), ...exclude.filter((e) => e !== '*')],
+  };
 }
 
-/** Bundles `entry` (a path from the repository root) to `outfile` exactly as the functions are bundled. */
-export async function bundleLikeLambda(entry: string, outfile: string): Promise<void> {
-  await build({ ...lambdaEsbuildOptions(), absWorkingDir: ROOT, entryPoints: [entry], outfile, logLevel: 'error' });
+/** The extension of a function's handler file (and its chunks): serverless-esbuild's outputFileExtension. */
+export function handlerExtension(yml = serverlessYml()): string {
+  return (yml.custom.esbuild['outputFileExtension'] as string | undefined) ?? '.js';
+}
+
+/**
+ * Bundles `entry` (a path from the repository root) into `outdir` exactly as the functions are bundled, its
+ * chunks beside it; returns the path of the file to load.
+ */
+export async function bundleLikeLambda(entry: string, outdir: string): Promise<string> {
+  await build({ ...lambdaEsbuildOptions(), absWorkingDir: ROOT, entryPoints: [entry], outdir, logLevel: 'error' });
+  return join(outdir, `${basename(entry, extname(entry))}${handlerExtension()}`);
+}
+
+/**
+ * A `node -e` script that loads `file` as the Lambda runtime loads a handler (import() for an ES module, which is
+ * what an ESM handler needs; require() else) and then runs `then` (a statement).
+ */
+export function loadScript(file: string, then = ''): string {
+  return file.endsWith('.mjs') ? `import(${JSON.stringify(file)}).then(() => {${then}})` : `require(${JSON.stringify(file)});${then}`;
 }
 
 export function functionMemoryMb(fn: string, yml = serverlessYml()): number {

@@ -27,7 +27,7 @@ import { finishingCost } from './finishing.js';
 import { ASSESS_BASELINE, assessAgainstBaseline } from './assess-ab.js';
 import { bigWorkflowSnapshot } from './assess-inputs.js';
 import { interactFirstClick } from './interact-first-click.js';
-import { bundleLikeLambda, functionMemoryMb, lambdaNodeFlags, serverlessYml } from './lambda-build.js';
+import { bundleLikeLambda, functionMemoryMb, handlerExtension, lambdaNodeFlags, loadScript, serverlessYml } from './lambda-build.js';
 import { SWEEP_RESERVE_MS } from '../src/sweep/sweep.js';
 import { LAMBDA_INVOCATION, SQS_MESSAGE } from '../src/signals/limits.js';
 import { enhancedEvent, goJson, resourceEventData, sensorWholeEvent, sqsEvent, workflowObject } from '../test/fixtures/events/forwarders/build.js';
@@ -77,11 +77,15 @@ async function coldStart() {
   // The child's own CPU time (all its threads, bootstrap included) as well: on a machine shared with other
   // work, wall time waits on the scheduler while CPU time mostly does not, so small differences stay visible.
   const cpuMs: Record<string, number[]> = {};
-  const CPU_PRINT = ';{const u=process.resourceUsage();process.stdout.write("@@cpu="+(u.userCPUTime+u.systemCPUTime)/1000)}';
-  const once = (args: string[], cwd: string, name?: string) => {
+  const CPU_PRINT = 'const u=process.resourceUsage();process.stdout.write("@@cpu="+(u.userCPUTime+u.systemCPUTime)/1000)';
+  // The handler loaded as the runtime loads it (an ES module: import(), its static chunks with it); the CPU
+  // time is read once it has loaded.
+  const handler = (fn: string) => `./functions/${fn}${handlerExtension()}`;
+  const once = (flags: string[], file: string | undefined, cwd: string, name?: string) => {
     const t = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [...args.slice(0, -1), `${args.at(-1)}${name ? CPU_PRINT : ''}`], { cwd, env });
-    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${String(r.stderr).slice(-2000)}`);
+    const script = file ? loadScript(file, name ? CPU_PRINT : '') : name ? CPU_PRINT : '0';
+    const r = spawnSync(process.execPath, [...flags, '-e', script], { cwd, env });
+    if (r.status !== 0) throw new Error(`${script} failed: ${String(r.stderr).slice(-2000)}`);
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
     const cpu = /@@cpu=([\d.]+)/.exec(String(r.stdout))?.[1];
     if (name && cpu) (cpuMs[name] ??= []).push(Number(cpu));
@@ -97,17 +101,17 @@ async function coldStart() {
       writeFileSync(join(target, name), data);
     }
     zips[fn] = zip.length;
-    sizes[fn] = statSync(join(target, 'functions', `${fn}.js`)).size;
+    sizes[fn] = statSync(join(target, handler(fn))).size;
   }
   const samples: Record<string, number[]> = { bare: [] };
   for (let i = 0; i < runs; i++) {
-    samples['bare']!.push(once(['-e', '0'], dir));
-    once(['-e', '0'], dir, 'bare');
+    samples['bare']!.push(once([], undefined, dir));
+    once([], undefined, dir, 'bare');
     for (const fn of fns) {
       const target = join(dir, fn);
-      (samples[fn] ??= []).push(once(['-e', `require('./functions/${fn}.js')`], target));
-      once(['-e', `require('./functions/${fn}.js')`], target, fn);
-      (samples[`${fn} lambda`] ??= []).push(once([...nodeOptions, '-e', `require('./functions/${fn}.js')`], target));
+      (samples[fn] ??= []).push(once([], handler(fn), target));
+      once([], handler(fn), target, fn);
+      (samples[`${fn} lambda`] ??= []).push(once(nodeOptions, handler(fn), target));
     }
   }
   const bare = median(samples['bare']!);
@@ -307,8 +311,7 @@ async function sweepScale() {
   const sizes = QUICK ? [10_000] : [10_000, 50_000];
   const out: Record<string, unknown>[] = [];
   const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-sweep-'));
-  const child = join(dir, 'sweep-child.cjs');
-  await bundleLikeLambda('bench/sweep-child.ts', child);
+  const child = await bundleLikeLambda('bench/sweep-child.ts', dir);
   const lambdaFlags = lambdaNodeFlags('sweep');
   // What one sweep may take before it stops listing: the deployed timeout less what it keeps back to send.
   const budgetMs = Number((serverlessYml() as { params?: { default?: { sweepTimeoutSeconds?: number } } }).params?.default?.sweepTimeoutSeconds ?? 300) * 1000 - SWEEP_RESERVE_MS;
@@ -372,8 +375,7 @@ async function sweepRealistic() {
   const passes = (process.env['AFR_BENCH_PASSES'] ?? 'light,full').split(',') as ('light' | 'full')[];
   const out: Record<string, unknown>[] = [];
   const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-fleet-'));
-  const child = join(dir, 'sweep-child.cjs');
-  await bundleLikeLambda('bench/sweep-child.ts', child);
+  const child = await bundleLikeLambda('bench/sweep-child.ts', dir);
   const lambdaFlags = lambdaNodeFlags('sweep');
   // What one sweep may take before it stops listing: the deployed timeout less what it keeps back to send.
   const budgetMs = Number((serverlessYml() as { params?: { default?: { sweepTimeoutSeconds?: number } } }).params?.default?.sweepTimeoutSeconds ?? 300) * 1000 - SWEEP_RESERVE_MS;
@@ -480,8 +482,7 @@ async function notifyScale() {
  */
 async function signalsScale() {
   const dir = mkdtempSync(join(os.tmpdir(), 'afr-bench-signals-'));
-  const child = join(dir, 'signals-child.cjs');
-  await bundleLikeLambda('bench/signals-child.ts', child);
+  const child = await bundleLikeLambda('bench/signals-child.ts', dir);
   const runs = QUICK ? 3 : 10;
   const mib = (n: number) => `${fmt(n / 2 ** 20)} MiB`;
   try {

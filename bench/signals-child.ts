@@ -1,6 +1,6 @@
 // Normalizes one payload in its own process, so its peak RSS is the normalization's alone. bench/run.ts bundles
 // this file as the functions are bundled and starts it with the ingest/evaluate function's Lambda Node flags.
-//   node signals-child.cjs FILE ingest|explain|evaluate RUNS
+//   node signals-child.mjs FILE ingest|explain|evaluate RUNS
 // ingest: JSON.parse (Lambda's runtime does it) then normalizeParsed, as functions/ingest.ts does;
 // explain: judgeText on the text, as explain-event does; evaluate: judgeRecord on each record's body.
 import { readFileSync } from 'node:fs';

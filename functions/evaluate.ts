@@ -6,9 +6,8 @@ const warm = new WarmState();
 export const handler = evaluateHandler(
   async () => {
     const config = await warm.config();
-    const approvals = await warm.approvals(config);
     const finishing = warm.finishing(config);
-    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue(), evidence: warm.evidenceSink(config), approvals, ...(finishing ? { finishing } : {}) };
+    return { config, portFor: warm.portFor(config), publisher: warm.eventPublisher(), queue: warm.signalQueue(), evidence: warm.evidenceSink(config), approvals: () => warm.approvals(config), ...(finishing ? { finishing } : {}) };
   },
   lambdaLogger('evaluate'),
   lambdaMetrics('evaluate'),

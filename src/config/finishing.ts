@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { NamespacePattern } from './namespace-pattern.js';
+import type { RemediatorConfig } from './schema.js';
 
 /**
  * `finishing:` (README "Finishing GC"): what the remediator may do to finish a stuck artifact GC instead of orphaning
@@ -121,3 +122,10 @@ export const FinishingConfig = z
   })
   .prefault({});
 export type FinishingConfig = z.output<typeof FinishingConfig>;
+
+/** Whether the configuration lets any finishing action run anywhere (auto, or with an approval). */
+export function finishingConfigured(config: RemediatorConfig): boolean {
+  const f = config.finishing;
+  const sets = [f.defaults, ...Object.values(f.clusters), ...Object.values(f.clusters).flatMap((c) => Object.values(c.namespaces ?? {}))];
+  return sets.some((s) => FINISHING_ACTIONS.some((a) => s[a] !== undefined && s[a] !== 'off'));
+}

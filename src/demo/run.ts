@@ -179,7 +179,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoRun> {
         evidence: new FolderEvidenceSink(opts.outDir),
         // Finishing's buckets are the folders above; the day's caps are kept beside the audit records.
         ...(finishing ? { finishing } : {}),
-        approvals: approvalRuntime,
+        approvals: async () => approvalRuntime,
       }),
       new Logger({ serviceName: 'evaluate' }),
       new Metrics({ namespace: 'ArgoFinalizerRemediator', serviceName: 'evaluate' }),

@@ -41,8 +41,11 @@ export interface EvaluateDeps {
   queue: SignalQueue;
   /** Where evidence bundles and intent records go before each removal (the audit bucket). */
   evidence: EvidenceSink;
-  /** Acting on Slack approvals (afr.approval/v1); absent without a Slack app, and then such records fail. */
-  approvals?: ApprovalRuntime | undefined;
+  /**
+   * Acting on Slack approvals (afr.approval/v1), asked for only when an approval arrives (the deployed function
+   * builds it then: button key, stores); undefined without a Slack app, and then such records fail.
+   */
+  approvals?: () => Promise<ApprovalRuntime | undefined>;
   clock?: () => Date;
   /** Milliseconds left before Lambda discards the invocation (context.getRemainingTimeInMillis); unbounded without. */
   remainingMs?: () => number;
@@ -278,14 +281,15 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
 
   // 2b. Approvals, one at a time: each re-reads its Workflow live and acts at most once (README "Approvals from Slack").
   const approvalReports: ApprovalReport[] = [];
+  const runtime = approvals.length > 0 ? await deps.approvals?.() : undefined;
   for (const { id, message } of approvals) {
-    if (!deps.approvals) {
+    if (!runtime) {
       fail([id], new Error('an approval arrived but approvals are not available (no slack.app, or its button key unreadable): kept for a redelivery'));
       log.error('approval arrived, approvals not available', { messageId: id });
       continue;
     }
     try {
-      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: deps.approvals, evidence: deps.evidence, finishing: deps.finishing ? { wiring: deps.finishing, budgets: finishingBudgets } : undefined, clock, log, metrics });
+      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: runtime, evidence: deps.evidence, finishing: deps.finishing ? { wiring: deps.finishing, budgets: finishingBudgets } : undefined, clock, log, metrics });
       approvalReports.push(report);
       metrics.count('Approvals', { outcome: report.outcome, code: report.code });
       if (report.outcome === 'acted' && report.claim) metrics.count('ApprovalsActed', { cluster: report.claim.c, action: report.claim.act });

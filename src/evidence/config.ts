@@ -1,13 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { FolderEvidenceSink } from './folder-sink.js';
 import { S3EvidenceSink } from './s3-sink.js';
+import { type EvidenceLocation, evidenceTarget } from './location.js';
 import type { EvidenceSink } from './sink.js';
 
-export interface EvidenceLocation {
-  bucket?: string | undefined;
-  kmsKeyId?: string | undefined;
-  localDir?: string | undefined;
-}
+export type { EvidenceLocation } from './location.js';
 
 /** Nowhere to write: every write fails, so nothing destructive can happen (the record fails, then the DLQ). */
 class UnconfiguredEvidenceSink implements EvidenceSink {
@@ -30,15 +27,14 @@ class UnconfiguredEvidenceSink implements EvidenceSink {
  */
 export const EVIDENCE_S3_TIMEOUTS = { requestTimeout: 5_000, connectionTimeout: 2_000, throwOnRequestTimeout: true } as const;
 
-/** The audit bucket (the configuration's `audit` section wins over AUDIT_BUCKET), else a folder, else nowhere. */
+/** The sink for `evidenceTarget`: the audit bucket, else a folder, else one refusing every write. */
 export function evidenceSinkFor(
   audit: EvidenceLocation,
   env: NodeJS.ProcessEnv,
   s3: () => S3Client = () => new S3Client({ requestHandler: EVIDENCE_S3_TIMEOUTS, maxAttempts: 3 }),
 ): EvidenceSink {
-  const bucket = audit.bucket ?? env['AUDIT_BUCKET'];
-  const dir = audit.localDir ?? env['AUDIT_DIR'];
-  if (bucket) return new S3EvidenceSink({ client: s3(), bucket, kmsKeyId: audit.kmsKeyId ?? env['AUDIT_KMS_KEY_ID'] });
-  if (dir) return new FolderEvidenceSink(dir);
+  const target = evidenceTarget(audit, env);
+  if (target.kind === 's3') return new S3EvidenceSink({ client: s3(), bucket: target.bucket, kmsKeyId: target.kmsKeyId });
+  if (target.kind === 'folder') return new FolderEvidenceSink(target.dir);
   return new UnconfiguredEvidenceSink();
 }

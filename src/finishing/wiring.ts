@@ -2,7 +2,7 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { FolderBucket } from '../buckets/folder-bucket.js';
 import type { BucketPort } from '../buckets/port.js';
 import { S3Bucket } from '../buckets/s3-bucket.js';
-import { FINISHING_ACTIONS } from '../config/finishing.js';
+import { finishingConfigured } from '../config/finishing.js';
 import type { RemediatorConfig } from '../config/schema.js';
 import type { FinishingWiring } from './after-notify.js';
 import { dailyLedgerFor } from './ledger.js';
@@ -19,12 +19,7 @@ export interface FinishingWiringOptions {
   ledger: DailyLedger;
 }
 
-/** Whether the configuration lets any finishing action run anywhere (auto, or with an approval). */
-export function finishingConfigured(config: RemediatorConfig): boolean {
-  const f = config.finishing;
-  const sets = [f.defaults, ...Object.values(f.clusters), ...Object.values(f.clusters).flatMap((c) => Object.values(c.namespaces ?? {}))];
-  return sets.some((s) => FINISHING_ACTIONS.some((a) => s[a] !== undefined && s[a] !== 'off'));
-}
+export { finishingConfigured } from '../config/finishing.js';
 
 /**
  * The one place finishing's dependencies are built from configuration (README "Finishing GC"): the deployed

@@ -1,13 +1,13 @@
 import type { RemediatorConfig } from '../config/schema.js';
 import type { ClusterPort } from '../kube/port.js';
 import { portFor, type PortForOptions } from '../kube/port-for.js';
-import { type ApprovalRuntime } from '../evaluate/approval.js';
-import { approvalRuntimeFromConfig } from '../evaluate/approval-deps.js';
-import { AwsWarmState } from './aws-warm.js';
-import { evidenceSinkFor } from '../evidence/config.js';
+import { finishingConfigured } from '../config/finishing.js';
+import type { ApprovalRuntime } from '../evaluate/approval.js';
+import { evidenceTarget } from '../evidence/location.js';
 import type { EvidenceSink } from '../evidence/sink.js';
 import type { FinishingWiring } from '../finishing/after-notify.js';
-import { finishingWiringFromEnv } from '../finishing/wiring.js';
+import { AwsWarmState } from './aws-warm.js';
+import { builtOnFirstCall, Warm } from './warm.js';
 
 export { asCounter, asLog, lambdaLogger, lambdaMetrics } from '../observability/lambda.js';
 export { AwsWarmState } from './aws-warm.js';
@@ -27,32 +27,44 @@ export class WarmState extends AwsWarmState {
   private ports = new Map<string, ClusterPort>();
   private evidence?: EvidenceSink;
 
-  /** The audit bucket, where evaluate stores evidence bundles and intent records before each removal. */
+  /**
+   * The audit bucket, where evaluate stores evidence bundles and intent records before each removal. Its S3
+   * adapter (and the SDK) loads on the sink's first call: only a removal, a finishing action or a recovery calls it.
+   */
   evidenceSink(config: RemediatorConfig): EvidenceSink {
-    return (this.evidence ??= evidenceSinkFor(config.audit, process.env));
+    return (this.evidence ??= {
+      location: evidenceTarget(config.audit, process.env).location,
+      ...builtOnFirstCall(async () => (await s3Side()).evidenceSinkFor(config.audit, process.env), ['putIfAbsent', 'get', 'list']),
+    });
   }
 
   private finishingWiring?: { wiring: FinishingWiring | undefined };
 
   /**
    * The artifact buckets (and the daily caps) finishing GC needs, once per container; undefined when the
-   * configuration turns every finishing action off, and then evaluate never attempts one.
+   * configuration turns every finishing action off, and then evaluate never attempts one. Built, S3 SDK and
+   * all, on the first finishing action.
    */
   finishing(config: RemediatorConfig): FinishingWiring | undefined {
-    return (this.finishingWiring ??= { wiring: finishingWiringFromEnv(config, process.env) }).wiring;
+    return (this.finishingWiring ??= {
+      wiring: finishingConfigured(config) ? lazyFinishingWiring(async () => (await s3Side()).finishingWiringFromEnv(config, process.env)!) : undefined,
+    }).wiring;
   }
 
   private approvalRuntime?: Promise<ApprovalRuntime | undefined>;
 
   /**
-   * What acting on Slack approvals needs, once per container; undefined without a Slack app. A failed read (the
-   * button key) is not kept and never stops the signals: this invocation's approvals fail and are redelivered.
+   * What acting on Slack approvals needs, once per container, built on the first approval that arrives;
+   * undefined without a Slack app. A failed read (the button key) is not kept and never stops the signals: this
+   * invocation's approvals fail and are redelivered.
    */
   approvals(config: RemediatorConfig): Promise<ApprovalRuntime | undefined> {
-    return (this.approvalRuntime ??= approvalRuntimeFromConfig(config, process.env).catch(() => {
-      this.approvalRuntime = undefined;
-      return undefined;
-    }));
+    return (this.approvalRuntime ??= s3Side()
+      .then((m) => m.approvalRuntimeFromConfig(config, process.env))
+      .catch(() => {
+        this.approvalRuntime = undefined;
+        return undefined;
+      }));
   }
 
   portFor(config: RemediatorConfig): (cluster: string) => ClusterPort {
@@ -67,4 +79,18 @@ export class WarmState extends AwsWarmState {
       return port;
     };
   }
+}
+
+/**
+ * The S3 side (src/runtime/aws-s3.ts), imported on first use: ~330 KiB of SDK that every cold start would
+ * otherwise parse, for the few invocations that remove, finish or act on an approval (bench/README.md, cold start).
+ */
+const s3Side = () => import('./aws-s3.js');
+
+function lazyFinishingWiring(build: () => Promise<FinishingWiring>): FinishingWiring {
+  const wiring = new Warm(build);
+  return {
+    bucket: builtOnFirstCall(async () => (await wiring.get()).bucket, ['head', 'list', 'delete']),
+    ledger: builtOnFirstCall(async () => (await wiring.get()).ledger, ['reserve']),
+  };
 }

@@ -70,7 +70,7 @@ const deps = async () => ({
   portFor: (c: string) => portFor(config.clusters.find((x) => x.name === c)!.auth),
   publisher: { publish: async (entries: BusEntry[]) => void published.push(...entries) },
   queue: new SqsSignalQueue(queueUrl, { sendBatch: sdkSendMessageBatch() }),
-  approvals: await approvalRuntimeFromConfig(config, process.env),
+  approvals: () => approvalRuntimeFromConfig(config, process.env),
   evidence: EVIDENCE,
   clock: () => new Date(),
 });

@@ -3,19 +3,17 @@
 // Node flags Lambda gives the function and the function's environment, handed one SQS event, and, like a sandbox
 // at its timeout, killed whole wherever it is.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { bundleLikeLambda, lambdaNodeFlags } from '../../bench/lambda-build.js';
 
 let bundled: Promise<string> | undefined;
-/** One bundle per test process: esbuild takes a few seconds, every child of the file reuses it. */
-function evaluateBundle(): Promise<string> {
+/** One bundle per test process: esbuild takes a few seconds, every child of the file reuses it. Its entry file. */
+export function evaluateBundle(): Promise<string> {
   return (bundled ??= (async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'afr-evaluate-bundle-')), 'evaluate-driver.cjs');
-    await bundleLikeLambda('test/helpers/evaluate-driver.ts', out);
-    return out;
+    return bundleLikeLambda('test/helpers/evaluate-driver.ts', mkdtempSync(join(tmpdir(), 'afr-evaluate-bundle-')));
   })());
 }
 
@@ -26,8 +24,20 @@ export interface ChildRun {
   readonly process: ChildProcess;
 }
 
-export async function runEvaluateChild(event: SQSEvent, env: Record<string, string>, timeoutMs = 60_000): Promise<ChildRun> {
-  const bundle = await evaluateBundle();
+/**
+ * A copy of the bundle without the chunks whose file names match `drop`: a run that loads one of them fails
+ * where it does, so a run that succeeds never loaded them. Returns the copy's entry file and what was dropped.
+ */
+export async function evaluateBundleWithout(drop: RegExp): Promise<{ entry: string; dropped: string[] }> {
+  const entry = await evaluateBundle();
+  const copy = mkdtempSync(join(tmpdir(), 'afr-evaluate-bundle-'));
+  const dropped: string[] = [];
+  cpSync(dirname(entry), copy, { recursive: true, filter: (source) => !(drop.test(basename(source)) && dropped.push(basename(source))) });
+  return { entry: join(copy, basename(entry)), dropped };
+}
+
+export async function runEvaluateChild(event: SQSEvent, env: Record<string, string>, timeoutMs = 60_000, bundle?: string): Promise<ChildRun> {
+  bundle ??= await evaluateBundle();
   const dir = mkdtempSync(join(tmpdir(), 'afr-evaluate-child-'));
   const eventFile = join(dir, 'event.json');
   writeFileSync(eventFile, JSON.stringify(event));

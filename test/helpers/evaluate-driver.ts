@@ -10,5 +10,4 @@ async function main(): Promise<void> {
   process.stdout.write('\n@@' + JSON.stringify(result ?? { batchItemFailures: [] }) + '\n');
 }
 
-// A CommonJS bundle, as the functions are: no top-level await.
 void main();

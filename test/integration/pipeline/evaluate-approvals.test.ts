@@ -87,7 +87,7 @@ async function approve(claim: ButtonClaim, o: { rt?: ApprovalRuntime | undefined
     publisher: { publish: async (e) => void published.push(...e) },
     evidence: EVIDENCE,
     queue: { send: async () => undefined },
-    approvals: 'rt' in o ? o.rt : runtime(),
+    approvals: async () => ('rt' in o ? o.rt : runtime()),
     log,
   });
 }

@@ -114,7 +114,7 @@ async function drain(o: { redeliver?: boolean } = {}) {
       publisher: new EventBridgePublisher({ busName: BUS, client: new EventBridgeClient(aws.moto.clientConfig), sleep: async () => {} }),
       queue: new SqsSignalQueue(signalsUrl, { sendBatch: sdkSendMessageBatch(sqs) }),
       evidence: new S3EvidenceSink({ client: s3, bucket: AUDIT }),
-      approvals: runtime(),
+      approvals: async () => runtime(),
       finishing: wiring,
       metrics: { count: (name, dims, value = 1) => void counted.push({ name, dims, value }) },
     });

@@ -205,14 +205,15 @@ const run = promisify(execFile);
  */
 export async function invokeBundle(fn: string, dir: string, env: Record<string, string>, event: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> {
   const target = join(dir, fn);
-  await mkdir(join(target, 'functions'), { recursive: true });
-  for (const [name, data] of unzip(await readFile(join(PACKAGE_DIR, `${fn}.zip`)))) await writeFile(join(target, name), data);
+  for (const [name, data] of unzip(await readFile(join(PACKAGE_DIR, `${fn}.zip`)))) {
+    await mkdir(join(target, name, '..'), { recursive: true });
+    await writeFile(join(target, name), data);
+  }
   await writeFile(join(target, 'event.json'), JSON.stringify(event));
   const script = `
-    const { handler } = require('./functions/${fn}.js');
     const event = JSON.parse(require('node:fs').readFileSync('./event.json', 'utf8'));
     const context = { functionName: '${fn}', awsRequestId: 'req-' + Date.now(), getRemainingTimeInMillis: () => 60000 };
-    handler(event, context).then(
+    import('./functions/${fn}.mjs').then(({ handler }) => handler(event, context)).then(
       (result) => process.stdout.write('\\n@@' + JSON.stringify({ ok: true, result: result ?? null })),
       (err) => process.stdout.write('\\n@@' + JSON.stringify({ ok: false, error: String(err && err.message) })),
     );`;

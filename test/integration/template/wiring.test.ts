@@ -161,17 +161,29 @@ describe('functions', () => {
     for (const [, g] of groups) expect(g.Properties['RetentionInDays']).toBe(30);
   });
 
-  it('packages each function as its own bundle whose handler loads as CommonJS and runs on the runtime\'s Node major', async () => {
+  it('packages each function as its own ES module handler with its own chunks, which loads and runs on the runtime\'s Node major', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'afr-bundles-'));
     try {
       for (const fn of FUNCTIONS) {
         const files = unzip(await readFile(join(PACKAGE_DIR, `${fn}.zip`)));
-        expect([...files.keys()].sort()).toEqual([`functions/${fn}.js`, `functions/${fn}.js.map`]);
+        // The handler, its source map, and its chunks (infra/esbuild-plugins.cjs): no other function's.
+        const names = [...files.keys()];
+        expect(names).toContain(`functions/${fn}.mjs`);
+        for (const name of names) expect(name, fn).toMatch(new RegExp(`^functions/${fn}(\\.mjs|\\.chunks/[\\w-]+\\.mjs)(\\.map)?$`));
+        // Every chunk a file of the zip imports, statically or by import(), is in the zip.
+        for (const [name, data] of files) {
+          if (!name.endsWith('.mjs')) continue;
+          for (const [, spec] of data.toString('utf8').matchAll(/(?:from|import\()\s*"(\.\.?\/[^"]+)"/g)) {
+            expect(files.has(join(name, '..', spec!)), `${name} imports ${spec}`).toBe(true);
+          }
+        }
         const target = join(dir, fn);
-        await mkdir(join(target, 'functions'), { recursive: true });
-        for (const [name, data] of files) await writeFile(join(target, name), data);
+        for (const [name, data] of files) {
+          await mkdir(join(target, name, '..'), { recursive: true });
+          await writeFile(join(target, name), data);
+        }
         // Everything is bundled (custom.esbuild.exclude is empty): each bundle must load with no node_modules.
-        const { stdout } = await run(process.execPath, ['-e', `process.stdout.write(typeof require('./functions/${fn}.js').handler)`], {
+        const { stdout } = await run(process.execPath, ['-e', `import('./functions/${fn}.mjs').then((m) => process.stdout.write(typeof m.handler))`], {
           cwd: target,
           env: { ...process.env, NODE_PATH: '', AWS_REGION: 'eu-west-1' },
         });
@@ -180,7 +192,7 @@ describe('functions', () => {
       // Run, not only load: evaluate on an empty SQS batch goes through middy, the configuration and the
       // warm state. The child is the Node the suite runs on, which must be the runtime's major.
       const runtimeMajor = String(resource(template, logicalId('evaluate')).Properties['Runtime']).match(/^nodejs(\d+)\.x$/)?.[1];
-      const script = `require('./functions/evaluate.js').handler({ Records: [] }, {}).then((out) => process.stdout.write(JSON.stringify({ node: process.versions.node, out })))`;
+      const script = `import('./functions/evaluate.mjs').then((m) => m.handler({ Records: [] }, {})).then((out) => process.stdout.write(JSON.stringify({ node: process.versions.node, out })))`;
       const { stdout } = await run(process.execPath, ['-e', script], {
         cwd: join(dir, 'evaluate'),
         env: { ...process.env, NODE_PATH: '', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AFR_CONFIG: JSON.stringify({ clusters: [{ name: 'prod', auth: { type: 'kubeconfig' } }] }) },
@@ -301,7 +313,7 @@ describe('interact <- Slack (function URL)', () => {
 
   it('loads without @kubernetes/client-node', async () => {
     const files = unzip(await readFile(join(PACKAGE_DIR, 'interact.zip')));
-    const js = files.get('functions/interact.js')!.toString('utf8');
+    const js = [...files].filter(([name]) => name.endsWith('.mjs')).map(([, data]) => data.toString('utf8')).join('\n');
     expect(js).not.toContain('@kubernetes/client-node');
     expect(js).not.toContain('KubeConfig');
   });

@@ -55,7 +55,7 @@ if (process.argv[1]?.endsWith('bundle-report.ts')) {
   for (const fn of wanted.length > 0 ? wanted : FUNCTIONS) {
     const r = await bundleReport(fn);
     process.stdout.write(`${fn}: ${(r.bytes / 1024).toFixed(0)} KiB at start, ${(r.onDemandBytes / 1024).toFixed(0)} KiB on demand\n`);
-    for (const [name, bytes] of r.packages.slice(0, 12)) process.stdout.write(`  ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${name}\n`);
+    for (const [name, bytes] of r.packages.slice(0, Number(process.env.TOP ?? 12))) process.stdout.write(`  ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${name}\n`);
     for (const w of r.warnings) process.stdout.write(`  ! ${w}\n`);
   }
 }

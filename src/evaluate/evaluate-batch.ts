@@ -3,7 +3,7 @@ import type { RemediatorConfig } from '../config/schema.js';
 import { policyFor } from '../config/policy.js';
 import { type SignalRejected as RejectedDetail, signalRejected } from '../domain/alerts.js';
 import { type Decision, DECISION_SOURCE, SIGNAL_REJECTED_DETAIL_TYPE } from '../domain/decision.js';
-import { finishAfterNotify, FinishingBudgets, type FinishingWiring } from '../finishing/after-notify.js';
+import type { FinishingBudgets, FinishingWiring } from '../finishing/after-notify.js';
 import { redact } from '../observability/redact.js';
 import type { ClusterPort } from '../kube/port.js';
 import { type Counter, type Log, noCounter, silentLog } from '../observability/log.js';
@@ -11,15 +11,20 @@ import { type Act, Outcome, reconcile, type ReconcileResult } from '../remediati
 import { clampDelay, type QueueMessage, type SignalQueue } from '../queue/signal-queue.js';
 import { buildRequeueMessage, dedupe, judgeRecord, SignalRejected } from '../signals/index.js';
 import type { WorkflowSignal } from '../signals/signal.js';
-import { recoverRemovals } from '../evidence/recover.js';
-import { removalEvidenceStep } from '../evidence/removal-step.js';
 import type { EvidenceSink } from '../evidence/sink.js';
 import type { ActEvidence } from '../evidence/before-act.js';
 import { type ApprovalMessage, asApprovalMessage } from '../approvals/message.js';
-import { type ApprovalReport, type ApprovalRuntime, handleApproval } from './approval.js';
+import type { ApprovalReport, ApprovalRuntime } from './approval.js';
 import { ACT_BUDGET_MS, TimeBudgetError, WORKFLOW_BUDGET_MS } from './budget.js';
 import { decisionEntry, toDecision } from './decision.js';
 import { asPendingDecision, pendingDecisionMessage } from './outbox.js';
+
+/**
+ * The code only removals, recoveries, finishing and approvals run (./acting.ts), imported on first use: an
+ * evaluation that only notifies does not load it (bench/README.md, issue 12's bound).
+ */
+const acting = () => import('./acting.js');
+type Acting = Awaited<ReturnType<typeof acting>>;
 
 export interface InboundRecord {
   /** The SQS messageId: what a batch item failure names. */
@@ -155,7 +160,8 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
   const remainingMs = deps.remainingMs ?? (() => Infinity);
   const requeues: QueueMessage[] = [];
   const removalsByCluster = new Map<string, number>();
-  const finishingBudgets = new FinishingBudgets(deps.config);
+  let budgets: FinishingBudgets | undefined;
+  const finishingBudgets = async () => (budgets ??= new (await acting()).FinishingBudgets(deps.config));
   for (const { signal, recordIds } of byWorkflow) {
     const policy = policyFor(deps.config, signal.cluster, signal.namespace);
     // Every log line about this Workflow names the SQS messages that carried it and, once known, its uid.
@@ -180,7 +186,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
     try {
       const port = deps.portFor(signal.cluster);
       // Only on the removal path: bundle, then intent, then the PATCH (invariant 9), if time is left to send it.
-      const evidenceStep = removalEvidenceStep({
+      const evidenceStep = async (plan: Parameters<ReturnType<Acting['removalEvidenceStep']>>[0]) => (await acting()).removalEvidenceStep({
         reads: port,
         sink: deps.evidence,
         cluster: signal.cluster,
@@ -189,7 +195,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
         now: clock,
         log,
         onStored: (e) => evidenceMetrics(metrics, signal.cluster, e),
-      });
+      })(plan);
       const result = await reconcile(port, { namespace: signal.namespace, name: signal.name }, {
         now: clock,
         quietPeriodMs: policy.quietPeriodMs,
@@ -205,7 +211,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       // Recovery from the intent record (invariant 5): a redelivered record that finds the finalizer or the
       // Workflow gone completes any removal an earlier invocation made but never got recorded.
       if (findsActDone(result) && [...recordIds].some((id) => redelivered.has(id))) {
-        const recovered = await recoverRemovals(deps.evidence, { cluster: signal.cluster, namespace: signal.namespace, name: signal.name, now: clock() });
+        const recovered = await (await acting()).recoverRemovals(deps.evidence, { cluster: signal.cluster, namespace: signal.namespace, name: signal.name, now: clock() });
         metrics.count('RecoveryRequests', { cluster: signal.cluster }, recovered.requests);
         if (recovered.decisions.length > 0) {
           for (const d of recovered.decisions) {
@@ -226,9 +232,9 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       let action = result.action;
       // A notify may be finished instead (verify, complete, re-arm), as the configuration allows for the namespace.
       const finished = deps.finishing
-        ? await finishAfterNotify(
+        ? await (await acting()).finishAfterNotify(
             result.assessment,
-            { config: deps.config, cluster: signal.cluster, key: { namespace: signal.namespace, name: signal.name }, quietPeriodMs: policy.quietPeriodMs, port: deps.portFor(signal.cluster), clock, budgets: finishingBudgets, metrics },
+            { config: deps.config, cluster: signal.cluster, key: { namespace: signal.namespace, name: signal.name }, quietPeriodMs: policy.quietPeriodMs, port: deps.portFor(signal.cluster), clock, budgets: await finishingBudgets(), metrics },
             deps.finishing,
             { sink: deps.evidence, signal, log, onStored: (e) => evidenceMetrics(metrics, signal.cluster, e) },
           )
@@ -289,7 +295,7 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
       continue;
     }
     try {
-      const report = await handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: runtime, evidence: deps.evidence, finishing: deps.finishing ? { wiring: deps.finishing, budgets: finishingBudgets } : undefined, clock, log, metrics });
+      const report = await (await acting()).handleApproval(message, { config: deps.config, portFor: deps.portFor, publisher: deps.publisher, queue: deps.queue, approvals: runtime, evidence: deps.evidence, finishing: deps.finishing ? { wiring: deps.finishing, budgets: await finishingBudgets() } : undefined, clock, log, metrics });
       approvalReports.push(report);
       metrics.count('Approvals', { outcome: report.outcome, code: report.code });
       if (report.outcome === 'acted' && report.claim) metrics.count('ApprovalsActed', { cluster: report.claim.c, action: report.claim.act });

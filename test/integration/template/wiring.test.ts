@@ -320,7 +320,8 @@ describe('interact <- Slack (function URL)', () => {
 
   it('carries no AWS SDK client, HTTP handler or credential chain: it signs its own calls (src/aws-http)', async () => {
     const files = unzip(await readFile(join(PACKAGE_DIR, 'interact.zip')));
-    const sources = (JSON.parse(files.get('functions/interact.js.map')!.toString('utf8')) as { sources: string[] }).sources;
+    // The handler's map and its chunks' maps: every file the function can load.
+    const sources = [...files].filter(([name]) => name.endsWith('.map')).flatMap(([, data]) => (JSON.parse(data.toString('utf8')) as { sources: string[] }).sources);
     expect(sources.some((s) => s.includes('src/aws-http/signed-request.ts'))).toBe(true);
     expect(sources.filter((s) => /node_modules\/(@aws-sdk\/|@smithy\/(node-http-handler|credential-provider))/.test(s))).toEqual([]);
   });

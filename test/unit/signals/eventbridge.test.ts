@@ -86,6 +86,13 @@ describe('EventBridge envelope', () => {
     });
   });
 
+  it('takes only an object with both detail-type and detail for an envelope: a templated layout with one of them is the layout', () => {
+    const layout = { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', namespace: 'argo', name: 'etl-7xk2p', reason: 'ArtifactGCFailed' };
+    const signal = { cluster: 'fallback-cluster', namespace: 'argo', name: 'etl-7xk2p', source: 'event-exporter', reason: 'ArtifactGCFailed' };
+    expect(normalize({ ...layout, detail: { note: 'x' } }, ctx).signals).toEqual([signal]);
+    expect(normalize({ ...layout, 'detail-type': 'kubernetes-event' }, ctx).signals).toEqual([signal]);
+  });
+
   it('quotes at most 64 characters of the detail-type of its own decision events', () => {
     const own = { ...envelope({}, DECISION_SOURCE), 'detail-type': `decision ${'y'.repeat(200)}` };
     expect(normalize(own, ctx).ignored).toEqual([

@@ -36,3 +36,32 @@ describe('normalize: what is not an object', () => {
     expect(rejection(() => normalize(input, ctx)).reason).toMatch(/^payload is .+, expected a JSON object$/);
   });
 });
+
+describe('normalize: a templated layout needs both its kind and its name', () => {
+  it.each([
+    [{ name: 'etl-7xk2p', namespace: 'argo' }],
+    [{ kind: 42, name: 'etl-7xk2p', namespace: 'argo' }],
+    [{ kind: 'Workflow', namespace: 'argo' }],
+  ])('%j matches no supported shape', (input) => {
+    expect(rejection(() => normalize(input, ctx)).reason).toMatch(/^payload matches no supported shape \(keys: /);
+  });
+});
+
+describe('normalize: a wrapper passes its own carrier to what it wraps', () => {
+  it('JSON text inside an SQS record body that arrived parsed is held to an SQS message, not to the Lambda invocation around it', () => {
+    const event = fixture('argo-events-resource-update.json') as { body: Record<string, unknown> };
+    const record = { messageId: 'm1', eventSource: 'aws:sqs', body: { ...event, body: JSON.stringify({ ...event.body, pad }) } };
+    expect(rejection(() => normalize({ Records: [record] }, ctx)).reason).toMatch(
+      /^SQS record "m1" body: Argo Events resource event body is [\d,]+ bytes, more than an SQS message holds \(1 MiB\)$/,
+    );
+  });
+});
+
+describe('normalize: an unrecognised payload is named by its first keys', () => {
+  const keysIn = (input: Record<string, unknown>) => /\(keys: (.*)\); expected /.exec(rejection(() => normalize(input, ctx)).reason)?.[1];
+  it('says none, lists up to six, and marks that more were left out', () => {
+    expect(keysIn({})).toBe('none');
+    expect(keysIn({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 })).toBe('"a", "b", "c", "d", "e", "f"');
+    expect(keysIn({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7 })).toBe('"a", "b", "c", "d", "e", "f", …');
+  });
+});

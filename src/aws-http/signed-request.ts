@@ -65,6 +65,18 @@ export class AwsRequestError extends Error {
   }
 }
 
+/**
+ * A 2xx answer's JSON body. A body that is not JSON fails without quoting it: for a decrypted GetParameter that
+ * text would be the secret, and JSON.parse's SyntaxError repeats the start of its input.
+ */
+export function jsonAnswer<T>(res: AwsHttpResponse, service: string, operation: string): T {
+  try {
+    return JSON.parse(res.body) as T;
+  } catch {
+    throw new AwsRequestError(`${service} ${operation}: the answer (HTTP ${res.status}, ${res.body.length} bytes) is not JSON`, 'InvalidAnswer', res.status, false);
+  }
+}
+
 /** The codes AWS answers when the signature's credentials are not accepted (not: the role lacks a permission). */
 const CREDENTIAL_CODES = new Set([
   'InvalidAccessKeyId',

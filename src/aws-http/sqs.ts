@@ -1,5 +1,5 @@
 import type { SendMessageBatch } from '../queue/sqs-queue.js';
-import { endpointOverride, type SignedRequestOptions, signedRequest } from './signed-request.js';
+import { endpointOverride, type SignedRequestOptions, signedRequest, jsonAnswer } from './signed-request.js';
 
 /**
  * SendMessageBatch in SQS's JSON protocol (what the SDK speaks), to the queue URL's own host as the SDK does
@@ -22,7 +22,7 @@ export function signedSendMessageBatch(o: SignedRequestOptions = {}): SendMessag
       },
       o,
     );
-    const out = JSON.parse(res.body) as { Failed?: { Id: string; Code?: string; SenderFault?: boolean; Message?: string }[] };
+    const out = jsonAnswer<{ Failed?: { Id: string; Code?: string; SenderFault?: boolean; Message?: string }[] }>(res, 'SQS', 'SendMessageBatch');
     return { Failed: out.Failed ?? [] };
   };
 }

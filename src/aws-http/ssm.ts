@@ -1,4 +1,4 @@
-import { endpointOverride, regionFromEnv, type SignedRequestOptions, signedRequest } from './signed-request.js';
+import { endpointOverride, regionFromEnv, type SignedRequestOptions, signedRequest, jsonAnswer } from './signed-request.js';
 
 /** GetParameter with decryption; undefined when the parameter has no value. Errors are the caller's to word. */
 export function signedGetParameter(o: SignedRequestOptions = {}): (name: string) => Promise<string | undefined> {
@@ -17,7 +17,7 @@ export function signedGetParameter(o: SignedRequestOptions = {}): (name: string)
       },
       o,
     );
-    const value = (JSON.parse(res.body) as { Parameter?: { Value?: unknown } }).Parameter?.Value;
+    const value = jsonAnswer<{ Parameter?: { Value?: unknown } }>(res, 'SSM', 'GetParameter').Parameter?.Value;
     return typeof value === 'string' ? value : undefined;
   };
 }

@@ -196,7 +196,8 @@ export function parameterReader(get: (name: string) => Promise<string | undefine
       value = await get(name);
     } catch (err) {
       const errorName = (err as { name?: unknown }).name;
-      throw new ConfigError(`cannot read SSM parameter ${name} (${typeof errorName === 'string' ? errorName : 'error'})`, { cause: err });
+      // No `cause`: a logger that prints causes in full would print whatever the failure quoted.
+      throw new ConfigError(`cannot read SSM parameter ${name} (${typeof errorName === 'string' ? errorName : 'error'})`);
     }
     if (value === undefined) throw new ConfigError(`SSM parameter ${name} has no value`);
     return value;

@@ -1,6 +1,7 @@
 // interact's signed-HTTP transport (src/aws-http) on the real protocols: moto_server for S3, SQS and SSM, its
 // proxy for the failures moto never produces (5xx, a chosen 4xx, an answer that never comes), and a loopback
 // server written here for what moto does not check at all: the signature and the access key (moto accepts any).
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -164,6 +165,7 @@ describe('failures, the way AWS fails', () => {
 // it knows for the access key, and answers an unknown key or a wrong signature with AWS's own error documents.
 describe('credentials, checked by a loopback server that verifies SigV4', () => {
   const KNOWN = { accessKeyId: 'AKIAKNOWNKEY0000', secretAccessKey: 'the-right-secret-key-0123456789' };
+  const SESSION_TOKEN = 'session-token';
   let server: Server;
   let endpoint = '';
   const seen: { path: string; verdict: string }[] = [];
@@ -181,6 +183,10 @@ describe('credentials, checked by a loopback server that verifies SigV4', () => 
     const signer = new SignatureV4({ service: service!, region: region!, credentials: KNOWN, sha256: Hash.bind(null, 'sha256'), uriEscapePath: service !== 's3', applyChecksum: service === 's3' });
     const amzDate = String(req.headers['x-amz-date']);
     const date = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    // Re-signing trusts what the client says it signed; these two it must say, and say truly: the session token
+    // (a role's credentials are refused without it) and, for S3, the body's own hash.
+    if (!signedHeaders!.split(';').includes('x-amz-security-token') || headers['x-amz-security-token'] !== SESSION_TOKEN) return 'bad-signature';
+    if (service === 's3' && headers['x-amz-content-sha256'] !== createHash('sha256').update(body).digest('hex')) return 'bad-signature';
     const signed = await signer.sign({ method: req.method!, protocol: 'http:', hostname: '127.0.0.1', path: url.pathname, query, headers, body }, { signingDate: date, signableHeaders: new Set(signedHeaders!.split(';')) });
     return signed.headers['authorization'] === auth ? 'ok' : 'bad-signature';
   }
@@ -190,10 +196,15 @@ describe('credentials, checked by a loopback server that verifies SigV4', () => 
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        void verify(req, Buffer.concat(chunks).toString('utf8')).then((verdict) => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        void verify(req, body).then((verdict) => {
           seen.push({ path: req.url!, verdict });
           const json = !!req.headers['x-amz-target'];
-          if (verdict === 'ok') {
+          if (verdict === 'ok' && body.includes('/answers-html')) {
+            // A 2xx whose body is not JSON (a proxy's page): its text must not reach any error.
+            res.writeHead(200, { 'content-type': 'text/html' });
+            res.end('<html>xoxb-0000-not-json</html>');
+          } else if (verdict === 'ok') {
             res.writeHead(200, { 'content-type': json ? 'application/x-amz-json-1.1' : 'application/xml' });
             res.end(json ? JSON.stringify({ Parameter: { Name: '/p', Value: 'ok-value' } }) : '');
           } else if (json) {
@@ -217,13 +228,31 @@ describe('credentials, checked by a loopback server that verifies SigV4', () => 
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const env = (creds: { accessKeyId: string; secretAccessKey: string }) => ({ AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_SESSION_TOKEN: 'session-token' });
+  const env = (creds: { accessKeyId: string; secretAccessKey: string }) => ({ AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_SESSION_TOKEN: SESSION_TOKEN });
 
   it('the right credentials verify, for a JSON call and for an S3 key that needs encoding', async () => {
     expect(await signedGetParameter({ env: env(KNOWN) })('/p')).toBe('ok-value');
     await new SignedS3Objects({ env: env(KNOWN) }).put({ Bucket: 'b', Key: 'approvals/cluster=prod eu/a+b(1)*/ü.json', Body: '{}', IfNoneMatch: '*' });
     await new SignedS3Objects({ env: env(KNOWN) }).listKeys('b', 'approvals/cluster=prod eu/', 'token/with=chars');
     expect(seen.slice(-3).map((s) => s.verdict)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('without the session token, or with a body that is not the one hashed, the signature is refused', async () => {
+    const { AWS_SESSION_TOKEN: _, ...noToken } = env(KNOWN);
+    await expect(signedGetParameter({ env: noToken })('/p')).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    await expect(signedGetParameter({ env: { ...env(KNOWN), AWS_SESSION_TOKEN: 'another-token' } })('/p')).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    expect(seen.slice(-2).map((s) => s.verdict)).toEqual(['bad-signature', 'bad-signature']);
+  });
+
+  it('a 2xx answer that is not JSON fails without quoting it (a decrypted parameter would be a secret)', async () => {
+    const err = (await signedGetParameter({ env: env(KNOWN) })('/answers-html').catch((e: unknown) => e)) as AwsRequestError;
+    expect(err).toBeInstanceOf(AwsRequestError);
+    expect(err.name).toBe('InvalidAnswer');
+    expect(err.message).toMatch(/^SSM GetParameter: the answer \(HTTP 200, \d+ bytes\) is not JSON$/);
+    const read = parameterReader(signedGetParameter({ env: env(KNOWN) }));
+    const configErr = (await read('/answers-html').catch((e: unknown) => e)) as Error;
+    expect(configErr.message).toBe('cannot read SSM parameter /answers-html (InvalidAnswer)');
+    expect(JSON.stringify(configErr, Object.getOwnPropertyNames(configErr)) + String(configErr.cause)).not.toContain('xoxb');
   });
 
   it('a wrong secret is refused once, with an error that says the credentials were refused', async () => {

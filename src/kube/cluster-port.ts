@@ -247,7 +247,9 @@ export class KubeClusterPort implements ClusterPort, GcWritePort {
   /**
    * Every list, page by page. Each page's body is kept as bytes and its items parsed one at a time as the caller
    * iterates (list-body.ts), so a caller that drops each item holds one item's objects, never a whole page's.
-   * The page is fetched (and retried) whole before any of its items is handed out, as before.
+   * The page's bytes are fetched (and retried) whole, and its structure checked, before any item is handed out;
+   * an item whose own JSON is bad throws only when reached, after the ones before it (the sweep only enqueues
+   * references, and evidence that fails to read sends no PATCH, so a partly read page costs nothing).
    */
   private async *pages(
     op: KubeOp,

@@ -36,6 +36,7 @@ export function readListBody(body: Buffer): ListBody {
   const bounds: number[] = [];
   let itemsOpen = -1;
   let itemsClose = -1;
+  let seenItems = false;
   let i = skipSpace(body, 0);
   if (body[i] !== OPEN_BRACE) throw new ListBodyError('the list response is not a JSON object');
   i = skipSpace(body, i + 1);
@@ -49,9 +50,10 @@ export function readListBody(body: Buffer): ListBody {
       i = skipSpace(body, keyEnd + 1);
       if (body[i] !== COLON) throw malformed(i);
       i = skipSpace(body, i + 1);
+      // JSON.parse would keep the last of two `items` (an array or not); a list that sends two is not one to guess about.
+      if (key === 'items' && seenItems) throw new ListBodyError('the list response has `items` twice');
+      if (key === 'items') seenItems = true;
       if (key === 'items' && body[i] === OPEN_BRACKET) {
-        // JSON.parse would keep the last of two `items`; a list that sends two is not one to guess about.
-        if (itemsOpen >= 0) throw new ListBodyError('the list response has `items` twice');
         itemsOpen = i;
         i = skipSpace(body, i + 1);
         if (body[i] !== CLOSE_BRACKET) {

@@ -287,11 +287,21 @@ export async function evaluateBatch(records: InboundRecord[], deps: EvaluateDeps
 
   // 2b. Approvals, one at a time: each re-reads its Workflow live and acts at most once (README "Approvals from Slack").
   const approvalReports: ApprovalReport[] = [];
-  const runtime = approvals.length > 0 ? await deps.approvals?.() : undefined;
+  let runtime: ApprovalRuntime | undefined;
+  // Why approvals are unavailable, when building them failed (the button key unreadable, the S3 code not loaded):
+  // its name and message only, which name the parameter or the file, never a value.
+  let unavailable = 'no slack.app';
+  if (approvals.length > 0) {
+    try {
+      runtime = await deps.approvals?.();
+    } catch (err) {
+      unavailable = `${(err as Error).name}: ${(err as Error).message}`;
+    }
+  }
   for (const { id, message } of approvals) {
     if (!runtime) {
-      fail([id], new Error('an approval arrived but approvals are not available (no slack.app, or its button key unreadable): kept for a redelivery'));
-      log.error('approval arrived, approvals not available', { messageId: id });
+      fail([id], new Error(`an approval arrived but approvals are not available (${unavailable}): kept for a redelivery`));
+      log.error('approval arrived, approvals not available', { messageId: id, reason: unavailable });
       continue;
     }
     try {

@@ -55,15 +55,15 @@ export class WarmState extends AwsWarmState {
 
   /**
    * What acting on Slack approvals needs, once per container, built on the first approval that arrives;
-   * undefined without a Slack app. A failed read (the button key) is not kept and never stops the signals: this
-   * invocation's approvals fail and are redelivered.
+   * undefined without a Slack app. A failure (the button key unreadable, the S3 code not loaded) is not kept, so
+   * the next approval tries again; it rejects, and evaluate fails only this invocation's approvals, with its reason.
    */
   approvals(config: RemediatorConfig): Promise<ApprovalRuntime | undefined> {
     return (this.approvalRuntime ??= s3Side()
       .then((m) => m.approvalRuntimeFromConfig(config, process.env))
-      .catch(() => {
+      .catch((err: unknown) => {
         this.approvalRuntime = undefined;
-        return undefined;
+        throw err;
       }));
   }
 

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/config-error.js';
 import { approvalMessageBody } from '../../../src/approvals/message.js';
 import { FileApprovalStore } from '../../../src/approvals/file-store.js';
 import type { ApprovalSettings } from '../../../src/approvals/settings.js';
@@ -77,7 +78,7 @@ async function claimFor(name: string, act: ButtonClaim['act'], over: Partial<But
   return { v: 1, c: 'prod', ns: 'data', n: name, uid: a.workflow.uid!, cause: a.cause, pend: pendingDigest(a.pendingArtifacts), pc: a.pendingArtifacts.length, act, exp: Math.floor(Date.now() / 1000) + 3600, d: `${name}-${act}`.padEnd(32, '0').slice(0, 32), ...over };
 }
 
-async function approve(claim: ButtonClaim, o: { rt?: ApprovalRuntime | undefined; approver?: Approver; responseUrl?: string; store?: boolean; value?: string } = {}) {
+async function approve(claim: ButtonClaim, o: { rt?: ApprovalRuntime | undefined; rtError?: Error; approver?: Approver; responseUrl?: string; store?: boolean; value?: string } = {}) {
   const approver = o.approver ?? ALICE;
   if (o.store !== false) await store.put({ schemaVersion: 1, claim, approver, requestDigest: 'a'.repeat(64) });
   const body = approvalMessageBody({ value: o.value ?? signButtonValue(claim, [KEY]), approvers: [approver], responseUrl: o.responseUrl ?? responses.url });
@@ -87,7 +88,10 @@ async function approve(claim: ButtonClaim, o: { rt?: ApprovalRuntime | undefined
     publisher: { publish: async (e) => void published.push(...e) },
     evidence: EVIDENCE,
     queue: { send: async () => undefined },
-    approvals: async () => ('rt' in o ? o.rt : runtime()),
+    approvals: async () => {
+      if (o.rtError) throw o.rtError;
+      return 'rt' in o ? o.rt : runtime();
+    },
     log,
   });
 }
@@ -162,6 +166,15 @@ describe('evaluate acting on approvals', () => {
     }
     expect(responses.posts.length).toBe(posts + 2);
     expect((responses.posts.at(-1)!.json as { text: string }).text).toContain('Complete from AWS is not allowed for gc-failed by the current policy');
+    expect(writes().filter((r) => r.method === 'PATCH' || r.method === 'DELETE')).toEqual([]);
+  });
+
+  it('when building approvals fails, the approval is kept for a redelivery and the failure says why', async () => {
+    const claim = await claimFor('wf-none', 'snooze');
+    const report = await approve(claim, { rtError: new ConfigError('cannot read SSM parameter /afr/slack-button-key (AccessDeniedException)') });
+    expect(report.results[0]!.status).toBe('rejected');
+    expect(String((report.results[0] as { reason?: unknown }).reason)).toContain('ConfigError: cannot read SSM parameter /afr/slack-button-key (AccessDeniedException)');
+    expect(logged.join('\n')).toContain('AccessDeniedException');
     expect(writes().filter((r) => r.method === 'PATCH' || r.method === 'DELETE')).toEqual([]);
   });
 

@@ -21,7 +21,11 @@ export class SignedS3Objects implements S3Objects {
 
   private url(bucket: string, key: string | undefined, query: Record<string, string | undefined> = {}): URL {
     const env = this.o.env ?? process.env;
-    const path = key === undefined ? '' : `/${key.split('/').map(encodeStrict).join('/')}`;
+    const segments = key?.split('/') ?? [];
+    // A URL folds `.` and `..` segments away, so the request (and its signature) would name another key; the SDK
+    // sends them as they are. None of the keys written here has one, so one is a bug upstream: refused, not sent.
+    if (segments.some((seg) => seg === '.' || seg === '..')) throw new Error(`S3 key ${JSON.stringify(key)} has a '.' or '..' segment, which signed HTTP cannot send as it is`);
+    const path = key === undefined ? '' : `/${segments.map(encodeStrict).join('/')}`;
     const override = endpointOverride(env, 'S3');
     const base = override
       ? `${override}/${encodeStrict(bucket)}${path}`

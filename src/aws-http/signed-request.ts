@@ -214,7 +214,8 @@ export async function signedRequest(req: AwsHttpRequest, o: SignedRequestOptions
   const query: Record<string, string> = {};
   for (const [k, v] of req.url.searchParams) query[k] = v;
   for (let attempt = 1; ; attempt++) {
-    // Signed per attempt: the signature carries the time, and a retry after a clock-skew answer needs a new one.
+    // Signed per attempt: the signature carries the time (valid 15 min), and backoff may pass it. A clock-skew answer
+    // is final here: the SDK corrects its clock from the Date header, this transport does not (README).
     const signed = await signer.sign({
       method: req.method,
       protocol: req.url.protocol,

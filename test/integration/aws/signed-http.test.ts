@@ -107,6 +107,14 @@ describe('failures, the way AWS fails', () => {
     expect(fx.moto.callsTo('AmazonSSM.GetParameter')).toHaveLength(AWS_MAX_ATTEMPTS);
   });
 
+  it("a key with a '.' or '..' segment is refused before anything is sent (a URL would fold it into another key)", async () => {
+    const objects = new SignedS3Objects(opts());
+    for (const Key of ['approvals/../audit/x.json', './x.json', 'a/./b']) {
+      await expect(objects.put({ Bucket: BUCKET, Key, Body: '{}' })).rejects.toThrow("has a '.' or '..' segment");
+    }
+    expect(fx.moto.calls).toEqual([]);
+  });
+
   it('a 4xx is final: one call, the AWS code as the error name', async () => {
     fx.moto.faults.push({ operation: 'AmazonSSM.GetParameter', error: { status: 400, code: 'ValidationException', message: 'bad name' } });
     const err = (await signedGetParameter(opts())('/afr/t/p').catch((e: unknown) => e)) as AwsRequestError;

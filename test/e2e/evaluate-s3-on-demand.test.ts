@@ -5,11 +5,11 @@
 // long as it only notifies, so it never read the file; a removal in the same run fails before any PATCH; with the
 // chunk, the removal stores its evidence bundle and its intent record, and only then sends its PATCH.
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workflow } from '../../src/demo/builders.js';
 import type { RecordedRequest } from '../../src/local/apiserver/pipeline.js';
 import { evaluateBundle, evaluateBundleWithout, runEvaluateChild } from '../helpers/evaluate-child.js';
-import { type EvaluateWorld, startEvaluateWorld } from '../helpers/evaluate-world.js';
+import { type EvaluateWorld, useEvaluateWorld } from '../helpers/evaluate-world.js';
 import { withMoto } from '../helpers/moto.js';
 
 const fx = withMoto();
@@ -44,13 +44,7 @@ async function evaluate(workflows: Record<string, any>[], bundle?: string) {
   return { failed: failed.map((id) => names[id]) };
 }
 
-beforeEach(async () => {
-  await fx.moto.reset();
-  world = await startEvaluateWorld(fx.moto);
-}, 30_000);
-afterEach(async () => {
-  await world?.close();
-});
+useEvaluateWorld(fx, (w) => (world = w));
 
 describe('the evaluate bundle loads the S3 SDK on the removal path only', () => {
   it('is built with the S3 client in its own chunk, which the entry does not import statically', async () => {

@@ -5,11 +5,11 @@
 // PutEvents; afterwards every removal has exactly one final record saying `removed` (with its orphans when
 // forced), and every Workflow had exactly one PATCH applied.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workflow } from '../../src/demo/builders.js';
 import type { FaultSpec } from '../../src/local/apiserver/faults.js';
 import { runEvaluateChild } from '../helpers/evaluate-child.js';
-import { type EvaluateWorld, startEvaluateWorld } from '../helpers/evaluate-world.js';
+import { type EvaluateWorld, useEvaluateWorld } from '../helpers/evaluate-world.js';
 import { type AwsFault, withMoto } from '../helpers/moto.js';
 
 const fx = withMoto();
@@ -89,13 +89,7 @@ async function expectEachRemovedOnce(workflows: Record<string, any>[]): Promise<
   }
 }
 
-beforeEach(async () => {
-  await fx.moto.reset();
-  world = await startEvaluateWorld(fx.moto);
-}, 30_000);
-afterEach(async () => {
-  await world?.close();
-});
+useEvaluateWorld(fx, (w) => (world = w));
 
 describe('evaluate killed mid-batch, then redelivered', () => {
   it('after 0 PATCHes (intent stored, PATCH sent, nothing applied): the redelivery sends the same PATCH once', async () => {

@@ -13,6 +13,7 @@ import { exporterEvent } from '../../src/demo/seed.js';
 import { type Decision } from '../../src/domain/decision.js';
 import { type LocalApiServer, startApiServer } from '../../src/local/apiserver/index.js';
 import { sqsEvent } from '../integration/template/moto-stack.js';
+import { afterEach, beforeEach } from 'vitest';
 import type { Moto } from './moto.js';
 import { sdkS3Objects } from '../../src/aws/s3-objects.js';
 
@@ -135,4 +136,21 @@ export async function startEvaluateWorld(moto: Moto, seed: Record<string, unknow
       eb.destroy();
     },
   };
+}
+
+/**
+ * Vitest fixture: a fresh world for each test (moto reset, then startEvaluateWorld), closed after it. The world
+ * is handed to `set`, so a suite keeps its module-level `world` that its helpers read.
+ */
+export function useEvaluateWorld(fx: { readonly moto: Moto }, set: (world: EvaluateWorld) => void): void {
+  let world: EvaluateWorld | undefined;
+  beforeEach(async () => {
+    await fx.moto.reset();
+    world = await startEvaluateWorld(fx.moto);
+    set(world);
+  }, 30_000);
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
 }

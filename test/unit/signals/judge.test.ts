@@ -62,4 +62,30 @@ describe('judgement record by record (what evaluate does, what explain-event pri
     expect(rejection(() => judge({ alert: 'x' }, ctx)).reason).toMatch(/^payload matches no supported shape/);
     expect(rejection(() => judge(fixture('invalid-name-uppercase.json'), ctx)).reason).toMatch(/is invalid/);
   });
+
+  it('judges a body that arrived parsed as it is, without reading it as text', () => {
+    expect(judgeRecord({ id: 'm1', body: fixture('exporter-artifact-gc-failed.json') }, ctx)).toEqual({
+      signals: [expect.objectContaining({ name: 'etl-7xk2p', source: 'event-exporter' })],
+      ignored: [],
+    });
+  });
+
+  it('lets an unexpected error (a bug, not bad input) through instead of calling the record rejected', () => {
+    const hostile = { get kind(): never { throw new TypeError('boom'); } };
+    expect(() => judgeRecord({ id: 'm1', body: hostile }, ctx)).toThrow(TypeError);
+  });
+
+  it('names a record bare only by its own index form, and quotes any other messageId', () => {
+    const records = Array.from({ length: 11 }, () => ({ eventSource: 'aws:sqs', body: 'nope' }));
+    expect(judge({ Records: records }, ctx).rejected[10]).toEqual({ messageId: '#10', reason: 'SQS record #10 body is not JSON' });
+    for (const id of ['a#1', '#1a']) {
+      expect(judge({ Records: [record(id, 'nope')] }, ctx).rejected).toEqual([{ messageId: id, reason: `SQS record "${id}" body is not JSON` }]);
+    }
+  });
+
+  it('judges a lone SQS record record by record, and leaves anything else to normalize whole', () => {
+    expect(judge(record('m1', 'nope'), ctx)).toEqual({ signals: [], ignored: [], rejected: [{ messageId: 'm1', reason: 'SQS record "m1" body is not JSON' }] });
+    expect(rejection(() => judge(null, ctx)).reason).toMatch(/^payload is .+, expected a JSON object$/);
+    expect(rejection(() => judge({ Records: 'not a list' }, ctx)).reason).toMatch(/^SQS event: Records: /);
+  });
 });

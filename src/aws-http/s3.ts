@@ -1,5 +1,5 @@
 import type { S3Objects, S3PutInput } from '../aws/s3-objects.js';
-import { endpointOverride, regionFromEnv, type SignedRequestOptions, signedRequest } from './signed-request.js';
+import { endpointOverride, requiredRegion, type SignedRequestOptions, signedRequest } from './signed-request.js';
 
 /** RFC 3986 unreserved characters stay, everything else is percent-encoded: what SigV4 signs for S3 keys. */
 function encodeStrict(s: string): string {
@@ -30,8 +30,8 @@ export class SignedS3Objects implements S3Objects {
     const base = override
       ? `${override}/${encodeStrict(bucket)}${path}`
       : /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)
-        ? `https://${bucket}.s3.${regionFromEnv(env)}.amazonaws.com${path || '/'}`
-        : `https://s3.${regionFromEnv(env)}.amazonaws.com/${encodeStrict(bucket)}${path}`;
+        ? `https://${bucket}.s3.${requiredRegion(env)}.amazonaws.com${path || '/'}`
+        : `https://s3.${requiredRegion(env)}.amazonaws.com/${encodeStrict(bucket)}${path}`;
     const q = Object.entries(query)
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${encodeStrict(k)}=${encodeStrict(v)}`)

@@ -6,6 +6,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AWS_MAX_ATTEMPTS, AWS_REQUEST_TIMEOUT_MS } from '../aws/client-options.js';
 import { type Backoff, backoffDelay } from '../retry/backoff.js';
+import { regionFromEnv } from '../aws/region.js';
 
 /** The role's credentials, as Lambda puts them in every function's environment. */
 export interface EnvCredentials {
@@ -29,8 +30,8 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): EnvCredentials {
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
-export function regionFromEnv(env: NodeJS.ProcessEnv): string {
-  const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+export function requiredRegion(env: NodeJS.ProcessEnv): string {
+  const region = regionFromEnv(env);
   if (!region) throw new AwsRequestError('no AWS region: AWS_REGION is not set (Lambda sets it)', 'RegionNotFound', undefined, false);
   return region;
 }
@@ -204,7 +205,7 @@ export async function signedRequest(req: AwsHttpRequest, o: SignedRequestOptions
   const what = `${req.service} ${req.operation}`;
   const signer = new SignatureV4({
     service: req.signingName,
-    region: regionFromEnv(env),
+    region: requiredRegion(env),
     credentials: credentialsFromEnv(env),
     sha256: Hash.bind(null, 'sha256'),
     // S3 signs the path as sent (encoded once) and wants the payload hash in x-amz-content-sha256.

@@ -1,10 +1,10 @@
-import { endpointOverride, regionFromEnv, type SignedRequestOptions, signedRequest, jsonAnswer } from './signed-request.js';
+import { endpointOverride, requiredRegion, type SignedRequestOptions, signedRequest, jsonAnswer } from './signed-request.js';
 
 /** GetParameter with decryption; undefined when the parameter has no value. Errors are the caller's to word. */
 export function signedGetParameter(o: SignedRequestOptions = {}): (name: string) => Promise<string | undefined> {
   return async (name) => {
     const env = o.env ?? process.env;
-    const url = new URL(`${endpointOverride(env, 'SSM') ?? `https://ssm.${regionFromEnv(env)}.amazonaws.com`}/`);
+    const url = new URL(`${endpointOverride(env, 'SSM') ?? `https://ssm.${requiredRegion(env)}.amazonaws.com`}/`);
     const res = await signedRequest(
       {
         service: 'SSM',

@@ -13,6 +13,7 @@ import { parseNow } from './input.js';
 import { type Command, RuntimeFailure, UsageError } from './io.js';
 import { OUTPUT_HELP, outputFormat, writeDocument } from './output.js';
 import { configuredCluster, connect, explainKubeError } from './scan.js';
+import { regionFromEnv } from '../aws/region.js';
 
 const HELP = `Usage: argo-finalizer-remediator finish NS/NAME --rearm|--complete|--verify --config FILE [--cluster NAME]
                                        [--apply] [--audit-dir DIR] [--bucket-dir DIR] [--now ISO] [-o json|yaml|table]
@@ -86,7 +87,7 @@ export const finishCommand: Command = async (args, io) => {
   const auditDir = resolve(values['audit-dir'] ?? 'afr-audit');
   const wiring = finishingWiringFor(configured.config, {
     bucketDir: values['bucket-dir'] ? resolve(values['bucket-dir']) : undefined,
-    region: io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    region: regionFromEnv(io.env) ?? 'us-east-1',
     // The day's caps are kept beside the evidence, as the pipeline keeps them beside its audit records.
     ledger: new CasDailyLedger(new FolderVersionedStore(auditDir)),
   });

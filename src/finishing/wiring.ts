@@ -7,6 +7,7 @@ import type { RemediatorConfig } from '../config/schema.js';
 import type { FinishingWiring } from './after-notify.js';
 import { dailyLedgerFor } from './ledger.js';
 import type { DailyLedger } from './ports.js';
+import { regionFromEnv } from '../aws/region.js';
 
 export interface FinishingWiringOptions {
   /** Buckets as folders (`<dir>/<bucket>/<key>`): the demo, `finish --bucket-dir`, FINISHING_BUCKET_DIR. */
@@ -47,7 +48,7 @@ export function finishingWiringFromEnv(config: RemediatorConfig, env: NodeJS.Pro
   if (!finishingConfigured(config)) return undefined;
   return finishingWiringFor(config, {
     bucketDir: env['FINISHING_BUCKET_DIR'],
-    region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    region: regionFromEnv(env) ?? 'us-east-1',
     ledger: o.ledger ?? dailyLedgerFor(config.audit, env),
     s3: o.s3,
   });

@@ -8,6 +8,7 @@ import type { NotifyDeps, NotifyLog } from './notify-decisions.js';
 import { lazyWebhookPoster } from './slack-client.js';
 import { WebhookConfigError, webhookSourceFromEnv, type WebhookSourceOptions } from './webhook-source.js';
 import { optionalEnv } from '../config/env.js';
+import { regionFromEnv } from '../aws/region.js';
 
 const opt = optionalEnv;
 
@@ -55,7 +56,7 @@ export function notifyDepsFromEnv(
     argoUiUrl: cfg.ARGO_UI_URL,
     // Slack links each removal's evidence bundle in the audit bucket (its key, never its contents).
     evidenceBucket: cfg.AUDIT_BUCKET,
-    region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'],
+    region: regionFromEnv(env),
     ...(o.log ? { log: o.log } : {}),
   };
 }

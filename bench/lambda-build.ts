@@ -26,7 +26,12 @@ interface Serverless {
 }
 
 export function serverlessYml(): Serverless {
-  return parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { customTags: CFN_TAGS }) as Serverless;
+  return parseServerlessYml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'));
+}
+
+/** A serverless.yml's text, this tree's or an older commit's (bench/cold-start-ab.ts). */
+export function parseServerlessYml(text: string): Serverless {
+  return parse(text, { customTags: CFN_TAGS }) as Serverless;
 }
 
 /**

@@ -25,6 +25,7 @@ import { WORKFLOWS } from '../src/local/apiserver/resources.js';
 import { fleet } from './fleet.js';
 import { finishingCost } from './finishing.js';
 import { ASSESS_BASELINE, assessAgainstBaseline } from './assess-ab.js';
+import { coldStartAgainstIssue12, ISSUE_12_BASELINE } from './cold-start-ab.js';
 import { bigWorkflowSnapshot } from './assess-inputs.js';
 import { interactFirstClick } from './interact-first-click.js';
 import { bundleLikeLambda, functionMemoryMb, handlerExtension, lambdaNodeFlags, loadScript, serverlessYml } from './lambda-build.js';
@@ -137,8 +138,27 @@ async function coldStart() {
     '-',
     '-',
   );
+  // Issue 12's bound, on the evaluate handler just unzipped.
+  await issue12Bound(join(dir, 'evaluate', handler('evaluate')));
   rmSync(dir, { recursive: true, force: true });
   results.coldStart = out;
+}
+
+/**
+ * 1b. Issue 12's bound: evaluate's load against the tree before issue 12 as it shipped, CPU time, alternated
+ * (bench/cold-start-ab.ts). `handler` is the packaged one; alone (`--only cold-start-ab`) it is bundled the same way.
+ */
+async function issue12Bound(handler?: string) {
+  const what = `evaluate cold start vs before issue 12 (${ISSUE_12_BASELINE})`;
+  const ab = await coldStartAgainstIssue12(QUICK ? 7 : 25, handler);
+  if (!ab) {
+    row(what, `not measured: ${ISSUE_12_BASELINE} is not in this clone (shallow?)`, '<= +5%', '-');
+    results.coldStartVsIssue12 = null;
+    return;
+  }
+  const pct = `${ab.change >= 0 ? '+' : ''}${fmt(ab.change * 100)}%`;
+  row(what, `${pct}: ${fmt(ab.afterCpuMs)} vs ${fmt(ab.beforeCpuMs)} ms CPU to load (bare node ${fmt(ab.bareNodeCpuMs)} ms), median of ${ab.samplesPerBuild} fresh processes each, alternated; load average ${fmt(ab.loadAverage.start)}-${fmt(ab.loadAverage.end)}`, '<= +5%', ab.change <= 0.05 ? 'met' : 'missed');
+  results.coldStartVsIssue12 = ab;
 }
 
 /**
@@ -561,7 +581,8 @@ async function interactAck() {
 
 results.machine = machine();
 process.stderr.write(`argo-finalizer-remediator bench (${QUICK ? 'quick' : 'full'}) on ${(results.machine as { cpu: string }).cpu}\n`);
-// `--only NAME[,NAME]` runs just those sections (assess, signals, evaluate, finishing, notify, sweep, sweep-realistic, interact, cold-start).
+// `--only NAME[,NAME]` runs just those sections (assess, signals, evaluate, finishing, notify, sweep, sweep-realistic, interact, cold-start,
+// cold-start-ab: issue 12's bound alone, which cold-start also ends with).
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
 const want = (name: string) => !only || only.has(name);
@@ -573,7 +594,10 @@ if (want('notify')) await notifyScale();
 if (want('sweep')) await sweepScale();
 if (want('sweep-realistic')) await sweepRealistic();
 if (want('interact')) await interactAck();
-if (want('cold-start') && !process.argv.includes('--no-package')) await coldStart();
+const packaged = want('cold-start') && !process.argv.includes('--no-package');
+if (packaged) await coldStart();
+// coldStart() ends with it; alone, or with --no-package, it bundles evaluate itself.
+else if (want('cold-start-ab')) await issue12Bound();
 results.table = rows.map(([what, value, target, verdict]) => ({ what, value, target, verdict }));
 // A partial run (--only) updates its sections and keeps the others' last figures.
 const previous = only ? (JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as Record<string, unknown>) : {};

@@ -14,6 +14,8 @@ describe('dedupe', () => {
 
   it('prefers a uid, then the numerically highest resourceVersion', () => {
     expect(dedupe([s({ resourceVersion: '900' }), s({ uid: 'u1', resourceVersion: '5' })])).toEqual([s({ uid: 'u1', resourceVersion: '5' })]);
+    // Whichever comes first: a later signal without a uid never displaces one with it, whatever its resourceVersion.
+    expect(dedupe([s({ uid: 'u1', resourceVersion: '5' }), s({ resourceVersion: '900' })])).toEqual([s({ uid: 'u1', resourceVersion: '5' })]);
     // "9" > "10" as text; numerically 10 is newer.
     expect(dedupe([s({ uid: 'u', resourceVersion: '9' }), s({ uid: 'u', resourceVersion: '10', reason: 'newer' })])[0]?.reason).toBe('newer');
     expect(dedupe([s({ resourceVersion: '48213377' }), s({ resourceVersion: '48213370' })])[0]?.resourceVersion).toBe('48213377');

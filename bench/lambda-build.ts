@@ -1,5 +1,6 @@
 // What the bench runs must be what ships: the esbuild options and the Node flags are read from serverless.yml,
 // so a change there is measured without touching the bench.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, extname, join } from 'node:path';
@@ -22,7 +23,7 @@ const CFN_TAGS: Tags = ['Ref', 'Sub', 'GetAtt', 'If', 'Not', 'Equals', 'And', 'O
 interface Serverless {
   provider: { memorySize?: number; environment?: Record<string, unknown> };
   custom: { esbuild: Record<string, unknown> };
-  functions: Record<string, { memorySize?: number }>;
+  functions: Record<string, { memorySize?: number; environment?: Record<string, unknown> }>;
 }
 
 export function serverlessYml(): Serverless {
@@ -81,15 +82,32 @@ export function functionMemoryMb(fn: string, yml = serverlessYml()): number {
 /**
  * The Node flags a function starts with in Lambda: provider NODE_OPTIONS, plus the heap limits the managed
  * Node.js runtime's bootstrap derives from the memory size (new space a tenth of it, a semi-space half of
- * that, old space the rest), which decide how far V8 lets the heap grow before collecting.
+ * that, old space the rest), which decide how far V8 lets the heap grow before collecting; then what the
+ * function's AWS_LAMBDA_EXEC_WRAPPER makes of them (lambdaExecWrapper).
  */
 export function lambdaNodeFlags(fn: string, yml = serverlessYml()): string[] {
   const memory = functionMemoryMb(fn, yml);
   const newSpace = Math.floor(memory / 10);
   const nodeOptions = yml.provider.environment?.['NODE_OPTIONS'];
-  return [
-    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
-    `--max-old-space-size=${memory - newSpace}`,
-    ...(typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter(Boolean) : []),
-  ];
+  const bootstrap = [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memory - newSpace}`];
+  return [...lambdaExecWrapper(fn, bootstrap, yml), ...(typeof nodeOptions === 'string' ? nodeOptions.split(/\s+/).filter(Boolean) : [])];
+}
+
+/**
+ * The node options after the function's AWS_LAMBDA_EXEC_WRAPPER (a /var/task/ path: a file of this repository
+ * packaged into the function's zip) has rewritten `flags`: the shipped script itself is run, with the function's
+ * environment from serverless.yml, and execs a node that prints the options it was started with, so a change
+ * to the script is measured and a flag node refuses fails here. No wrapper: `flags` unchanged.
+ */
+export function lambdaExecWrapper(fn: string, flags: string[], yml = serverlessYml()): string[] {
+  const env = { ...yml.provider.environment, ...yml.functions[fn]?.environment };
+  const wrapper = env['AWS_LAMBDA_EXEC_WRAPPER'];
+  if (wrapper === undefined) return flags;
+  if (typeof wrapper !== 'string' || !wrapper.startsWith('/var/task/')) throw new Error(`${fn}: AWS_LAMBDA_EXEC_WRAPPER ${JSON.stringify(wrapper)} is not a file of the package (/var/task/...)`);
+  const strings = Object.fromEntries(Object.entries(env).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number').map(([k, v]) => [k, String(v)]));
+  const print = 'process.stdout.write(JSON.stringify(process.execArgv))';
+  const r = spawnSync('sh', [join(ROOT, wrapper.slice('/var/task/'.length)), process.execPath, ...flags, '-e', print], { env: { ...process.env, ...strings }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${fn}: ${wrapper} exited ${r.status}: ${r.stderr.trim()}`);
+  const argv = JSON.parse(r.stdout) as string[];
+  return argv.slice(0, argv.lastIndexOf('-e'));
 }

@@ -117,7 +117,15 @@ export function asArray<T>(value: T | T[] | undefined): T[] {
 
 /** The files of a zip archive, read from its central directory (no unzip tool needed). */
 export function unzip(zip: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
+  return new Map([...zipEntries(zip)].map(([name, e]) => [name, e.data]));
+}
+
+/**
+ * The files of a zip archive with the Unix mode each was stored with (the high 16 bits of the central
+ * directory's external attributes, where zip tools on Unix put st_mode): what Lambda extracts them with.
+ */
+export function zipEntries(zip: Buffer): Map<string, { data: Buffer; mode: number }> {
+  const files = new Map<string, { data: Buffer; mode: number }>();
   let end = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) === 0x06054b50) {
@@ -135,11 +143,12 @@ export function unzip(zip: Buffer): Map<string, Buffer> {
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
+    const mode = zip.readUInt32LE(offset + 38) >>> 16;
     const local = zip.readUInt32LE(offset + 42);
     const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
     const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     const raw = zip.subarray(dataStart, dataStart + compressedSize);
-    if (!name.endsWith('/')) files.set(name, method === 0 ? Buffer.from(raw) : inflateRawSync(raw));
+    if (!name.endsWith('/')) files.set(name, { data: method === 0 ? Buffer.from(raw) : inflateRawSync(raw), mode });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return files;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,11 +31,14 @@ import {
   STAGE,
   type Template,
   unzip,
+  zipEntries,
 } from './template.js';
 import { countFinishing } from '../../../src/finishing/after-notify.js';
 
 const run = promisify(execFile);
 const FUNCTIONS = ['evaluate', 'sweep', 'ingest', 'notify', 'audit', 'interact'] as const;
+/** The sweep's AWS_LAMBDA_EXEC_WRAPPER, as a path in its zip (Lambda extracts the zip to /var/task). */
+const SWEEP_WRAPPER = 'infra/lambda/sweep-heap.sh';
 const logicalId = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
 let template: Template;
@@ -169,7 +172,8 @@ describe('functions', () => {
         // The handler, its source map, and its chunks (infra/esbuild-plugins.cjs): no other function's.
         const names = [...files.keys()];
         expect(names).toContain(`functions/${fn}.mjs`);
-        for (const name of names) expect(name, fn).toMatch(new RegExp(`^functions/${fn}(\\.mjs|\\.chunks/[\\w-]+\\.mjs)(\\.map)?$`));
+        // ...and the sweep's exec wrapper (its own test below).
+        for (const name of names) if (!(fn === 'sweep' && name === SWEEP_WRAPPER)) expect(name, fn).toMatch(new RegExp(`^functions/${fn}(\\.mjs|\\.chunks/[\\w-]+\\.mjs)(\\.map)?$`));
         // Every chunk a file of the zip imports, statically or by import(), is in the zip.
         for (const [name, data] of files) {
           if (!name.endsWith('.mjs')) continue;
@@ -267,6 +271,49 @@ describe('sweep <- EventBridge Scheduler', () => {
     expect(resource(template, 'SweepLambdaFunction').Properties['Timeout']).toBe(900);
     expect(resource(template, 'SweepLambdaFunction').Properties['ReservedConcurrentExecutions']).toBe(2);
   });
+});
+
+describe('sweep heap wrapper (AWS_LAMBDA_EXEC_WRAPPER)', () => {
+  const vars = (fn: string) => (resource(template, logicalId(fn)).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+
+  it('is named by the sweep function only, and packaged in the sweep zip only, executable and as in the repository', async () => {
+    expect(vars('sweep')['AWS_LAMBDA_EXEC_WRAPPER']).toBe(`/var/task/${SWEEP_WRAPPER}`);
+    expect(String(vars('sweep')['AFR_SEMI_SPACE_MB'])).toMatch(/^[1-9]\d*$/);
+    for (const fn of FUNCTIONS.filter((f) => f !== 'sweep')) {
+      expect(vars(fn)['AWS_LAMBDA_EXEC_WRAPPER'], fn).toBeUndefined();
+      expect(vars(fn)['AFR_SEMI_SPACE_MB'], fn).toBeUndefined();
+      expect([...unzip(await readFile(join(PACKAGE_DIR, `${fn}.zip`))).keys()].filter((n) => !n.startsWith('functions/')), fn).toEqual([]);
+    }
+    const entry = zipEntries(await readFile(join(PACKAGE_DIR, 'sweep.zip'))).get(SWEEP_WRAPPER);
+    expect(entry).toBeDefined();
+    // A regular file, rwxr-xr-x: the runtime refuses a wrapper it cannot execute, and the function never starts.
+    expect(entry!.mode.toString(8)).toBe('100755');
+    expect(entry!.data.equals(await readFile(join(ROOT, SWEEP_WRAPPER)))).toBe(true);
+  });
+
+  it('started as the runtime starts it, from the extracted zip, runs the sweep bundle with the semi-space it names', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afr-sweep-zip-'));
+    try {
+      for (const [name, { data, mode }] of zipEntries(await readFile(join(PACKAGE_DIR, 'sweep.zip')))) {
+        await mkdir(join(dir, name, '..'), { recursive: true });
+        await writeFile(join(dir, name), data);
+        await chmod(join(dir, name), mode & 0o777);
+      }
+      const semi = String(vars('sweep')['AFR_SEMI_SPACE_MB']);
+      // The bootstrap's command line at 1024 MB (its heap flags; bench/lambda-build.ts), the runtime's entry
+      // replaced by a script that loads the handler and reports the options node started with.
+      const load = `import('./functions/sweep.mjs').then((m) => process.stdout.write(JSON.stringify({ handler: typeof m.handler, execArgv: process.execArgv })))`;
+      const { stdout } = await run(join(dir, SWEEP_WRAPPER), [process.execPath, '--expose-gc', '--max-semi-space-size=51', '--max-old-space-size=922', '-e', load], {
+        cwd: dir,
+        env: { ...process.env, NODE_PATH: '', AWS_REGION: 'eu-west-1', AFR_SEMI_SPACE_MB: semi },
+      });
+      const out = JSON.parse(stdout) as { handler: string; execArgv: string[] };
+      expect(out.handler).toBe('function');
+      expect(out.execArgv.slice(0, 3)).toEqual(['--expose-gc', `--max-semi-space-size=${semi}`, '--max-old-space-size=922']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('ingest (Argo Events awsLambda target)', () => {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { describeJson } from '../../../src/signals/result.js';
+import { isSnsNotification, unwrapSnsNotification } from '../../../src/signals/sns-notification.js';
 import { parseOrReject, schemaRejected } from '../../../src/signals/zod-reason.js';
 import { rejection } from './reject.js';
 
@@ -25,5 +26,19 @@ describe('reasons', () => {
 
   it('hands back the parsed value when the input is valid', () => {
     expect(parseOrReject(z.object({ n: z.coerce.number() }), { n: '3' }, 'x')).toEqual({ n: 3 });
+  });
+});
+
+describe('SNS notifications', () => {
+  it('only a Notification that carries a Message is read as one (a subscription confirmation, or no Message, is not)', () => {
+    expect(isSnsNotification({ Type: 'Notification', Message: '{}' })).toBe(true);
+    expect(isSnsNotification({ Type: 'Notification' })).toBe(false);
+    expect(isSnsNotification({ Type: 'SubscriptionConfirmation', Message: 'You have chosen to subscribe' })).toBe(false);
+    expect(isSnsNotification({ Message: '{}' })).toBe(false);
+  });
+
+  it("a Message that is not JSON is rejected naming the notification's MessageId, and without one naming none", () => {
+    expect(rejection(() => unwrapSnsNotification({ Type: 'Notification', MessageId: 'n-17', Message: 'not json' })).reason).toBe('SNS message "n-17" is not JSON');
+    expect(rejection(() => unwrapSnsNotification({ Type: 'Notification', Message: 'not json' })).reason).toBe('SNS message is not JSON');
   });
 });

@@ -2,12 +2,13 @@
 // artifact locations and the refined table), on the same machine in the same run. Figures recorded on another day
 // say little on a shared machine, so each build is bundled (esbuild, src/domain/snapshot.ts) and timed in its own
 // processes, builds alternating, on the same input objects (bench/assess-child.ts). The target: within 10%.
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { baselineTree, commitInClone, median } from './baseline.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -37,24 +38,13 @@ async function bundleAssess(treeRoot: string, outfile: string): Promise<void> {
   await build({ stdin: { contents: ENTRY, resolveDir: treeRoot, loader: 'ts' }, bundle: true, platform: 'node', target: 'node24', format: 'cjs', outfile, logLevel: 'error' });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 /** Undefined when the baseline commit is not in this clone (a shallow one): the A/B is then skipped, said so. */
 export async function assessAgainstBaseline(samples: number): Promise<AssessAb | undefined> {
-  try {
-    execFileSync('git', ['cat-file', '-e', `${ASSESS_BASELINE.commit}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
+  if (commitInClone(ASSESS_BASELINE.commit) === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'afr-assess-ab-'));
   try {
     // The baseline's src as it was, resolving its packages from this tree's node_modules.
-    const base = join(dir, 'base');
-    mkdirSync(base);
-    const tar = join(dir, 'base.tar');
-    writeFileSync(tar, execFileSync('git', ['archive', '--format=tar', ASSESS_BASELINE.commit, 'src'], { cwd: ROOT, maxBuffer: 1 << 28 }));
-    execFileSync('tar', ['-xf', tar, '-C', base]);
-    symlinkSync(join(ROOT, 'node_modules'), join(base, 'node_modules'), 'dir');
+    const base = baselineTree(ASSESS_BASELINE.commit, ['src'], dir);
     const bundles = { before: join(dir, 'before.cjs'), after: join(dir, 'after.cjs') };
     await bundleAssess(base, bundles.before);
     await bundleAssess(ROOT, bundles.after);

@@ -2,12 +2,13 @@
 // start must not grow by more than 5%", measured against the tree before issue 12 on the same machine in the same
 // run. Figures from another day say little on a shared machine, so both evaluate bundles are loaded in fresh
 // processes, alternated with each other and with bare node, and compared on the child's CPU time.
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { baselineTree, commitInClone, CPU_PRINT, cpuMsOf, median } from './baseline.js';
 import { bundleLikeLambda, handlerExtension, lambdaEsbuildOptions, loadScript, parseServerlessYml } from './lambda-build.js';
 
 const run = promisify(execFile);
@@ -33,8 +34,6 @@ export interface ColdStartAb {
   samples: { bare: number[]; before: number[]; after: number[] };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const CPU_PRINT = 'const u=process.resourceUsage();process.stdout.write("@@cpu="+(u.userCPUTime+u.systemCPUTime)/1000)';
 
 /**
  * evaluate before issue 12, built as it shipped: its own functions/ and src/ bundled with its own serverless.yml's
@@ -43,12 +42,7 @@ const CPU_PRINT = 'const u=process.resourceUsage();process.stdout.write("@@cpu="
  * not make Node read the CommonJS `.js` as an ES module; a Lambda zip has no package.json beside the handler either.
  */
 async function bundleBaseline(dir: string): Promise<string> {
-  const base = join(dir, 'base');
-  mkdirSync(base);
-  const tar = join(dir, 'base.tar');
-  writeFileSync(tar, execFileSync('git', ['archive', '--format=tar', ISSUE_12_BASELINE, 'functions', 'src', 'serverless.yml', 'package.json', 'tsconfig.json'], { cwd: ROOT, maxBuffer: 1 << 28 }));
-  execFileSync('tar', ['-xf', tar, '-C', base]);
-  symlinkSync(join(ROOT, 'node_modules'), join(base, 'node_modules'), 'dir');
+  const base = baselineTree(ISSUE_12_BASELINE, ['functions', 'src', 'serverless.yml', 'package.json', 'tsconfig.json'], dir);
   const yml = parseServerlessYml(readFileSync(join(base, 'serverless.yml'), 'utf8'));
   const outdir = join(dir, 'before');
   await build({ ...lambdaEsbuildOptions(yml), absWorkingDir: base, entryPoints: ['functions/evaluate.ts'], outdir, logLevel: 'error' });
@@ -61,12 +55,8 @@ async function bundleBaseline(dir: string): Promise<string> {
  * commit is not in this clone (a shallow one): the row then says so.
  */
 export async function coldStartAgainstIssue12(samples: number, current?: string): Promise<ColdStartAb | undefined> {
-  let baselineCommit: string;
-  try {
-    baselineCommit = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ISSUE_12_BASELINE}^{commit}`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
+  const baselineCommit = commitInClone(ISSUE_12_BASELINE);
+  if (baselineCommit === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'afr-cold-start-ab-'));
   try {
     const files = { before: await bundleBaseline(dir), after: current ?? (await bundleLikeLambda('functions/evaluate.ts', join(dir, 'after'))) };
@@ -77,9 +67,9 @@ export async function coldStartAgainstIssue12(samples: number, current?: string)
       // the same for both builds, so the difference is the bundles'.
       const script = file ? loadScript(file, CPU_PRINT) : CPU_PRINT;
       const { stdout } = await run(process.execPath, ['-e', script], { cwd: file ? join(file, '..') : dir, env, encoding: 'utf8' });
-      const ms = /@@cpu=([\d.]+)/.exec(stdout)?.[1];
-      if (!ms) throw new Error(`no CPU time from ${file ?? 'bare node'}: ${stdout.slice(-500)}`);
-      return Number(ms);
+      const ms = cpuMsOf(stdout);
+      if (ms === undefined) throw new Error(`no CPU time from ${file ?? 'bare node'}: ${stdout.slice(-500)}`);
+      return ms;
     };
     const got = { bare: [] as number[], before: [] as number[], after: [] as number[] };
     const start = loadavg()[0]!;

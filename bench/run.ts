@@ -26,6 +26,7 @@ import { fleet } from './fleet.js';
 import { finishingCost } from './finishing.js';
 import { ASSESS_BASELINE, assessAgainstBaseline } from './assess-ab.js';
 import { coldStartAgainstIssue12, ISSUE_12_BASELINE } from './cold-start-ab.js';
+import { CPU_PRINT, cpuMsOf, median } from './baseline.js';
 import { bigWorkflowSnapshot } from './assess-inputs.js';
 import { interactFirstClick } from './interact-first-click.js';
 import { bundleLikeLambda, functionMemoryMb, handlerExtension, lambdaNodeFlags, loadScript, serverlessYml } from './lambda-build.js';
@@ -44,7 +45,6 @@ const row = (what: string, value: string, target: string, verdict: string) => {
 };
 // Children that talk to the server in this process must not block its event loop: never spawnSync them.
 const run = promisify(execFile);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 function machine() {
@@ -78,7 +78,6 @@ async function coldStart() {
   // The child's own CPU time (all its threads, bootstrap included) as well: on a machine shared with other
   // work, wall time waits on the scheduler while CPU time mostly does not, so small differences stay visible.
   const cpuMs: Record<string, number[]> = {};
-  const CPU_PRINT = 'const u=process.resourceUsage();process.stdout.write("@@cpu="+(u.userCPUTime+u.systemCPUTime)/1000)';
   // The handler loaded as the runtime loads it (an ES module: import(), its static chunks with it); the CPU
   // time is read once it has loaded.
   const handler = (fn: string) => `./functions/${fn}${handlerExtension()}`;
@@ -88,8 +87,8 @@ async function coldStart() {
     const r = spawnSync(process.execPath, [...flags, '-e', script], { cwd, env });
     if (r.status !== 0) throw new Error(`${script} failed: ${String(r.stderr).slice(-2000)}`);
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    const cpu = /@@cpu=([\d.]+)/.exec(String(r.stdout))?.[1];
-    if (name && cpu) (cpuMs[name] ??= []).push(Number(cpu));
+    const cpu = cpuMsOf(String(r.stdout));
+    if (name && cpu !== undefined) (cpuMs[name] ??= []).push(cpu);
     return ms;
   };
   const zips: Record<string, number> = {};

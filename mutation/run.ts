@@ -3,6 +3,7 @@
 //   default   the files under src/domain and src/signals that differ from main (committed or not)
 //   --all     every file under src/domain and src/signals
 //   FILE...   the files named
+//   --merge RESULTS.md...   no run: take the rows of other results files (lanes run in parallel worktrees)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,15 +65,38 @@ function scoreOf(file: string, report: { files: Record<string, { mutants: { stat
 
 const HEADER = ['file', 'score %', 'killed', 'timeout', 'survived', 'no coverage', 'errors', 'date'];
 
-function readResults(): Map<string, string[]> {
+function readResults(path = RESULTS): Map<string, string[]> {
   const rows = new Map<string, string[]>();
-  if (!existsSync(RESULTS)) return rows;
-  for (const line of readFileSync(RESULTS, 'utf8').split('\n')) {
+  if (!existsSync(path)) return rows;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
     const cells = line.split('|').slice(1, -1).map((c) => c.trim().replaceAll('`', ''));
     if (cells.length === HEADER.length && inScope(cells[0]!)) rows.set(cells[0]!, cells);
   }
   return rows;
 }
+
+/** What the issue measures: the score over each folder (and both), not the mean of the files' scores. */
+function totals(rows: Map<string, string[]>): string[] {
+  const present = SCOPE.flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => `${d}/${f}`) : [])).filter(inScope);
+  const line = (label: string, inside: (f: string) => boolean, nameUnscored = true) => {
+    const mine = [...rows.values()].filter((c) => inside(c[0]!));
+    // killed, timeout, survived, no coverage: columns 2-5
+    const [k, t, s, n] = [2, 3, 4, 5].map((i) => mine.reduce((sum, c) => sum + Number(c[i]), 0)) as [number, number, number, number];
+    const valid = k + t + s + n;
+    const score = valid === 0 ? '-' : ((100 * (k + t)) / valid).toFixed(1);
+    const unscored = present.filter((f) => inside(f) && !rows.has(f));
+    return `| ${label} | ${score} | ${k + t} of ${valid} | ${mine.length} of ${mine.length + unscored.length}${unscored.length > 0 && nameUnscored ? ` (unscored: ${unscored.map((f) => f.split('/').pop()).join(', ')})` : ''} |`;
+  };
+  return [
+    '| scope | score % | detected | files scored |',
+    '|---|---|---|---|',
+    ...SCOPE.map((d) => line(`\`${d}\``, (f) => f.startsWith(`${d}/`))),
+    line('both', () => true, false),
+  ];
+}
+
+// Remarks written by hand under this heading are kept when the table is rewritten.
+const REMARKS = '## Remarks';
 
 function writeResults(rows: Map<string, string[]>): void {
   const sorted = [...rows.values()].sort((a, b) => a[0]!.localeCompare(b[0]!));
@@ -81,6 +105,8 @@ function writeResults(rows: Map<string, string[]>): void {
     `|${HEADER.map(() => '---').join('|')}|`,
     ...sorted.map((c) => `| \`${c[0]}\` | ${c.slice(1).join(' | ')} |`),
   ];
+  const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+  const remarks = previous.includes(REMARKS) ? previous.slice(previous.indexOf(REMARKS)).trimEnd() : '';
   writeFileSync(
     RESULTS,
     [
@@ -89,15 +115,26 @@ function writeResults(rows: Map<string, string[]>): void {
       'Stryker, vitest runner, `coverageAnalysis: perTest`, string literals excluded, the unit tests only',
       '(mutation/vitest.config.ts). Score = (killed + timeout) / (killed + timeout + survived + no coverage).',
       'Each row is the last run of that file, on the date given. Survivors kept on purpose: mutation/README.md.',
-      'Rows measured before the config set `vitest.related: false` (gc-machinery.ts) are lower bounds (README).',
+      '',
+      ...totals(rows),
       '',
       ...table,
       '',
+      ...(remarks ? [remarks, ''] : []),
     ].join('\n'),
   );
 }
 
-const files = filesToMutate(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === '--merge') {
+  // Lanes run in parallel worktrees, each writing its own results.md: their rows replace ours, nothing is run.
+  const rows = readResults();
+  for (const other of argv.slice(1)) for (const [file, cells] of readResults(other)) rows.set(file, cells);
+  writeResults(rows);
+  console.log(`${RESULTS}: ${rows.size} rows after merging ${argv.slice(1).join(', ')}`);
+  process.exit(0);
+}
+const files = filesToMutate(argv);
 if (files.length === 0) {
   console.log('nothing to mutate: no file under src/domain or src/signals differs from main (use --all or name files)');
   process.exit(0);

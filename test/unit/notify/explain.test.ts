@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ARTIFACT_GC_FINALIZER, Cause } from '../../../src/domain/assessment.js';
 import { explainCause, inspectCommands, narrowPatchCommand } from '../../../src/domain/explain.js';
 import { patchedFinalizers } from '../../helpers/patch.js';
+import type { Decision } from '../../../src/domain/decision.js';
 import { gcFailedDecision, gcPodStuckDecision } from './fixtures.js';
 
 /** What a shell would pass to kubectl: run the command through bash with kubectl replaced by printf. */
@@ -56,6 +57,23 @@ describe('explainCause per reading of strategiesProcessed (argo #16897)', () => 
     expect(`${attempted.why} ${attempted.nextStep}`).not.toContain('With argo #16897');
     expect(`${created.why} ${created.nextStep}`).not.toContain('Before argo #16897');
     expect(created.why).not.toEqual(attempted.why);
+  });
+
+  it('before #16897, a strategy marked done that never ran is a create Argo never retries (#16894)', () => {
+    const attempted = explainCause('gc-never-ran', 'attempted');
+    expect(attempted.why).toMatch(/failed create/);
+    expect(attempted.why).toContain('#16894');
+    expect(attempted.nextStep).toContain('failed to GC artifacts');
+    expect(explainCause('gc-never-ran', 'created').why).not.toContain('#16894');
+  });
+
+  it('never shows a reading that has nothing to add as a placeholder word', () => {
+    for (const cause of Cause.options) {
+      for (const reading of ['attempted', 'created', 'unknown'] as const) {
+        const x = explainCause(cause, reading);
+        expect(`${x.title} ${x.why} ${x.nextStep}`, `${cause} ${reading}`).not.toMatch(/undefined|  /);
+      }
+    }
   });
 
   it('says a re-arm is needed before #16897 and not with it, for a task without a pod', () => {
@@ -134,5 +152,73 @@ describe('inspectCommands', () => {
       'kubectl -n data logs p-1 --all-containers',
     );
     expect(inspectCommands(gcPodStuckDecision())).toEqual(['kubectl -n ml describe pod train-model-x9k2l-artgc-wfcomp-2166136261']);
+  });
+
+  const withPods = (base: typeof gcFailedDecision, pods: { name: string; phase: string }[], over: Partial<Decision> = {}) => {
+    const d = base(over);
+    return { ...d, evidence: { ...d.evidence, pods: pods.map((p) => ({ ...p, recouped: false })) } };
+  };
+
+  it('shows the logs of the pods that failed first, and of every pod when none failed', () => {
+    const mixed = withPods(gcFailedDecision, [
+      { name: 'gc-ok', phase: 'Succeeded' },
+      { name: 'gc-bad', phase: 'Failed' },
+    ]);
+    expect(inspectCommands(mixed).filter((c) => c.includes(' logs '))).toEqual(['kubectl -n data logs gc-bad --all-containers']);
+    const noneFailed = withPods(gcFailedDecision, [
+      { name: 'gc-a', phase: 'Succeeded' },
+      { name: 'gc-b', phase: 'Succeeded' },
+    ]);
+    expect(inspectCommands(noneFailed).filter((c) => c.includes(' logs '))).toEqual([
+      'kubectl -n data logs gc-a --all-containers',
+      'kubectl -n data logs gc-b --all-containers',
+    ]);
+  });
+
+  it('names at most `max` pods and `max` tasks, so a Workflow with many GC pods gives a short list', () => {
+    const pods = Array.from({ length: 5 }, (_, i) => ({ name: `gc-${i}`, phase: 'Failed' }));
+    const d = withPods(gcFailedDecision, pods);
+    const many = { ...d, evidence: { ...d.evidence, tasks: Array.from({ length: 5 }, (_, i) => ({ name: `gc-${i}-0`, errors: [] })) } };
+    expect(inspectCommands(many, 2)).toEqual([
+      'kubectl -n data logs gc-0 --all-containers',
+      'kubectl -n data logs gc-1 --all-containers',
+      'kubectl -n data get workflowartifactgctask gc-0-0 -o yaml',
+      'kubectl -n data get workflowartifactgctask gc-1-0 -o yaml',
+    ]);
+    const stuck = withPods(gcPodStuckDecision, Array.from({ length: 5 }, (_, i) => ({ name: `gc-${i}`, phase: 'Running' })));
+    expect(inspectCommands(stuck, 2)).toEqual(['kubectl -n ml describe pod gc-0', 'kubectl -n ml describe pod gc-1']);
+    const missing = gcFailedDecision({ cause: 'gc-pod-missing', evidence: many.evidence });
+    expect(inspectCommands(missing, 2).filter((c) => c.includes('workflowartifactgctask'))).toHaveLength(2);
+  });
+
+  it('describes only the pods still Pending or Running for a stuck GC pod', () => {
+    const d = withPods(gcPodStuckDecision, [
+      { name: 'gc-pending', phase: 'Pending' },
+      { name: 'gc-done', phase: 'Succeeded' },
+      { name: 'gc-running', phase: 'Running' },
+      { name: 'gc-failed', phase: 'Failed' },
+    ]);
+    expect(inspectCommands(d)).toEqual(['kubectl -n ml describe pod gc-pending', 'kubectl -n ml describe pod gc-running']);
+  });
+
+  it('reads the node status with argo for nodes-unavailable, and the task and Events for a GC pod never created', () => {
+    expect(inspectCommands(gcFailedDecision({ cause: 'nodes-unavailable' }))).toEqual(['argo -n data get etl-run-q8h2d -o json']);
+    expect(inspectCommands(gcFailedDecision({ cause: 'gc-pod-missing' }))).toEqual([
+      'kubectl -n data get workflowartifactgctask etl-run-q8h2d-artgc-wfdel-1104873411-0 -o yaml',
+      'kubectl -n data get events --field-selector involvedObject.name=etl-run-q8h2d --sort-by=.lastTimestamp',
+    ]);
+  });
+
+  it('has no command for causes with nothing to inspect', () => {
+    for (const cause of ['gc-never-ran', 'controller-not-reconciling', 'artifacts-verified-absent'] as const) {
+      expect(inspectCommands(gcFailedDecision({ cause })), cause).toEqual([]);
+    }
+  });
+
+  it('passes a name the shell would split or expand to kubectl as one argument', () => {
+    for (const name of ['gc pod', "it's", '$HOME', 'a;b']) {
+      const [cmd] = inspectCommands(withPods(gcFailedDecision, [{ name, phase: 'Failed' }]));
+      expect(argvOf(cmd!), name).toEqual(['-n', 'data', 'logs', name, '--all-containers']);
+    }
   });
 });

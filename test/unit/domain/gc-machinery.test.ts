@@ -38,6 +38,31 @@ describe('task results', () => {
     const a = run({ workflow: wf, pods: [pod], tasks: [gcTask(wf, 'wfdel', { [NODE]: { report: { success: true } } })] });
     expect(a.verdict).toBe('notify');
   });
+
+  it('a result without its own name is the artifact it is keyed by', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Succeeded', createdMinutesAgo: 200, finishedMinutesAgo: 199 });
+    const task = gcTask(wf, 'wfdel');
+    task.status = { artifactResultsByNode: { [NODE]: { artifactResults: { report: { success: true }, 'main-logs': { success: true } } } } };
+    expect(run({ workflow: wf, pods: [pod], tasks: [task] }).cause).toBe('gc-succeeded-unrecouped');
+  });
+});
+
+describe('objects the controller has not filled in yet', () => {
+  it('a Workflow without any status is not finished: waited for, not a crash', () => {
+    const wf = etlWorkflow();
+    delete wf.status;
+    expect(run({ workflow: wf })).toMatchObject({ verdict: 'wait', cause: 'workflow-not-finished', evidence: { pods: [], conditions: [], strategiesProcessed: [] } });
+  });
+
+  it('a GC pod without any status yet (just created) is running GC: waited for, then stuck', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Pending', createdMinutesAgo: 5 });
+    delete pod.status;
+    const a = run({ workflow: wf, pods: [pod] });
+    expect([a.verdict, a.cause, a.evidence.pods]).toEqual(['wait', 'gc-running', [{ name: pod.metadata.name, phase: 'Pending', strategy: 'OnWorkflowDeletion', recouped: false }]]);
+    expect(run({ workflow: wf, pods: [pod] }, new Date(NOW.getTime() + QUIET_MS)).cause).toBe('gc-pod-stuck');
+  });
 });
 
 describe('the quiet period', () => {
@@ -125,6 +150,7 @@ describe('which strategy a GC pod or task belongs to', () => {
     expect(strategyOf(undefined, 'etl-2166136261')).toBeUndefined();
     expect(strategyOf('OnWorkflowDeletion', 'etl-artgc-wfcomp-2166136261')).toBe('OnWorkflowDeletion');
     expect(strategyOf('Never', 'etl-artgc-wfcomp-2166136261')).toBe('OnWorkflowCompletion');
+    expect(strategyOf('OnWorkflowCompletion', 'etl-artgc-wfdel-2166136261')).toBe('OnWorkflowCompletion');
   });
 
   it('a pod and a task of the other strategy do not stand in for the due one: marked processed, nothing ran for it', () => {
@@ -266,6 +292,27 @@ describe('the evidence a human and the audit record get', () => {
     expect(a.evidence.conditions).toEqual(['ArtifactGCError']);
     expect([a.evidence.phase, a.evidence.deletionTimestamp, a.evidence.strategiesProcessed]).toEqual(['Succeeded', wf.metadata.deletionTimestamp, ['OnWorkflowCompletion', 'OnWorkflowDeletion']]);
     expect(a.reasons.join(' ')).toContain(`GC pod ${NODE}-artgc-wfcomp-1 (+1 more) Pending past the quiet period`);
+  });
+
+  it('a pod waiting on several containers is shown with the first reason, init containers first', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Pending', createdMinutesAgo: 300 });
+    pod.status = {
+      phase: 'Pending',
+      initContainerStatuses: [{ name: 'init', state: { waiting: { reason: 'ImagePullBackOff' } } }],
+      containerStatuses: [{ name: 'wait', state: { waiting: { reason: 'PodInitializing' } } }, { name: 'main', state: { waiting: {} } }],
+    };
+    const a = run({ workflow: wf, pods: [pod] });
+    expect([a.cause, a.evidence.pods[0]!.reason]).toEqual(['gc-pod-stuck', 'ImagePullBackOff']);
+    expect(a.reasons).toContain(`GC pod ${pod.metadata.name} Pending (ImagePullBackOff) past the quiet period`);
+  });
+
+  it('a GC pod that Failed is named as the failure, though its task reported nothing', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', createdMinutesAgo: 200, finishedMinutesAgo: 199 });
+    const a = run({ workflow: wf, pods: [pod], tasks: [gcTask(wf, 'wfdel')] });
+    expect([a.verdict, a.cause]).toEqual(['notify', 'gc-failed']);
+    expect(a.reasons).toContain(`GC pod ${pod.metadata.name} Failed`);
   });
 
   it('an init container that finished recently counts as GC pod activity too', () => {

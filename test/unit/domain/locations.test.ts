@@ -9,6 +9,8 @@ import {
   driverLocation,
   hasLocation,
   indexTemplates,
+  keyOf,
+  repositoryLocation,
   resolveArtifact,
   storageOf,
 } from '../../../src/domain/locations.js';
@@ -66,6 +68,24 @@ describe('HasLocation, driver by driver (workflow_types.go)', () => {
     ['raw is a location as soon as it is there (L3154)', { raw: { data: '' } }, true],
     ['plugin needs name, configuration and key (L3394)', { plugin: { name: 'p', configuration: 'c', key: 'k' } }, true],
     ['plugin with a name only (TestArtifactGCPodWithPlugins)', { plugin: { name: 'p' } }, false],
+    // Each field the rule names is needed: the location lacking any one of them is relocated instead.
+    ['s3 without a key', { s3: { endpoint: 'e', bucket: 'b' } }, false],
+    ['s3 with an empty bucket', { s3: { endpoint: 'e', bucket: '', key: 'k' } }, false],
+    ['gcs without a bucket', { gcs: { bucket: '', key: 'k' } }, false],
+    ['gcs without a key', { gcs: { bucket: 'b' } }, false],
+    ['azure without a container', { azure: { endpoint: 'e', blob: 'k' } }, false],
+    ['azure without a blob', { azure: { endpoint: 'e', container: 'c' } }, false],
+    ['oss without a bucket', { oss: { endpoint: 'e', key: 'k' } }, false],
+    ['oss without a key', { oss: { endpoint: 'e', bucket: 'b' } }, false],
+    ['hdfs with an empty address list', { hdfs: { addresses: [], path: '/p' } }, false],
+    ['hdfs addresses that are not a list', { hdfs: { addresses: 'nn:8020', path: '/p' } }, false],
+    ['http without a url', { http: { url: '' } }, false],
+    ['git with an empty repo', { git: { repo: '' } }, false],
+    ['artifactory with a null username secret', { artifactory: { url: 'https://a/r/p', usernameSecret: null } }, false],
+    ['artifactory with a username secret but no url', { artifactory: { usernameSecret: secret('u') } }, false],
+    ['plugin without a configuration', { plugin: { name: 'p', key: 'k' } }, false],
+    ['plugin without a key', { plugin: { name: 'p', configuration: 'c' } }, false],
+    ['plugin without a name', { plugin: { configuration: 'c', key: 'k' } }, false],
   ])('%s', (_what, location, expected) => {
     expect(hasLocation(driverLocation(location)!)).toBe(expected);
   });
@@ -75,6 +95,20 @@ describe('HasLocation, driver by driver (workflow_types.go)', () => {
     expect(driverLocation({ s3: { key: 'k', someFieldFromArgo5: 1 } })!.driver).toBe('s3');
     expect(driverLocation({ s3: null })).toBeUndefined();
     expect(driverLocation({ name: 'a' })).toBeUndefined();
+  });
+});
+
+describe('GetKey and ToArtifactLocation', () => {
+  it('a git or raw location has no key at all (Argo: "key unsupported"), not an empty one', () => {
+    expect(keyOf(driverLocation({ git: { repo: 'https://g/r.git' } })!)).toBeUndefined();
+    expect(keyOf(driverLocation({ raw: { data: 'x' } })!)).toBeUndefined();
+    expect(keyOf(driverLocation({ s3: {} })!)).toBe('');
+  });
+
+  it('a repository that is not an object names no location', () => {
+    expect(repositoryLocation(undefined)).toBeUndefined();
+    expect(repositoryLocation('s3')).toBeUndefined();
+    expect(repositoryLocation({ archiveLogs: true })).toBeUndefined();
   });
 });
 
@@ -120,6 +154,26 @@ describe('Relocate: the artifact keeps its own location, or moves into the archi
     expect(() => ArtifactStorage.parse(s.storage)).not.toThrow();
   });
 
+  it.each([
+    ['a relative key gets the / that url.URL.String() puts after the host', { s3: { key: 'k/a' } }, 'https://files.example.com/old/path?sig=1', { endpoint: 'https://files.example.com', key: '/k/a' }],
+    ['a key that starts with / gets no second one', { s3: { key: '/k/a' } }, 'https://files.example.com/old', { endpoint: 'https://files.example.com', key: '/k/a' }],
+    ['an archive URL without a host keeps the key as the path', { s3: { key: 'k/a' } }, '/base', { key: 'k/a' }],
+  ])('relocating into an http archive location: %s', (_what, artifact, url, expected) => {
+    const w = wf({ artifact: { name: 'a', ...artifact }, template: { archiveLocation: { http: { url } } } });
+    expect(storage(w)).toEqual({ source: 'template', storage: { driver: 'http', ...expected } });
+  });
+
+  it('an artifactory repoURL that already ends in / is the base as it is', () => {
+    const w = wf({ artifact: { name: 'a', artifactory: { url: 'w/p/a.tgz' } }, repository: { artifactory: { repoURL: 'https://art.example.com/generic/' } } });
+    expect(storage(w).storage).toEqual({ driver: 'artifactory', endpoint: 'https://art.example.com', key: '/w/p/a.tgz' });
+  });
+
+  it('relocates into an hdfs repository by its string addresses only, and names no endpoint without one', () => {
+    const key = { hdfs: { path: '/data/a' } };
+    expect(storage(wf({ artifact: { name: 'a', ...key }, repository: { hdfs: { addresses: ['nn1:8020', 7, null, 'nn2:8020'] } } })).storage).toEqual({ driver: 'hdfs', endpoint: 'nn1:8020,nn2:8020', key: '/data/a' });
+    expect(storage(wf({ artifact: { name: 'a', ...key }, repository: { hdfs: { pathFormat: '/x' } } })).storage).toEqual({ driver: 'hdfs', key: '/data/a' });
+  });
+
   it('cannot relocate into a git archive location, which takes no key (GitArtifact.SetKey)', () => {
     const w = wf({ artifact: { name: 'a', s3: { key: 'k' } }, template: { archiveLocation: { git: { repo: 'https://g/r.git' } } } });
     expect(resolve(w)).toEqual({ kind: 'unresolved', reason: 'a git archive location takes no key' });
@@ -127,6 +181,8 @@ describe('Relocate: the artifact keeps its own location, or moves into the archi
 
   it.each([
     ['http with a url', { http: { url: 'https://files.example.com/a.bin' } }, { driver: 'http', endpoint: 'https://files.example.com', key: '/a.bin' }],
+    ['http with a query and a fragment (set apart, as url.Parse does)', { http: { url: 'HTTPS://files.example.com/d/a.bin?X-Sig=1/2#frag' } }, { driver: 'http', endpoint: 'HTTPS://files.example.com', key: '/d/a.bin' }],
+    ['http with a host only', { http: { url: 'https://files.example.com?x=1' } }, { driver: 'http', endpoint: 'https://files.example.com', key: '' }],
     ['git with a repo', { git: { repo: 'https://github.com/o/r.git', revision: 'main' } }, { driver: 'git', endpoint: 'https://github.com/o/r.git' }],
     ['raw', { raw: { data: 'hello' } }, { driver: 'raw' }],
     ['plugin with name, configuration and key', { plugin: { name: 'p', configuration: 'c', key: 'k' } }, { driver: 'plugin', plugin: 'p', key: 'k' }],
@@ -155,6 +211,37 @@ describe('finding the template (util.GetTemplateFromNode, Workflow.GetTemplateBy
     expect(storage(w).storage.bucket).toBe('from-b');
   });
 
+  it('tells a namespaced WorkflowTemplate from a ClusterWorkflowTemplate of the same name', () => {
+    const stored = { 'cluster/b-wft/shared': tmpl('cluster'), 'namespaced/b-wft/shared': tmpl('namespaced') };
+    const at = (templateRef: Obj) => storage(wf({ artifact, template: null, node: { templateRef }, status: { storedTemplates: stored } })).storage.bucket;
+    expect(at({ name: 'b-wft', template: 'shared' })).toBe('namespaced');
+    expect(at({ name: 'b-wft', template: 'shared', clusterScope: false })).toBe('namespaced');
+    expect(at({ name: 'b-wft', template: 'shared', clusterScope: true })).toBe('cluster');
+  });
+
+  it('takes the first stored template by id when none is stored under the node\'s own templateRef, or the node has none', () => {
+    const stored = { 'namespaced/z-wft/shared': tmpl('z'), 'namespaced/a-wft/shared': tmpl('a') };
+    expect(storage(wf({ artifact, template: null, node: { templateRef: { name: 'other', template: 'shared' } }, status: { storedTemplates: stored } })).storage.bucket).toBe('a');
+    expect(storage(wf({ artifact, template: null, node: { templateName: 'shared' }, status: { storedTemplates: stored } })).storage.bucket).toBe('a');
+  });
+
+  it('finds a stored template by its own name, never by the id it is stored under alone (GetTemplateByName)', () => {
+    const node = { templateRef: { name: 'b-wft', template: 'shared' } };
+    const at = (storedTemplates: Obj) => storage(wf({ artifact, template: null, node, status: { storedTemplates } })).storage.bucket;
+    // Under the node's own id, but nameless or named otherwise: not the template the node runs.
+    expect(at({ 'namespaced/a-wft/shared': tmpl('a'), 'namespaced/b-wft/shared': { archiveLocation: tmpl('nameless').archiveLocation }, 'namespaced/c-wft/shared': tmpl('c') })).toBe('a');
+    expect(at({ 'namespaced/a-wft/shared': tmpl('a'), 'namespaced/b-wft/shared': { ...tmpl('misnamed'), name: 'other' } })).toBe('a');
+  });
+
+  it('indexes a Workflow without a spec or a status (nothing stored, nothing to find)', () => {
+    const bare = Workflow.parse({ kind: 'Workflow', metadata: { name: 'w', namespace: 'argo' } });
+    expect(indexTemplates(bare)).toEqual({ byName: new Map(), stored: new Map(), storedByRef: new Map() });
+    const specOnly = Workflow.parse({ kind: 'Workflow', metadata: { name: 'w', namespace: 'argo' }, spec: { templates: [{ name: 't' }] } });
+    expect([...indexTemplates(specOnly).byName.keys()]).toEqual(['t']);
+    const statusOnly = Workflow.parse({ kind: 'Workflow', metadata: { name: 'w', namespace: 'argo' }, status: { storedWorkflowTemplateSpec: { templates: [{ name: 's' }] } } });
+    expect([...indexTemplates(statusOnly).byName.keys()]).toEqual(['s']);
+  });
+
   it('by templateName in status.storedWorkflowTemplateSpec.templates (workflowTemplateRef)', () => {
     const w = wf({ artifact, template: null, spec: { workflowTemplateRef: { name: 'wft' } }, status: { storedWorkflowTemplateSpec: { templates: [{ ...tmpl('wft-spec'), name: 't' }] } } });
     expect(storage(w).storage.bucket).toBe('wft-spec');
@@ -180,7 +267,9 @@ describe('finding the template (util.GetTemplateFromNode, Workflow.GetTemplateBy
   });
 
   it('a missing repository gives no location for key-only artifacts', () => {
-    expect(resolve(wf({ artifact, repository: null }))).toMatchObject({ kind: 'unresolved' });
+    const none = { kind: 'unresolved', reason: 'no archiveLocation on its template and no status.artifactRepositoryRef.artifactRepository' };
+    expect(resolve(wf({ artifact, repository: null }))).toEqual(none);
+    expect(resolve(wf({ artifact, repository: null, status: { artifactRepositoryRef: { artifactRepository: null } } }))).toEqual(none);
     expect(resolve(wf({ artifact, repository: { archiveLogs: true } }))).toEqual({ kind: 'unresolved', reason: 'the artifact repository names no storage' });
   });
 });
@@ -212,6 +301,19 @@ describe('credentials never appear', () => {
       expect(text).not.toMatch(/hunter2|AKIA|Secret|secret|kms|Bearer|token/);
     }
   });
+
+  it.each([
+    ['an S3 endpoint without a scheme', { s3: { endpoint: 'AKIAXXXX:hunter2@minio:9000', bucket: 'b', key: 'k' } }, 'minio:9000'],
+    ['an S3 endpoint with a user and no password', { s3: { endpoint: 'http://AKIAXXXX@minio:9000', bucket: 'b', key: 'k' } }, 'http://minio:9000'],
+    ['an S3 endpoint with a user, no password and no scheme', { s3: { endpoint: 'AKIAXXXX@minio:9000', bucket: 'b', key: 'k' } }, 'minio:9000'],
+    ['a git repository whose path holds an @, which is not userinfo', { git: { repo: 'https://git.example.com/mirrors/@team/r.git' } }, 'https://git.example.com/mirrors/@team/r.git'],
+    ['an OSS endpoint', { oss: { endpoint: 'https://AKIAXXXX:hunter2@oss.example.com', bucket: 'b', key: 'k' } }, 'https://oss.example.com'],
+    ['an Azure endpoint', { azure: { endpoint: 'https://AKIAXXXX:hunter2@acct.blob.core.windows.net', container: 'c', blob: 'k' } }, 'https://acct.blob.core.windows.net'],
+    ['an Artifactory URL', { artifactory: { url: 'https://AKIAXXXX:hunter2@art.example.com/r/a.tgz', usernameSecret: secret('u') } }, 'https://art.example.com'],
+    ['a git repository without a scheme', { git: { repo: 'git:hunter2@github.com:o/r.git' } }, 'github.com:o/r.git'],
+  ])('drops the userinfo of %s and keeps the address', (_what, artifact, endpoint) => {
+    expect(storage(wf({ artifact: { name: 'a', ...artifact } })).storage.endpoint).toBe(endpoint);
+  });
 });
 
 describe('display URLs', () => {
@@ -226,6 +328,15 @@ describe('display URLs', () => {
     [{ driver: 'git', endpoint: 'https://github.com/o/r.git' }, 'https://github.com/o/r.git'],
     [{ driver: 'raw' }, 'raw (inline in the Workflow)'],
     [{ driver: 'plugin', plugin: 'p', key: 'k' }, 'plugin://p/k'],
+    // What is missing is said, never left as an empty part of the URL.
+    [{ driver: 's3', bucket: 'b', key: '//k/a' }, 's3://b/k/a'],
+    [{ driver: 's3', bucket: 'b' }, 's3://b/'],
+    [{ driver: 'gcs', key: 'k' }, 'gs://<no bucket>/k'],
+    [{ driver: 'azure', bucket: 'c', key: 'k' }, 'azblob://c/k'],
+    [{ driver: 'azure', endpoint: 'https://acct.blob.core.windows.net//', key: 'k' }, 'https://acct.blob.core.windows.net/<no bucket>/k'],
+    [{ driver: 'http', key: 'a' }, '/a'],
+    [{ driver: 'git' }, 'git (no repository)'],
+    [{ driver: 'plugin', key: 'k' }, 'plugin://<no plugin>/k'],
   ] as const)('%j', (s, expected) => {
     expect(displayLocation(s as never)).toBe(expected);
   });

@@ -11,6 +11,7 @@ export default defineConfig({
     // Lambda wrapper, not the decision core.
     exclude: ['test/unit/doc-references.test.ts', 'test/unit/tmpdir.test.ts', 'test/unit/infra/sweep-heap.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['mutation/fast-check-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',

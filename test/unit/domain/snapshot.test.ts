@@ -63,6 +63,45 @@ describe('parseSnapshot', () => {
   });
 });
 
+describe('every level of the objects the rules read is typed: an ill-typed field anywhere is refused, by its path', () => {
+  const node = (wf: Obj) => wf.status.nodes[NODE];
+  const cases: [string, (o: { wf: Obj; pod: Obj; task: Obj }) => void, RegExp][] = [
+    ['an ownerReference', ({ wf }) => (wf.metadata.ownerReferences = [{ kind: 'Workflow', uid: 5 }]), /^Workflow data\/etl-run-q8h2d is not valid at metadata\.ownerReferences\.0\.uid: /],
+    ["the Workflow's artifactGC", ({ wf }) => (wf.spec.artifactGC.forceFinalizerRemoval = 'yes'), /at spec\.artifactGC\.forceFinalizerRemoval: /],
+    ['spec itself', ({ wf }) => (wf.spec.artifactGC = 'Never'), /at spec\.artifactGC: /],
+    ['an output artifact', ({ wf }) => (node(wf).outputs.artifacts[0].deleted = 'true'), new RegExp(`at status\\.nodes\\.${NODE}\\.outputs\\.artifacts\\.0\\.deleted: `)],
+    ['a node', ({ wf }) => (node(wf).type = 1), new RegExp(`at status\\.nodes\\.${NODE}\\.type: `)],
+    ["a node's templateRef", ({ wf }) => (node(wf).templateRef = { name: 'wft', template: 1 }), /\.templateRef\.template: /],
+    ["a node's outputs", ({ wf }) => (node(wf).outputs = { artifacts: 'report' }), /\.outputs\.artifacts: /],
+    ['a condition', ({ wf }) => wf.status.conditions.push({ type: 'ArtifactGCError', status: 'True', message: 403 }), /at status\.conditions\.\d+\.message: /],
+    ['the status', ({ wf }) => (wf.status.finishedAt = 1_787_000_000), /at status\.finishedAt: /],
+    ['the artifact repository reference', ({ wf }) => (wf.status.artifactRepositoryRef = { artifactRepository: 's3' }), /at status\.artifactRepositoryRef\.artifactRepository: /],
+    ['artifactGCStatus', ({ wf }) => (wf.status.artifactGCStatus.podsRecouped = { [`${NODE}-artgc-wfdel-1`]: 'yes' }), /at status\.artifactGCStatus\.podsRecouped\./],
+    ["a container's state", ({ pod }) => (pod.status.containerStatuses[0].state = { waiting: 'ImagePullBackOff' }), /^pod #1 data\/etl-run-q8h2d-artgc-wfdel-2166136261 is not valid at status\.containerStatuses\.0\.state\.waiting: /],
+    ['a termination', ({ pod }) => (pod.status.containerStatuses[0].state = { terminated: { finishedAt: 17 } }), /at status\.containerStatuses\.0\.state\.terminated\.finishedAt: /],
+    ['a waiting state', ({ pod }) => (pod.status.containerStatuses[0].state = { waiting: { reason: 17 } }), /at status\.containerStatuses\.0\.state\.waiting\.reason: /],
+    ['a running state', ({ pod }) => (pod.status.containerStatuses[0].state = { running: { startedAt: 17 } }), /at status\.containerStatuses\.0\.state\.running\.startedAt: /],
+    ['a container status', ({ pod }) => (pod.status.containerStatuses[0].name = 1), /at status\.containerStatuses\.0\.name: /],
+    ['an init container status', ({ pod }) => (pod.status.initContainerStatuses = [{ name: 'init', state: { terminated: { finishedAt: 17 } } }]), /at status\.initContainerStatuses\.0\.state\.terminated\.finishedAt: /],
+    ['a task result', ({ task }) => (task.status.artifactResultsByNode[NODE].artifactResults.report.success = 'true'), new RegExp(`^WorkflowArtifactGCTask #1 data/etl-run-q8h2d-artgc-wfdel-2166136261-0 is not valid at status\\.artifactResultsByNode\\.${NODE}\\.artifactResults\\.report\\.success: `)],
+    ["a task's results by node", ({ task }) => (task.status.artifactResultsByNode[NODE].artifactResults = 'report'), /\.artifactResults: /],
+    ["a task's spec", ({ task }) => (task.spec = { artifactsByNode: 'all' }), /at spec\.artifactsByNode: /],
+    ["a task's artifacts by node", ({ task }) => (task.spec = { artifactsByNode: { [NODE]: { artifacts: ['report'] } } }), /at spec\.artifactsByNode\.[^.]+\.artifacts: /],
+  ];
+  it.each(cases)('%s', (_what, spoil, message) => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', createdMinutesAgo: 200, finishedMinutesAgo: 199 });
+    const task = gcTask(wf, 'wfdel', { [NODE]: { report: { success: false, error: 'Access Denied' } } });
+    expect(() => parseSnapshot({ workflow: wf, pods: [pod], tasks: [task] })).not.toThrow();
+    spoil({ wf, pod, task });
+    expect(() => parseSnapshot({ workflow: wf, pods: [pod], tasks: [task] })).toThrow(message);
+  });
+
+  it('a bucket fact checked at a time with an offset is read, like one in UTC', () => {
+    expect(parseSnapshot({ workflow: etlWorkflow(), bucketFacts: [{ ...fact, checkedAt: '2026-08-20T14:00:00+02:00' }] }).bucketFacts).toHaveLength(1);
+  });
+});
+
 describe('snapshotsFromObjects (what `kubectl get wf,pods,wfat -o json` prints)', () => {
   /** Two Workflows of the same name in two namespaces, each with a GC pod and a task, and a child of the first. */
   function cluster() {

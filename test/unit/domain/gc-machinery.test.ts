@@ -52,7 +52,17 @@ describe('objects the controller has not filled in yet', () => {
   it('a Workflow without any status is not finished: waited for, not a crash', () => {
     const wf = etlWorkflow();
     delete wf.status;
-    expect(run({ workflow: wf })).toMatchObject({ verdict: 'wait', cause: 'workflow-not-finished', evidence: { pods: [], conditions: [], strategiesProcessed: [] } });
+    delete wf.metadata.deletionTimestamp;
+    const a = run({ workflow: wf });
+    expect(a).toMatchObject({ verdict: 'wait', cause: 'workflow-not-finished', evidence: { pods: [], conditions: [], strategiesProcessed: [] } });
+    // The audit record then carries no phase and no deletion at all, not empty ones.
+    expect(Object.keys(a.evidence)).toEqual(['pods', 'tasks', 'conditions', 'strategiesProcessed', 'forceFinalizerRemoval', 'finalizers', 'processedReading']);
+  });
+
+  it('a Workflow without a finalizers list has none in its evidence', () => {
+    const wf = etlWorkflow();
+    delete wf.metadata.finalizers;
+    expect(run({ workflow: wf })).toMatchObject({ cause: 'no-finalizer', evidence: { finalizers: [] } });
   });
 
   it('a GC pod without any status yet (just created) is running GC: waited for, then stuck', () => {
@@ -217,6 +227,12 @@ describe('what is due', () => {
 });
 
 describe('status the controller wrote', () => {
+  it('the evidence lists the processed strategies sorted, whatever order the controller wrote them in', () => {
+    const wf = etlWorkflow();
+    wf.status.artifactGCStatus = { strategiesProcessed: { OnWorkflowDeletion: true, OnWorkflowCompletion: true } };
+    expect(run({ workflow: wf }).evidence.strategiesProcessed).toEqual(['OnWorkflowCompletion', 'OnWorkflowDeletion']);
+  });
+
   it('a strategy marked `false` in strategiesProcessed was never processed: the controller is not reconciling', () => {
     const wf = etlWorkflow();
     wf.status.artifactGCStatus = { strategiesProcessed: { OnWorkflowCompletion: false, OnWorkflowDeletion: false } };
@@ -328,8 +344,10 @@ describe('the evidence a human and the audit record get', () => {
     const task = gcTask(wf, 'wfdel', { [NODE]: { report: { success: false, error: 'Delete Not Supported for this artifact storage' } } });
     const a = run({ workflow: wf, pods: [pod], tasks: [task] });
     expect([a.cause, a.reasons.at(-1)]).toEqual(['gc-unsupported-driver', `task ${NODE}-artgc-wfdel-2166136261-0: ${NODE}/report: Delete Not Supported for this artifact storage`]);
-    // The same words on a result that succeeded are no error at all.
-    const ok = gcTask(wf, 'wfdel', { [NODE]: { report: { success: true, error: 'delete not supported' }, 'main-logs': { success: true } } });
-    expect(run({ workflow: wf, pods: [pod], tasks: [ok] }).cause).not.toBe('gc-unsupported-driver');
+    // The same words on a result that succeeded are no error at all: only main-logs failed, and not for the driver.
+    const ok = gcTask(wf, 'wfdel', { [NODE]: { report: { success: true, error: 'delete not supported' }, 'main-logs': { success: false, error: 'Access Denied' } } });
+    const b = run({ workflow: wf, pods: [pod], tasks: [ok] });
+    expect([b.cause, b.reasons.filter((r) => r.startsWith('task '))]).toEqual(['gc-failed', [`task ${NODE}-artgc-wfdel-2166136261-0: ${NODE}/main-logs failed: Access Denied`]]);
+    expect(b.evidence.tasks).toEqual([{ name: `${NODE}-artgc-wfdel-2166136261-0`, errors: [{ node: NODE, artifact: 'main-logs', error: 'Access Denied' }] }]);
   });
 });

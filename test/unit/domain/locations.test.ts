@@ -411,6 +411,9 @@ describe('suspected directory orphans (argo #14387)', () => {
     const a = run(raw([{ name: 'dir', archive: { none: {} }, s3: { key: 'w/dir' } }], [task({ dir: true })]));
     expect(a.suspectedDirectoryOrphans!.map((o) => o.name)).toEqual(['dir']);
     expect(a.pendingArtifacts.map((p) => p.name)).toEqual(['dir']);
+    // One task saying so is enough: another task (a retried pod's) without that result does not take it back.
+    const retried = { ...task({}), metadata: { name: 'w-artgc-wfcomp-2-0', namespace: 'argo' } };
+    expect(run(raw([{ name: 'dir', archive: { none: {} }, s3: { key: 'w/dir' } }], [retried, task({ dir: true })])).suspectedDirectoryOrphans!.map((o) => o.name)).toEqual(['dir']);
   });
 
   it('does not list a key ending in /, a tarred artifact, a failed delete, or a non-S3 driver', () => {

@@ -38,7 +38,9 @@ describe('evidenceNeeded: list only what can change the verdict', () => {
 
   it('needs nothing for rows 1-5, pods for a removal with nothing pending, both when artifacts are pending', () => {
     const byTitle = Object.fromEntries(decisionTableCases().map((c) => [c.title, evidenceNeeded(c.snapshot.workflow)]));
-    expect(byTitle['row 3: deleted while Running']).toEqual({ pods: false, tasks: false });
+    for (const row of ['row 1: finalizer already gone', 'row 2: opted out by annotation', 'row 3: deleted while Running', 'row 4: offloaded nodes, not hydrated']) {
+      expect(byTitle[row], row).toEqual({ pods: false, tasks: false });
+    }
     expect(byTitle['row 5: mixed strategies, not being deleted']).toEqual({ pods: false, tasks: false });
     expect(byTitle['row 7: nested parent of the v3.5.10 bug']).toEqual({ pods: true, tasks: false });
     expect(byTitle['row 13: GC pod Failed on RBAC (example b)']).toEqual({ pods: true, tasks: true });

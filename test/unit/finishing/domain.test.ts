@@ -144,9 +144,13 @@ describe('re-arm planning', () => {
   });
 
   it('reads an unreadable annotation as no attempt', () => {
-    for (const v of ['x', '{"count":0,"at":"2026-01-01T00:00:00Z"}', '{"count":1,"at":"never"}']) {
-      expect(readRearm({ [REARM_ANNOTATION]: v })).toBeUndefined();
-    }
+    const unreadable = ['x', '', 'null', '[]', '1', '{"count":0,"at":"2026-01-01T00:00:00Z"}', '{"count":1,"at":"never"}', '{"count":1.5,"at":"2026-01-01T00:00:00Z"}', '{"count":"1","at":"2026-01-01T00:00:00Z"}', '{"count":1,"at":12345}', '{"count":1}'];
+    for (const v of unreadable) expect(readRearm({ [REARM_ANNOTATION]: v }), v).toBeUndefined();
+    expect(readRearm(undefined)).toBeUndefined();
+    expect(readRearm(null)).toBeUndefined();
+    expect(readRearm({ other: '{"count":1,"at":"2026-01-01T00:00:00Z"}' })).toBeUndefined();
+    expect(readRearm({ [REARM_ANNOTATION]: '{"count":1,"at":"2026-01-01T00:00:00Z"}' })).toEqual({ count: 1, at: '2026-01-01T00:00:00Z' });
+    expect(readRearm({ [REARM_ANNOTATION]: '{"at":"2026-01-01T00:00:00Z","count":3,"by":"x"}' })).toEqual({ count: 3, at: '2026-01-01T00:00:00Z' });
   });
 
   it('refuses a finishing patch without the pin every patch starts with (assertPinned)', () => {

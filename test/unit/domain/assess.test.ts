@@ -107,6 +107,14 @@ describe('assess: hard cases', () => {
     expect([a.verdict, a.cause, a.pendingArtifacts.length]).toEqual(['remove', 'no-pending-artifacts', 0]);
   });
 
+  it('a finished Workflow not being deleted, with nothing pending, is a removal (row 7), not awaiting deletion', () => {
+    const wf = etlWorkflow();
+    delete wf.metadata.deletionTimestamp;
+    for (const a of wf.status.nodes['etl-run-q8h2d'].outputs.artifacts) a.deleted = true;
+    const a = run({ workflow: wf });
+    expect([a.verdict, a.cause, a.pendingArtifacts]).toEqual(['remove', 'no-pending-artifacts', []]);
+  });
+
   it('an empty strategy string means Never, as in Argo', () => {
     const wf = etlWorkflow();
     wf.spec.artifactGC.strategy = '';
@@ -128,6 +136,9 @@ describe('assess: hard cases', () => {
     const mixed = run({ workflow: wf });
     expect(mixed.verdict).not.toBe('remove');
     expect(mixed.reasons.join(' ')).toContain('only due at deletion');
+    // Without force, nothing is said about it.
+    delete wf.spec.artifactGC.forceFinalizerRemoval;
+    expect(run({ workflow: wf }).reasons.filter((r) => r.includes('forceFinalizerRemoval'))).toEqual([]);
   });
 
   it('reads gzip and brotli compressedNodes', () => {
@@ -192,12 +203,23 @@ describe('assess: hard cases', () => {
     const a = run({ workflow: parent, children: [child] });
     expect([a.verdict, a.cause]).toEqual(['remove', 'no-pending-artifacts']);
     expect(a.reasons).toContain('1 child Workflow(s) judged on their own');
+    expect(run({ workflow: parent }).reasons.filter((r) => r.includes('child Workflow'))).toEqual([]);
   });
 
   it('timestamps in the future keep the Workflow waiting (clock skew never speeds up removal)', () => {
     const wf = nestedParent();
     wf.metadata.deletionTimestamp = minutesBefore(-10);
     expect(run({ workflow: wf }).verdict).toBe('wait');
+  });
+
+  it('names the deletion request once: as the anchor when it is the latest, else with its own time', () => {
+    const said = (a: { reasons: string[] }) => a.reasons.filter((r) => r.startsWith('deletion requested'));
+    const wf = etlWorkflow();
+    expect(said(run({ workflow: wf }))).toEqual(['deletion requested 2d3h ago (quiet period 30m)']);
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Failed', createdMinutesAgo: 200, finishedMinutesAgo: 10 });
+    expect(said(run({ workflow: wf, pods: [pod] }))).toEqual([`deletion requested at ${wf.metadata.deletionTimestamp}`]);
+    delete wf.metadata.deletionTimestamp;
+    expect(said(run({ workflow: wf, pods: [pod] }))).toEqual([]);
   });
 
   it('a wait inside the quiet period says when the quiet period ends; other verdicts do not', () => {
@@ -214,6 +236,21 @@ describe('assess: hard cases', () => {
     expect(a.verdict).toBe('remove');
     expect(a.patch).toBeUndefined();
     expect(a.reasons.join(' ')).toContain('no metadata.uid');
+  });
+
+  it('the assessment carries the optional fields it has, in the schema\'s order, and no empty ones (audit records serialise it)', () => {
+    const running = nestedParent();
+    running.status.phase = 'Running';
+    delete running.metadata.uid;
+    delete running.metadata.resourceVersion;
+    delete running.metadata.namespace;
+    const wait = run({ workflow: running });
+    expect(wait.workflow).toStrictEqual({ namespace: 'default', name: 'parent-wf-7xk2p' });
+    expect(Object.keys(wait)).toEqual(['workflow', 'verdict', 'cause', 'reasons', 'pendingArtifacts', 'suspectedDirectoryOrphans', 'notifyOperator', 'evidence']);
+    expect(Object.keys(run({ workflow: nestedParent() }))).toEqual(['workflow', 'resourceVersion', 'verdict', 'cause', 'reasons', 'pendingArtifacts', 'suspectedDirectoryOrphans', 'notifyOperator', 'patch', 'evidence']);
+    const quiet = nestedParent();
+    quiet.metadata.deletionTimestamp = minutesBefore(5);
+    expect(Object.keys(run({ workflow: quiet }))).toEqual(['workflow', 'resourceVersion', 'verdict', 'cause', 'reasons', 'pendingArtifacts', 'suspectedDirectoryOrphans', 'notifyOperator', 'quietUntil', 'evidence']);
   });
 
   it('rejects objects that are not Workflows with a message naming the field', () => {
@@ -278,11 +315,58 @@ describe('assess: the refined rows in detail', () => {
     expect(a.pendingArtifacts.find((p) => p.name === 'report')).toEqual({ node: 'etl-run-q8h2d', name: 'report', strategy: 'OnWorkflowDeletion', neverUploaded: true });
   });
 
+  it('row 11 says how many artifacts verify found absent and how many were never uploaded', () => {
+    const reason = (t: string) => run(byTitle(t).snapshot).reasons.filter((r) => r.startsWith('verified absent'));
+    expect(reason('row 11: both artifacts verified absent')).toEqual(['verified absent in their buckets: 2 artifact(s)']);
+    expect(reason('row 11: one never uploaded, the other verified absent')).toEqual(['verified absent in their buckets: 1 artifact(s); never uploaded: 1']);
+  });
+
   it('without bucket facts, never-uploaded artifacts alone do not make row 11', () => {
     const wf = etlWorkflow();
     wf.status.nodes['etl-run-q8h2d'].outputs.artifacts = [{ name: 'report', path: '/tmp/report.csv' }];
     expect(run({ workflow: wf }).cause).toBe('gc-never-ran');
     expect(run({ workflow: wf, bucketFacts: [] }).cause).toBe('artifacts-verified-absent');
+  });
+
+  it('row 12 names each undeletable driver once, sorted, and at most five delete-not-supported task errors', () => {
+    const wf = etlWorkflow();
+    const [report, logs] = wf.status.nodes['etl-run-q8h2d'].outputs.artifacts;
+    delete report.s3;
+    report.http = { url: 'https://files.example.com/etl/report.csv' };
+    delete logs.s3;
+    logs.git = { repo: 'https://github.com/o/r.git' };
+    const drivers = run({ workflow: wf });
+    expect([drivers.cause, drivers.reasons.filter((r) => r.includes('which Argo cannot delete'))]).toEqual(['gc-unsupported-driver', ['2 pending artifact(s) stored with git, http, which Argo cannot delete']]);
+    // Errors only (the artifacts are on S3): no driver sentence, and five of the six errors.
+    const errors = Object.fromEntries([1, 2, 3, 4, 5, 6].map((i) => [`part-${i}`, { success: false, error: 'delete not supported for this artifact storage' }]));
+    const pod = gcPod(etlWorkflow(), { strategy: 'wfdel', phase: 'Failed', createdMinutesAgo: 200, finishedMinutesAgo: 199 });
+    const a = run({ workflow: etlWorkflow(), pods: [pod], tasks: [gcTask(etlWorkflow(), 'wfdel', { 'etl-run-q8h2d': errors })] });
+    expect(a.cause).toBe('gc-unsupported-driver');
+    expect(a.reasons.filter((r) => r.includes('which Argo cannot delete'))).toEqual([]);
+    expect(a.reasons.filter((r) => r.startsWith('task ')).map((r) => r.split(': ')[1])).toEqual(['etl-run-q8h2d/part-1', 'etl-run-q8h2d/part-2', 'etl-run-q8h2d/part-3', 'etl-run-q8h2d/part-4', 'etl-run-q8h2d/part-5']);
+  });
+
+  it('row 13 lists five failure signals and counts the rest', () => {
+    const failing = (n: number) => {
+      const results = Object.fromEntries(Array.from({ length: n }, (_, i) => [`part-${i + 1}`, { success: false, error: 'Access Denied' }]));
+      const wf = etlWorkflow();
+      wf.status.artifactGCStatus.podsRecouped = { [`${wf.metadata.name}-artgc-wfdel-2166136261`]: true };
+      const a = run({ workflow: wf, tasks: [gcTask(wf, 'wfdel', { 'etl-run-q8h2d': results })] });
+      expect(a.cause).toBe('gc-failed');
+      return a.reasons.filter((r) => r.startsWith('task ') || r.startsWith('…and'));
+    };
+    expect(failing(5)).toHaveLength(5);
+    const seven = failing(7);
+    expect([seven.length, seven.at(-2), seven.at(-1)]).toEqual([6, expect.stringContaining('etl-run-q8h2d/part-5 failed'), '…and 2 more failure signals']);
+  });
+
+  it('inside the quiet period, a GC pod the controller already recouped is not waited for', () => {
+    const wf = etlWorkflow();
+    const pod = gcPod(wf, { strategy: 'wfdel', phase: 'Succeeded', createdMinutesAgo: 20, finishedMinutesAgo: 10 });
+    wf.status.artifactGCStatus.podsRecouped = { [pod.metadata.name]: true };
+    expect(run({ workflow: wf, pods: [pod] })).toMatchObject({ verdict: 'wait', cause: 'quiet-period' });
+    wf.status.artifactGCStatus.podsRecouped = {};
+    expect(run({ workflow: wf, pods: [pod] })).toMatchObject({ verdict: 'wait', cause: 'gc-awaiting-recoup' });
   });
 
   it('gc-pod-missing and gc-never-ran both say which reading they used; a task error names the driver limit', () => {

@@ -3,7 +3,7 @@
 // artifact_repository_types.go (IntoArtifactLocation), workflow/controller/artifact_gc.go and its test.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ArtifactStorage } from '../../../src/domain/assessment.js';
+import { ArtifactStorage, Assessment } from '../../../src/domain/assessment.js';
 import {
   displayLocation,
   driverLocation,
@@ -405,6 +405,8 @@ describe('suspected directory orphans (argo #14387)', () => {
     expect(a.suspectedDirectoryOrphans).toEqual([
       { node: 'n1', name: 'dir', location: 's3://b/w/dir', storage: { driver: 's3', endpoint: 's3.amazonaws.com', bucket: 'b', key: 'w/dir' } },
     ]);
+    // What the audit record keeps of it reads back whole through the Assessment schema.
+    expect(Assessment.parse(a)).toEqual(a);
   });
 
   it('lists it when a GC task reports success though the controller has not marked it deleted', () => {

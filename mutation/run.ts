@@ -3,9 +3,9 @@
 //   default   the files under src/domain and src/signals that differ from main (committed or not)
 //   --all     every file under src/domain and src/signals
 //   FILE...   the files named
-//   --merge RESULTS.md...   no run: take the rows of other results files (lanes run in parallel worktrees)
+//   --merge RESULTS.md|REPORT.json...   no run: take rows from other results files or Stryker JSON reports (lanes)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SCOPE = ['src/domain', 'src/signals'];
@@ -33,6 +33,8 @@ function filesToMutate(argv: string[]): string[] {
 
 interface FileScore {
   file: string;
+  /** Left to hand application (stryker.config.mjs, ignoreStatic): code run once at module load. */
+  static: number;
   killed: number;
   survived: number;
   noCoverage: number;
@@ -43,7 +45,7 @@ interface FileScore {
 }
 
 /** Stryker's own formula: detected (killed + timeout) over valid mutants (errors and ignored ones excluded). */
-function scoreOf(file: string, report: { files: Record<string, { mutants: { status: string }[] }> }): FileScore {
+function scoreOf(file: string, report: { files: Record<string, { mutants: { status: string; statusReason?: string }[] }> }): FileScore {
   const entry = Object.entries(report.files).find(([p]) => p.endsWith(file));
   const count = (s: string) => entry?.[1].mutants.filter((m) => m.status === s).length ?? 0;
   const killed = count('Killed');
@@ -51,8 +53,10 @@ function scoreOf(file: string, report: { files: Record<string, { mutants: { stat
   const survived = count('Survived');
   const noCoverage = count('NoCoverage');
   const valid = killed + timeout + survived + noCoverage;
+  const isStatic = (m: { status: string; statusReason?: string }) => m.status === 'Ignored' && /static/i.test(m.statusReason ?? '');
   return {
     file,
+    static: entry?.[1].mutants.filter(isStatic).length ?? 0,
     killed,
     survived,
     noCoverage,
@@ -63,13 +67,19 @@ function scoreOf(file: string, report: { files: Record<string, { mutants: { stat
   };
 }
 
-const HEADER = ['file', 'score %', 'killed', 'timeout', 'survived', 'no coverage', 'errors', 'date'];
+function rowOf(s: FileScore): string[] {
+  return [s.file, s.score.toFixed(1), String(s.killed), String(s.timeout), String(s.survived), String(s.noCoverage), String(s.errors), String(s.static), s.date];
+}
+
+const HEADER = ['file', 'score %', 'killed', 'timeout', 'survived', 'no coverage', 'errors', 'static (by hand)', 'date'];
 
 function readResults(path = RESULTS): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   if (!existsSync(path)) return rows;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const cells = line.split('|').slice(1, -1).map((c) => c.trim().replaceAll('`', ''));
+    // Rows written before the static column (runs that did not ignore static mutants) say '-' there.
+    if (cells.length === HEADER.length - 1) cells.splice(HEADER.length - 2, 0, '-');
     if (cells.length === HEADER.length && inScope(cells[0]!)) rows.set(cells[0]!, cells);
   }
   return rows;
@@ -80,16 +90,17 @@ function totals(rows: Map<string, string[]>): string[] {
   const present = SCOPE.flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => `${d}/${f}`) : [])).filter(inScope);
   const line = (label: string, inside: (f: string) => boolean, nameUnscored = true) => {
     const mine = [...rows.values()].filter((c) => inside(c[0]!));
-    // killed, timeout, survived, no coverage: columns 2-5
+    // killed, timeout, survived, no coverage: columns 2-5; static: 7
     const [k, t, s, n] = [2, 3, 4, 5].map((i) => mine.reduce((sum, c) => sum + Number(c[i]), 0)) as [number, number, number, number];
     const valid = k + t + s + n;
     const score = valid === 0 ? '-' : ((100 * (k + t)) / valid).toFixed(1);
     const unscored = present.filter((f) => inside(f) && !rows.has(f));
-    return `| ${label} | ${score} | ${k + t} of ${valid} | ${mine.length} of ${mine.length + unscored.length}${unscored.length > 0 && nameUnscored ? ` (unscored: ${unscored.map((f) => f.split('/').pop()).join(', ')})` : ''} |`;
+    const statics = mine.reduce((sum, c) => sum + (Number(c[7]) || 0), 0);
+    return `| ${label} | ${score} | ${k + t} of ${valid} | ${statics} | ${mine.length} of ${mine.length + unscored.length}${unscored.length > 0 && nameUnscored ? ` (unscored: ${unscored.map((f) => f.split('/').pop()).join(', ')})` : ''} |`;
   };
   return [
-    '| scope | score % | detected | files scored |',
-    '|---|---|---|---|',
+    '| scope | score % | detected | static (by hand) | files scored |',
+    '|---|---|---|---|---|',
     ...SCOPE.map((d) => line(`\`${d}\``, (f) => f.startsWith(`${d}/`))),
     line('both', () => true, false),
   ];
@@ -129,7 +140,17 @@ const argv = process.argv.slice(2);
 if (argv[0] === '--merge') {
   // Lanes run in parallel worktrees, each writing its own results.md: their rows replace ours, nothing is run.
   const rows = readResults();
-  for (const other of argv.slice(1)) for (const [file, cells] of readResults(other)) rows.set(file, cells);
+  for (const other of argv.slice(1)) {
+    if (other.endsWith('.json')) {
+      // A Stryker JSON report (reports/mutation/json/<file>.json): its file's row, dated by the report.
+      const report = JSON.parse(readFileSync(other, 'utf8')) as Parameters<typeof scoreOf>[1];
+      const date = statSync(other).mtime.toISOString().slice(0, 10);
+      for (const path of Object.keys(report.files)) {
+        const file = path.slice(path.indexOf('src/'));
+        if (inScope(file)) rows.set(file, rowOf({ ...scoreOf(file, report), date }));
+      }
+    } else for (const [file, cells] of readResults(other)) rows.set(file, cells);
+  }
   writeResults(rows);
   console.log(`${RESULTS}: ${rows.size} rows after merging ${argv.slice(1).join(', ')}`);
   process.exit(0);
@@ -156,7 +177,7 @@ for (const file of files) {
     continue;
   }
   const s = scoreOf(file, JSON.parse(readFileSync(reportPath, 'utf8')));
-  rows.set(file, [file, s.score.toFixed(1), String(s.killed), String(s.timeout), String(s.survived), String(s.noCoverage), String(s.errors), s.date]);
+  rows.set(file, rowOf(s));
   writeResults(rows);
   console.log(`${file}: ${s.score.toFixed(1)}% (${s.survived} survived, ${s.noCoverage} without coverage) -> ${RESULTS}`);
 }

@@ -209,7 +209,19 @@ describe('assess: hard cases', () => {
   it('timestamps in the future keep the Workflow waiting (clock skew never speeds up removal)', () => {
     const wf = nestedParent();
     wf.metadata.deletionTimestamp = minutesBefore(-10);
-    expect(run({ workflow: wf }).verdict).toBe('wait');
+    const a = run({ workflow: wf });
+    expect(a.verdict).toBe('wait');
+    expect(a.reasons).toContain('deletion requested in the future, 10m ahead of now (quiet period 30m)');
+    wf.metadata.deletionTimestamp = NOW.toISOString();
+    expect(run({ workflow: wf }).reasons).toContain('deletion requested 0ms ago (quiet period 30m)');
+  });
+
+  it('without any timestamp, says the quiet period is treated as over', () => {
+    const wf = etlWorkflow();
+    delete wf.metadata.deletionTimestamp;
+    delete wf.status.finishedAt;
+    wf.status.nodes['etl-run-q8h2d'].outputs.artifacts[0].artifactGC = { strategy: 'OnWorkflowCompletion' };
+    expect(run({ workflow: wf }).reasons).toContain('no finish, deletion or GC timestamps (quiet period 30m treated as over)');
   });
 
   it('names the deletion request once: as the anchor when it is the latest, else with its own time', () => {
@@ -358,6 +370,27 @@ describe('assess: the refined rows in detail', () => {
     expect(failing(5)).toHaveLength(5);
     const seven = failing(7);
     expect([seven.length, seven.at(-2), seven.at(-1)]).toEqual([6, expect.stringContaining('etl-run-q8h2d/part-5 failed'), '…and 2 more failure signals']);
+  });
+
+  it('row 14 names the task of the strategy whose pod is missing, not the tasks of the others', () => {
+    const wf = etlWorkflow(); // only OnWorkflowDeletion is due
+    const comp = gcPod(wf, { strategy: 'wfcomp', phase: 'Succeeded', createdMinutesAgo: 3000, finishedMinutesAgo: 2999 });
+    const unnamed = { ...gcTask(wf, 'wfdel'), metadata: { ...gcTask(wf, 'wfdel').metadata, name: 'etl-run-q8h2d-a-custom-task' } };
+    const a = run({ workflow: wf, pods: [comp], tasks: [gcTask(wf, 'wfcomp'), unnamed, gcTask(wf, 'wfdel')] });
+    expect(a.cause).toBe('gc-pod-missing');
+    expect(a.reasons).toContain('strategy OnWorkflowDeletion: task etl-run-q8h2d-artgc-wfdel-2166136261-0 exists, but no GC pod was ever created or recouped for it');
+  });
+
+  it('says the strategies due in order, and how many artifacts are pending of each', () => {
+    const wf = etlWorkflow();
+    wf.status.nodes['etl-run-q8h2d'].outputs.artifacts[1].artifactGC = { strategy: 'OnWorkflowCompletion' };
+    wf.status.artifactGCStatus = {};
+    const a = run({ workflow: wf });
+    expect(a.cause).toBe('controller-not-reconciling');
+    expect(a.reasons).toContain('2 pending artifacts (1 OnWorkflowDeletion, 1 OnWorkflowCompletion)');
+    expect(a.reasons).toContain('strategy OnWorkflowCompletion, OnWorkflowDeletion due but never started');
+    wf.status.nodes['etl-run-q8h2d'].outputs.artifacts[1].deleted = true;
+    expect(run({ workflow: wf }).reasons).toContain('1 pending artifact (1 OnWorkflowDeletion)');
   });
 
   it('inside the quiet period, a GC pod the controller already recouped is not waited for', () => {

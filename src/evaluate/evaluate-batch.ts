@@ -3,6 +3,7 @@ import type { RemediatorConfig } from '../config/schema.js';
 import { policyFor } from '../config/policy.js';
 import { type SignalRejected as RejectedDetail, signalRejected } from '../domain/alerts.js';
 import { type Decision, DECISION_SOURCE, SIGNAL_REJECTED_DETAIL_TYPE } from '../domain/decision.js';
+import { orphanedByRemoval } from '../domain/orphans.js';
 import type { FinishingBudgets, FinishingWiring } from '../finishing/after-notify.js';
 import { redact } from '../observability/redact.js';
 import type { ClusterPort } from '../kube/port.js';
@@ -394,8 +395,9 @@ function findsActDone(result: ReconcileResult): boolean {
 
 function countRemoval(decision: Decision, metrics: Counter): void {
   metrics.count('FinalizersRemoved', { cluster: decision.cluster, cause: decision.cause, mode: decision.mode });
-  // A removal with artifacts still pending (forced, or approved) leaves them in the bucket for good.
-  const orphans = decision.pendingArtifacts.filter((a) => !('neverUploaded' in a && a.neverUploaded)).length;
+  // A removal with artifacts still pending (forced, or approved) leaves them in the bucket for good; GC that
+  // succeeded unrecouped, or artifacts verified absent, leave nothing (the evidence bundle's list, the same rule).
+  const orphans = orphanedByRemoval(decision).length;
   if (orphans > 0) {
     metrics.count('OrphanedArtifacts', { cluster: decision.cluster }, orphans, { metadata: { namespace: decision.workflow.namespace, name: decision.workflow.name } });
   }

@@ -114,6 +114,10 @@ describe('evaluate with finishing', () => {
     const { decisions } = await run({ defaults: { verify: 'auto' }, buckets }, ['etl-v']);
     const d = decisions[0]!;
     expect(d).toMatchObject({ action: 'removed', cause: 'artifacts-verified-absent', finishing: { action: 'verify', outcome: 'verified-absent: finalizer removed' } });
+    // Looked for and not there: this removal orphans nothing, in its evidence bundle and in the metrics alike.
+    expect(JSON.parse((await EVIDENCE.get(`${d.evidenceKey}assessment.json`))!.toString('utf8')).orphans).toEqual([]);
+    expect(metrics.filter((m) => m.name === 'OrphanedArtifacts')).toEqual([]);
+    expect(metrics).toContainEqual({ name: 'FinalizersRemoved', dims: { cluster: 'prod', cause: 'artifacts-verified-absent', mode: 'remediate' }, value: 1 });
     const intent = JSON.parse((await EVIDENCE.get(d.intentKey!))!.toString('utf8'));
     expect(intent.decision.decisionId).toBe(d.decisionId);
     expect(d.intentKey).toBe(decisionAuditKey(d).replace(/\.json$/, '.intent.json'));

@@ -21,8 +21,9 @@ describe('orphanedByRemoval', () => {
   it('an artifact never uploaded is no orphan: nothing of it exists (argo #13161)', () => {
     const a = assessed('row 11: one never uploaded, the other verified absent');
     expect(a.pendingArtifacts.map((p) => [p.name, p.neverUploaded ?? false])).toEqual([['report', true], ['main-logs', false]]);
-    expect(names(orphanedByRemoval(a))).toEqual(['main-logs']);
-    // The same artifacts under force: still only the uploaded one.
+    // Row 11 itself orphans nothing: the uploaded one was looked for in its bucket and is not there.
+    expect(orphanedByRemoval(a)).toEqual([]);
+    // The same artifacts under force: only the uploaded one.
     expect(names(orphanedByRemoval({ ...a, cause: 'force-removal-declared' }))).toEqual(['main-logs']);
   });
 

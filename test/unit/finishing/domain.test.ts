@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as build from '../../../src/demo/builders.js';
-import { allowance, concretePrefixes, isAwsS3Endpoint } from '../../../src/domain/allow-list.js';
-import { planProbes, settle, taskLocations, verifiedAbsent } from '../../../src/domain/bucket-facts.js';
+import { allowance, concretePrefixes, isAwsS3Endpoint, regionOfEndpoint } from '../../../src/domain/allow-list.js';
+import { planProbes, presentObjects, settle, taskLocations, verifiedAbsent } from '../../../src/domain/bucket-facts.js';
 import { Workflow, type GcTask, type Pod } from '../../../src/domain/objects.js';
-import { planDeletedMarks, planRearm, planRearmPatch } from '../../../src/domain/finishing-patches.js';
+import { planDeletedMarks, planRearm, planRearmPatch, pointerSegment } from '../../../src/domain/finishing-patches.js';
 import { readRearm, REARM_ANNOTATION } from '../../../src/domain/rearm.js';
 import { assertFinishingPatch, UnsafePatchError } from '../../../src/remediation/patch-guard.js';
 import { applyJsonPatch } from '../../../src/local/apiserver/jsonpatch.js';
@@ -42,6 +42,53 @@ describe('allow-list', () => {
       expect(a.allowed, JSON.stringify(storage)).toBe(false);
       expect(!a.allowed && a.reason).toContain(reason);
     }
+  });
+
+  it('reads the host of an endpoint however it is written', () => {
+    for (const e of ['http://s3.amazonaws.com', 'https://s3.amazonaws.com/', 'S3.AMAZONAWS.COM', 's3.amazonaws.com:443', 'https://s3-us-west-2.amazonaws.com/bucket', 's3-dualstack.eu-central-1.amazonaws.com', 's3.us-gov-west-1.amazonaws.com']) {
+      expect(isAwsS3Endpoint(e), e).toBe(true);
+    }
+    for (const e of ['s3.amazonaws.com:9000', 'ftp://s3.amazonaws.com', 's3.us-east-2.amazonaws.com.cn', 'xs3.eu-west-1.amazonaws.com', 's3.eu-west.amazonaws.com', 's3.e-west-1.amazonaws.com', 's3.eu-west-12.amazonaws.com', 's3.eu-west-x.amazonaws.com', 'evil.example/s3.amazonaws.com', 'minio.s3.amazonaws.com']) {
+      expect(isAwsS3Endpoint(e), e).toBe(false);
+    }
+  });
+
+  it('takes the region from a regional endpoint, in lower case, and none from a global one', () => {
+    expect(regionOfEndpoint('s3.eu-west-1.amazonaws.com')).toBe('eu-west-1');
+    expect(regionOfEndpoint('https://S3.US-EAST-2.amazonaws.com')).toBe('us-east-2');
+    expect(regionOfEndpoint('s3-dualstack.ap-south-1.amazonaws.com')).toBe('ap-south-1');
+    expect(regionOfEndpoint('s3.amazonaws.com')).toBeUndefined();
+    expect(regionOfEndpoint(undefined)).toBeUndefined();
+    expect(regionOfEndpoint('minio.example/s3.eu-west-1.amazonaws.com')).toBeUndefined();
+  });
+
+  it('keeps only prefixes that end at a segment boundary with no empty, . or .. segment once filled in', () => {
+    const entry = (keyPrefixes: string[]) => ({ bucket: 'b', keyPrefixes });
+    expect(concretePrefixes(entry(['{{workflow.name}}', 'runs/{{workflow.name}}/', '{{workflow.uid}}/{{workflow.name}}/']), wfId)).toEqual(['runs/etl-1/', 'u-1/etl-1/']);
+    expect(concretePrefixes(entry(['/', '//', 'a//{{workflow.name}}/', './{{workflow.name}}/', '../{{workflow.name}}/', '{{workflow.name}}/./']), wfId)).toEqual([]);
+    expect(concretePrefixes(entry(['by-uid/{{workflow.uid}}/']), { name: 'etl-1', uid: '' })).toEqual([]);
+    expect(concretePrefixes(entry(['{{workflow.name}}/{{workflow.name}}/']), { name: 'etl-1' })).toEqual(['etl-1/etl-1/']);
+  });
+
+  it('says what is missing, and reads the key without its leading slashes', () => {
+    const refused: [unknown, string][] = [
+      [{ driver: 's3', endpoint: 's3.amazonaws.com', key: 'etl-1/x' }, 'no bucket'],
+      [{ driver: 's3', bucket: 'argo-artifacts', key: '' }, 'no key'],
+      [s3('etl-1/./x'), "key etl-1/./x holds '.' or '..' segments"],
+      [s3('etl-1'), 'key etl-1 is under no allowed prefix of bucket argo-artifacts for this Workflow'],
+    ];
+    for (const [storage, reason] of refused) expect(allowance(storage as never, wfId, entries)).toEqual({ allowed: false, reason });
+    expect(allowance(s3('//etl-1/x'), wfId, entries)).toEqual({ allowed: true, bucket: 'argo-artifacts', key: 'etl-1/x', region: undefined, prefix: 'etl-1/' });
+    expect(allowance(s3('by-uid/u-1/x'), { name: 'etl-1' }, entries)).toMatchObject({ allowed: false });
+  });
+
+  it('takes the region from the allow-list first, then the location, then its endpoint', () => {
+    const regional = [{ bucket: 'argo-artifacts', region: 'eu-west-1', keyPrefixes: ['{{workflow.name}}/'] }];
+    const at = (storage: object, list = entries) => { const a = allowance(storage as never, wfId, list); return a.allowed ? a.region : a.reason; };
+    expect(at(s3('etl-1/x', { region: 'us-east-2', endpoint: 's3.ap-south-1.amazonaws.com' }), regional)).toBe('eu-west-1');
+    expect(at(s3('etl-1/x', { region: 'us-east-2', endpoint: 's3.ap-south-1.amazonaws.com' }))).toBe('us-east-2');
+    expect(at(s3('etl-1/x', { endpoint: 's3.ap-south-1.amazonaws.com' }))).toBe('ap-south-1');
+    expect(at({ driver: 's3', bucket: 'argo-artifacts', key: 'etl-1/x' })).toBeUndefined();
   });
 });
 
@@ -98,6 +145,108 @@ describe('bucket facts', () => {
     expect(plans[0]!.settled?.result).toBe('location-mismatch');
     expect(plans[0]!.settled?.reason).toContain('s3://legacy-bucket/etl-1/n/file.tgz');
     expect(plans[1]!.settled).toBeUndefined();
+  });
+
+  it('plans exactly what to ask: the allowed bucket, its region, the key; nothing to ask for what is settled', () => {
+    const regional = [{ bucket: 'argo-artifacts', region: 'eu-west-1', keyPrefixes: ['{{workflow.name}}/'] }];
+    expect(planProbes(pending, wfId, regional)).toEqual([
+      { node: 'n', name: 'file', bucket: 'argo-artifacts', region: 'eu-west-1', key: 'etl-1/n/file.tgz', head: 'etl-1/n/file.tgz', list: ['etl-1/n/file.tgz/'] },
+      { node: 'n', name: 'dir', bucket: 'argo-artifacts', region: 'eu-west-1', key: 'etl-1/n/dir/', list: ['etl-1/n/dir/'] },
+      { node: 'n', name: 'retry', list: [], settled: { result: 'never-uploaded', reason: 'no key and no location: never uploaded (argo #13161)' } },
+      { node: 'n', name: 'elsewhere', list: [], settled: { result: 'not-allowed', reason: 'bucket nope is not in finishing.buckets' } },
+    ]);
+  });
+
+  it('settles an artifact with what its probes proved, and says which request proved it', () => {
+    const [file] = planProbes(pending.slice(0, 1), { name: 'etl-1' }, [{ bucket: 'argo-artifacts', region: 'us-east-2', keyPrefixes: ['{{workflow.name}}/'] }]);
+    const probe = (call: 'HeadObject' | 'ListObjectsV2', state: 'present' | 'absent' | 'unknown', extra: object = {}) => ({ call, bucket: 'argo-artifacts', target: call === 'HeadObject' ? 'etl-1/n/file.tgz' : 'etl-1/n/file.tgz/', state, ...extra });
+    const where = { node: 'n', name: 'file', bucket: 'argo-artifacts', key: 'etl-1/n/file.tgz', region: 'us-east-2' };
+    const absent = [probe('HeadObject', 'absent', { detail: 'HeadObject 404' }), probe('ListObjectsV2', 'absent')];
+    expect(settle(file!, absent)).toEqual({ ...where, result: 'absent', reason: 'HeadObject etl-1/n/file.tgz: HeadObject 404; ListObjectsV2 etl-1/n/file.tgz/: absent', probes: absent });
+    const present = [probe('HeadObject', 'present', { objects: [{ key: 'etl-1/n/file.tgz', size: 3 }] }), probe('ListObjectsV2', 'present', { objects: [{ key: 'etl-1/n/file.tgz/a', size: 1 }, { key: 'etl-1/n/file.tgz/b', size: 1 }] })];
+    expect(settle(file!, present)).toEqual({ ...where, result: 'present', reason: '3 object(s) still in s3://argo-artifacts', probes: present });
+    expect(settle(file!, [probe('HeadObject', 'present'), probe('ListObjectsV2', 'absent')]).reason).toBe('0 object(s) still in s3://argo-artifacts');
+    const unknown = [probe('HeadObject', 'absent'), probe('ListObjectsV2', 'unknown')];
+    expect(settle(file!, unknown)).toEqual({ ...where, result: 'unknown', reason: 'ListObjectsV2 etl-1/n/file.tgz/: no answer', probes: unknown });
+    expect(settle(file!, [probe('HeadObject', 'unknown', { detail: 'AccessDenied' })]).reason).toBe('HeadObject etl-1/n/file.tgz: AccessDenied');
+  });
+
+  it('a settled plan keeps no probes and names only the bucket and key it has', () => {
+    const [, , retry, elsewhere] = planProbes(pending, wfId, entries);
+    expect(settle(retry!, [{ call: 'HeadObject', bucket: 'b', target: 'k', state: 'present' }])).toEqual({ node: 'n', name: 'retry', result: 'never-uploaded', reason: 'no key and no location: never uploaded (argo #13161)', probes: [] });
+    expect(settle(elsewhere!, [])).toEqual({ node: 'n', name: 'elsewhere', result: 'not-allowed', reason: 'bucket nope is not in finishing.buckets', probes: [] });
+  });
+
+  it('row 11 is not met by a fact that found the artifact present or could not tell', () => {
+    for (const result of ['present', 'unknown', 'not-allowed', 'location-mismatch'] as const) {
+      const facts = { checkedAt: NOW.toISOString(), artifacts: [{ node: 'n', name: 'a', result: 'absent' as const, probes: [] }, { node: 'n', name: 'b', result, probes: [] }] };
+      expect(verifiedAbsent([{ node: 'n', name: 'a' }, { node: 'n', name: 'b' }], facts), result).toBe(false);
+    }
+    // A fact about the same name on another node proves nothing.
+    const other = { checkedAt: NOW.toISOString(), artifacts: [{ node: 'm', name: 'a', result: 'absent' as const, probes: [] }] };
+    expect(verifiedAbsent([{ node: 'n', name: 'a' }], other)).toBe(false);
+  });
+
+  it('lists every object the probes saw once, in key order (what a completion deletes)', () => {
+    const check = {
+      node: 'n', name: 'dir', result: 'present' as const,
+      probes: [
+        { call: 'ListObjectsV2' as const, bucket: 'b', target: 'k/', state: 'present' as const, objects: [{ key: 'k/b', size: 2 }, { key: 'k/a', size: 1 }] },
+        { call: 'HeadObject' as const, bucket: 'b', target: 'k', state: 'absent' as const },
+        { call: 'ListObjectsV2' as const, bucket: 'b', target: 'k/', state: 'present' as const, objects: [{ key: 'k/a', size: 1, etag: 'e' }] },
+      ],
+    };
+    expect(presentObjects(check)).toEqual([{ key: 'k/a', size: 1, etag: 'e' }, { key: 'k/b', size: 2 }]);
+  });
+
+  it('reads where each GC task would delete: the artifact own full location, else the archive with its key', () => {
+    const tasks = [
+      {
+        metadata: { name: 't-0' },
+        spec: {
+          artifactsByNode: {
+            n: {
+              archiveLocation: { s3: { endpoint: 'archive:9000', bucket: 'archive' } },
+              artifacts: {
+                own: { name: 'own', s3: { endpoint: 'own:9000', bucket: 'own-bucket', key: 'k/own' } },
+                keyOnly: { name: 'key-only', s3: { key: 'k/key-only' } },
+                half: { name: 'half', s3: { bucket: 'half-bucket', key: 'k/half' } },
+                unnamed: { s3: { key: 'k/unnamed' } },
+                gcs: { name: 'gcs', gcs: { bucket: 'g', key: 'k' } },
+              },
+            },
+            m: { artifacts: { bare: { name: 'bare', s3: { bucket: 'own-only', key: 'k/bare' } } } },
+          },
+        },
+      },
+      { metadata: { name: 't-1' }, spec: { artifactsByNode: { n: { artifacts: { own: { name: 'own', s3: { key: 'k/own' } } } } } } },
+      { metadata: { name: 't-2' } },
+      // What a hand-made or half-written task may hold: no location is read out of it.
+      { metadata: { name: 't-3' }, spec: { artifactsByNode: { n: null, m: { archiveLocation: null, artifacts: { x: null, y: { name: 'y', s3: { bucket: '', endpoint: 42, key: 'k/y' } } } } } } },
+    ];
+    expect(Object.fromEntries(taskLocations(tasks))).toEqual({
+      'n/own': [
+        { task: 't-0', bucket: 'own-bucket', key: 'k/own', endpoint: 'own:9000' },
+        { task: 't-1', bucket: undefined, key: 'k/own', endpoint: undefined },
+      ],
+      'n/key-only': [{ task: 't-0', bucket: 'archive', key: 'k/key-only', endpoint: 'archive:9000' }],
+      'n/half': [{ task: 't-0', bucket: 'archive', key: 'k/half', endpoint: 'archive:9000' }],
+      'n/unnamed': [{ task: 't-0', bucket: 'archive', key: 'k/unnamed', endpoint: 'archive:9000' }],
+      'm/bare': [{ task: 't-0', bucket: 'own-only', key: 'k/bare', endpoint: undefined }],
+      'm/y': [{ task: 't-3', bucket: undefined, key: 'k/y', endpoint: undefined }],
+    });
+  });
+
+  it('a task that names the same bucket and key, leading / or not, agrees; any other names both sides', () => {
+    const at = (bucket: string | undefined, key: string | undefined) => new Map([['n/file', [{ task: 't-0', bucket, key, endpoint: undefined }]]]);
+    expect(planProbes(pending.slice(0, 1), wfId, entries, at('argo-artifacts', '//etl-1/n/file.tgz'))[0]!.settled).toBeUndefined();
+    expect(planProbes(pending.slice(0, 1), wfId, entries, at('argo-artifacts', 'etl-1/n/other'))[0]).toEqual({
+      node: 'n', name: 'file', bucket: 'argo-artifacts', key: 'etl-1/n/file.tgz', list: [],
+      settled: { result: 'location-mismatch', reason: 'location-mismatch: GC task t-0 would delete s3://argo-artifacts/etl-1/n/other, the resolver says s3://argo-artifacts/etl-1/n/file.tgz' },
+    });
+    expect(planProbes(pending.slice(0, 1), wfId, entries, at(undefined, undefined))[0]!.settled?.reason).toBe('location-mismatch: GC task t-0 would delete s3://?/?, the resolver says s3://argo-artifacts/etl-1/n/file.tgz');
+    expect(planProbes(pending.slice(0, 1), wfId, entries, at('other', 'etl-1/n/file.tgz'))[0]!.settled?.result).toBe('location-mismatch');
+    expect(planProbes(pending.slice(1, 2), wfId, entries, at('other', 'x'))[0]!.settled).toBeUndefined();
   });
 });
 
@@ -173,5 +322,86 @@ describe('re-arm planning', () => {
     const after = applyJsonPatch(structuredClone(wfObj), patch as never);
     expect(after.status.nodes['etl-1'].outputs.artifacts[0].deleted).toBe(true);
     expect(planDeletedMarks(wf, [{ node: 'etl-1', name: 'missing' }])).toBeUndefined();
+  });
+
+  it('picks a pod by its strategy annotation, a task pod by the task name, and only entries set to true', () => {
+    const twoStrategies = Workflow.parse({
+      ...wfObj,
+      status: {
+        ...wfObj.status,
+        artifactGCStatus: {
+          strategiesProcessed: { OnWorkflowDeletion: false, OnWorkflowCompletion: true },
+          podsRecouped: { 'etl-1-artgc-wfdel-2166136261': true, 'etl-1-artgc-wfcomp-7': false, 'etl-1-artgc-wfcomp-2166136261': true, 'unrelated-pod': true },
+        },
+      },
+    });
+    const annotated = { ...pod, metadata: { ...pod.metadata, name: 'renamed-gc-pod', annotations: { 'workflows.argoproj.io/artifact-gc-strategy': 'OnWorkflowDeletion' } } } as Pod;
+    const lateTask = { ...other, metadata: { ...other.metadata, name: 'etl-1-artgc-wfdel-2166136261-12', uid: 'task-uid' } } as GcTask;
+    const plan = planRearm(twoStrategies, [pod, annotated], [lateTask, other, task], ['OnWorkflowDeletion']);
+    expect(plan).toEqual({
+      strategies: ['OnWorkflowDeletion'],
+      tasks: [{ name: 'etl-1-artgc-wfdel-2166136261-0', uid: undefined }, { name: 'etl-1-artgc-wfdel-2166136261-12', uid: 'task-uid' }],
+      // The task's pod counts though no pod was listed: it may still be there.
+      pods: ['etl-1-artgc-wfdel-2166136261', 'renamed-gc-pod'],
+      recouped: ['etl-1-artgc-wfdel-2166136261'],
+      processed: [],
+    });
+    const both = planRearm(twoStrategies, [pod], [task, other], ['OnWorkflowDeletion', 'OnWorkflowCompletion']);
+    expect(both.strategies).toEqual(['OnWorkflowCompletion', 'OnWorkflowDeletion']);
+    expect(both.processed).toEqual(['OnWorkflowCompletion']);
+    expect(both.recouped).toEqual(['etl-1-artgc-wfcomp-2166136261', 'etl-1-artgc-wfdel-2166136261']);
+    expect(both.pods).toEqual(['etl-1-artgc-wfcomp-2166136261', 'etl-1-artgc-wfdel-2166136261']);
+    const allProcessed = Workflow.parse({ ...wfObj, status: { ...wfObj.status, artifactGCStatus: { strategiesProcessed: { OnWorkflowDeletion: true, OnWorkflowCompletion: true } } } });
+    expect(planRearm(allProcessed, [], [], ['OnWorkflowDeletion', 'OnWorkflowCompletion']).processed).toEqual(['OnWorkflowCompletion', 'OnWorkflowDeletion']);
+    const empty = { strategies: ['OnWorkflowCompletion'], tasks: [], pods: [], recouped: [], processed: [] };
+    expect(planRearm(Workflow.parse({ ...wfObj, status: { ...wfObj.status, artifactGCStatus: undefined } }), [], [], ['OnWorkflowCompletion'])).toEqual(empty);
+    expect(planRearm(Workflow.parse({ ...wfObj, status: undefined }), [], [], ['OnWorkflowCompletion'])).toEqual(empty);
+  });
+
+  it('escapes ~ before / in a JSON pointer segment (RFC 6901)', () => {
+    expect(pointerSegment('a~1/b~')).toBe('a~01~1b~0');
+  });
+
+  it('starts the attempt annotation where the Workflow has none, or no annotations at all', () => {
+    const plan = planRearm(wf, [], [], ['OnWorkflowCompletion']);
+    const path = `/metadata/annotations/${pointerSegment(REARM_ANNOTATION)}`;
+    const value = JSON.stringify({ count: 1, at: NOW.toISOString() });
+    const bare = Workflow.parse({ ...wfObj, metadata: { ...wfObj.metadata, annotations: undefined } });
+    expect(planRearmPatch(bare, plan, NOW)!.slice(-1)).toEqual([{ op: 'add', path: '/metadata/annotations', value: { [REARM_ANNOTATION]: value } }]);
+    const others = Workflow.parse({ ...wfObj, metadata: { ...wfObj.metadata, annotations: { team: 'data' } } });
+    const patch = planRearmPatch(others, plan, NOW)!;
+    expect(patch.slice(-1)).toEqual([{ op: 'add', path, value }]);
+    expect(patch.filter((o) => o.path === path && o.op === 'test')).toEqual([]);
+    expect(applyJsonPatch(structuredClone({ ...wfObj, metadata: { ...wfObj.metadata, annotations: { team: 'data' } } }), patch as never).metadata.annotations).toEqual({ team: 'data', [REARM_ANNOTATION]: value });
+    // Tests first, then the changes: the patch fails before it changes anything.
+    const ops = planRearmPatch(wf, planRearm(wf, [pod], [task], ['OnWorkflowCompletion']), NOW)!.map((o) => o.op);
+    expect(ops).toEqual(['test', 'test', 'test', 'test', 'remove', 'remove', 'add']);
+  });
+
+  it('marks several artifacts, each under a test of its name and of the deleted flag it already has', () => {
+    const many = structuredClone(wfObj);
+    many.status.nodes['etl-1'].outputs.artifacts = [{ name: 'a', s3: { key: 'etl-1/a' } }, { name: 'b', s3: { key: 'etl-1/b' }, deleted: false }];
+    const patch = planDeletedMarks(Workflow.parse(many), [{ node: 'etl-1', name: 'b' }, { node: 'etl-1', name: 'a' }])!;
+    expect(patch.slice(2)).toEqual([
+      { op: 'test', path: '/status/nodes/etl-1/outputs/artifacts/1/name', value: 'b' },
+      { op: 'test', path: '/status/nodes/etl-1/outputs/artifacts/1/deleted', value: false },
+      { op: 'test', path: '/status/nodes/etl-1/outputs/artifacts/0/name', value: 'a' },
+      { op: 'add', path: '/status/nodes/etl-1/outputs/artifacts/1/deleted', value: true },
+      { op: 'add', path: '/status/nodes/etl-1/outputs/artifacts/0/deleted', value: true },
+    ]);
+    expect(applyJsonPatch(structuredClone(many), patch as never).status.nodes['etl-1'].outputs.artifacts.map((x: { deleted?: boolean }) => x.deleted)).toEqual([true, true]);
+  });
+
+  it('plans no marks without a pin, without nodes, for nothing, or for a node it cannot find', () => {
+    const out = [{ node: 'etl-1', name: 'out' }];
+    expect(planDeletedMarks(Workflow.parse({ ...wfObj, metadata: { ...wfObj.metadata, uid: undefined } }), out)).toBeUndefined();
+    expect(planDeletedMarks(Workflow.parse({ ...wfObj, status: { ...wfObj.status, nodes: {} } }), out)).toBeUndefined();
+    expect(planDeletedMarks(Workflow.parse({ ...wfObj, status: { ...wfObj.status, nodes: undefined } }), out)).toBeUndefined();
+    expect(planDeletedMarks(wf, [])).toBeUndefined();
+    expect(planDeletedMarks(wf, [{ node: 'elsewhere', name: 'out' }])).toBeUndefined();
+    expect(planDeletedMarks(Workflow.parse({ ...wfObj, status: undefined }), out)).toBeUndefined();
+    const noOutputs = structuredClone(wfObj);
+    noOutputs.status.nodes['etl-1'].outputs = undefined;
+    expect(planDeletedMarks(Workflow.parse(noOutputs), out)).toBeUndefined();
   });
 });

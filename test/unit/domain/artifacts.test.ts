@@ -30,6 +30,16 @@ describe('effective GC strategy (GetArtifactGCStrategy)', () => {
     expect(effectiveStrategy(a(), wf({}, { spec: { artifactGC: null } }))).toBe('Never');
   });
 
+  it('a Workflow that declares no GC at all, anywhere, is Never and not forced', () => {
+    const a = { name: 'a' } as never;
+    const bare = Workflow.parse({ kind: 'Workflow', metadata: { name: 'w', namespace: 'argo' } });
+    const empty = Workflow.parse({ kind: 'Workflow', metadata: { name: 'w', namespace: 'argo' }, spec: {}, status: { storedWorkflowTemplateSpec: {} } });
+    for (const w of [bare, empty]) {
+      expect(effectiveStrategy(a, w)).toBe('Never');
+      expect(forceFinalizerRemoval(w)).toBe(false);
+    }
+  });
+
   it('forceFinalizerRemoval: the stored spec first, even when false; off unless declared', () => {
     expect(forceFinalizerRemoval(wf({}, { spec: { artifactGC: { forceFinalizerRemoval: true } } }))).toBe(true);
     expect(forceFinalizerRemoval(wf({}, { spec: { artifactGC: { forceFinalizerRemoval: true } }, status: { storedWorkflowTemplateSpec: { artifactGC: { forceFinalizerRemoval: false } } } }))).toBe(false);
@@ -45,7 +55,7 @@ describe('pending artifacts', () => {
       ...pod('n1', [{ name: 'retry', path: '/tmp/x' }, { name: 'stray', s3: { key: 'w/stray' } }]),
       ...pod('dag', [{ name: 'dag-out', s3: { key: 'w/dag' } }], 'DAG'),
     }, { spec: { templates: [{ name: 't' }, { name: 'u' }] } });
-    expect(run(w).pending).toEqual([
+    expect(run(w).pending).toStrictEqual([
       { node: 'n1', name: 'retry', strategy: 'OnWorkflowCompletion', neverUploaded: true },
       { node: 'n1', name: 'stray', strategy: 'OnWorkflowCompletion', location: 's3://repo/w/stray', storage: { driver: 's3', endpoint: 's3.amazonaws.com', bucket: 'repo', key: 'w/stray' } },
       { node: 'n2', name: 'out', strategy: 'OnWorkflowCompletion', location: 's3://repo/w/out', storage: { driver: 's3', endpoint: 's3.amazonaws.com', bucket: 'repo', key: 'w/out' } },
@@ -55,6 +65,16 @@ describe('pending artifacts', () => {
   it('an artifact that names its own strategy is owed even when the Workflow says Never; one that cannot be located says why', () => {
     const w = wf({ n: { id: 'n', type: 'Pod', templateName: 'missing', outputs: { artifacts: [{ name: 'a', artifactGC: { strategy: 'OnWorkflowDeletion' }, s3: { key: 'k' } }] } } }, { spec: { artifactGC: { strategy: 'Never' } } });
     expect(run(w).pending).toEqual([{ node: 'n', name: 'a', strategy: 'OnWorkflowDeletion', unresolved: 'template missing is not in the Workflow' }]);
+  });
+
+  it('lists by node id, each node\'s artifacts in the order the node lists them', () => {
+    const three = (p: string) => [1, 2, 3, 4].map((i) => ({ name: `${p}${i}`, s3: { key: `w/${p}${i}` } }));
+    const w = wf({ ...pod('b', three('b')), ...pod('c', three('c')), ...pod('a', three('a')) });
+    expect(run(w).pending.map((p) => p.name)).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3', 'b4', 'c1', 'c2', 'c3', 'c4']);
+  });
+
+  it('a Pod node without outputs owes nothing', () => {
+    expect(run(wf({ n: { id: 'n', type: 'Pod', templateName: 't' }, m: { id: 'm', type: 'Pod', templateName: 't', outputs: {} } }))).toEqual({ pending: [], suspectedDirectoryOrphans: [], suspectedFromWorkflowAlone: [] });
   });
 
   it('a Workflow of only Never artifacts owes nothing', () => {
@@ -78,6 +98,11 @@ describe('suspected directory orphans (argo #14387)', () => {
     expect(r.suspectedFromWorkflowAlone).toEqual([]);
     expect(r.pending.map((p) => p.name)).toEqual(['other', 'dir']);
     expect(asked.sort()).toEqual(['m/other', 'n/dir']);
+  });
+
+  it('not for one that cannot be located: it stays pending with the reason', () => {
+    const w = wf({ n: { id: 'n', type: 'Pod', templateName: 'gone', outputs: { artifacts: [dir] } } });
+    expect(run(w, () => true)).toEqual({ pending: [{ node: 'n', name: 'dir', strategy: 'OnWorkflowCompletion', unresolved: 'template gone is not in the Workflow' }], suspectedDirectoryOrphans: [], suspectedFromWorkflowAlone: [] });
   });
 
   it('not for a tarred artifact, archive none set to null, a key ending in /, or another driver', () => {

@@ -57,6 +57,8 @@ describe('allow-list', () => {
     expect(regionOfEndpoint('s3.eu-west-1.amazonaws.com')).toBe('eu-west-1');
     expect(regionOfEndpoint('https://S3.US-EAST-2.amazonaws.com')).toBe('us-east-2');
     expect(regionOfEndpoint('s3-dualstack.ap-south-1.amazonaws.com')).toBe('ap-south-1');
+    expect(regionOfEndpoint('http://s3.eu-north-1.amazonaws.com')).toBe('eu-north-1');
+    expect(regionOfEndpoint('s3.us-gov-west-1.amazonaws.com')).toBe('us-gov-west-1');
     expect(regionOfEndpoint('s3.amazonaws.com')).toBeUndefined();
     expect(regionOfEndpoint(undefined)).toBeUndefined();
     expect(regionOfEndpoint('minio.example/s3.eu-west-1.amazonaws.com')).toBeUndefined();

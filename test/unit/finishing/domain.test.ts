@@ -48,7 +48,8 @@ describe('allow-list', () => {
     for (const e of ['http://s3.amazonaws.com', 'https://s3.amazonaws.com/', 'S3.AMAZONAWS.COM', 's3.amazonaws.com:443', 'https://s3-us-west-2.amazonaws.com/bucket', 's3-dualstack.eu-central-1.amazonaws.com', 's3.us-gov-west-1.amazonaws.com']) {
       expect(isAwsS3Endpoint(e), e).toBe(true);
     }
-    for (const e of ['s3.amazonaws.com:9000', 'ftp://s3.amazonaws.com', 's3.us-east-2.amazonaws.com.cn', 'xs3.eu-west-1.amazonaws.com', 's3.eu-west.amazonaws.com', 's3.e-west-1.amazonaws.com', 's3.eu-west-12.amazonaws.com', 's3.eu-west-x.amazonaws.com', 'evil.example/s3.amazonaws.com', 'minio.s3.amazonaws.com']) {
+    // The scheme and the port are taken off only where they stand: text that merely contains them is no AWS host.
+    for (const e of ['shttps://3.amazonaws.com', 's3:443.amazonaws.com', 's3.amazonaws.com:9000', 'ftp://s3.amazonaws.com', 's3.us-east-2.amazonaws.com.cn', 'xs3.eu-west-1.amazonaws.com', 's3.eu-west.amazonaws.com', 's3.e-west-1.amazonaws.com', 's3.eu-west-12.amazonaws.com', 's3.eu-west-x.amazonaws.com', 'evil.example/s3.amazonaws.com', 'minio.s3.amazonaws.com']) {
       expect(isAwsS3Endpoint(e), e).toBe(false);
     }
   });

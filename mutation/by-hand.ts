@@ -53,18 +53,23 @@ function offsetOf(text: string, at: Position): number {
 }
 
 // Replacements are printed from the AST: parenthesised, an expression keeps its precedence in the surrounding code.
+// Statements (`;`, a block, a `case` clause emptied) and literals stay bare: parentheses would not parse there.
 const BARE = new Set(['BlockStatement', 'ObjectLiteral', 'ArrayDeclaration']);
+const isStatement = (text: string) => /[;:}]\s*$/.test(text) || /^\s*(case\b|default\b|\{)/.test(text);
 function mutated(source: string, m: Mutant): string {
   const replacement = m.replacement ?? '';
-  const text = BARE.has(m.mutatorName) ? replacement : `(${replacement})`;
+  const text = BARE.has(m.mutatorName) || isStatement(replacement) ? replacement : `(${replacement})`;
   return source.slice(0, offsetOf(source, m.location.start)) + text + source.slice(offsetOf(source, m.location.end));
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'afr-by-hand-'));
 const TIMEOUT_MS = 120_000;
 
-/** The titles of the failing tests; 'timeout' when the run outlived TIMEOUT_MS (Stryker counts that as killed). */
-function runTests(): Promise<string[] | 'timeout'> {
+/**
+ * The titles of the failing tests; 'timeout' when the run outlived TIMEOUT_MS (Stryker counts that as killed);
+ * 'invalid' when a test file failed to load (the mutant does not compile: no test judged it).
+ */
+function runTests(): Promise<string[] | 'timeout' | 'invalid'> {
   const out = join(scratch, 'vitest.json');
   rmSync(out, { force: true });
   return new Promise((resolve) => {
@@ -80,7 +85,7 @@ function runTests(): Promise<string[] | 'timeout'> {
         testResults: { assertionResults: { title: string; status: string }[] }[];
       };
       const failed = result.testResults.flatMap((f) => f.assertionResults.filter((t) => t.status === 'failed').map((t) => t.title));
-      resolve(failed.length === 0 && result.numFailedTestSuites ? ['(a test file failed to load)'] : failed);
+      resolve(result.numFailedTestSuites ? 'invalid' : failed);
     });
   });
 }
@@ -107,8 +112,8 @@ for (const [reported, file] of Object.entries(report.files)) {
     for (const m of mutants) {
       writeFileSync(path, mutated(current, m));
       const failed = await runTests();
-      const verdict = failed === 'timeout' ? 'TIMEOUT' : failed.length > 0 ? 'KILLED' : 'SURVIVES';
-      if (verdict === 'SURVIVES') survivors += 1;
+      const verdict = failed === 'timeout' ? 'TIMEOUT' : failed === 'invalid' ? 'INVALID' : failed.length > 0 ? 'KILLED' : 'SURVIVES';
+      if (verdict === 'SURVIVES' || verdict === 'INVALID') survivors += 1;
       const where = `${m.location.start.line}:${m.location.start.column}`;
       console.log(`${m.id.padStart(4)} ${where.padEnd(8)} ${m.mutatorName.padEnd(22)} ${JSON.stringify(m.replacement ?? '').slice(0, 60).padEnd(62)} ${verdict}${Array.isArray(failed) && failed.length > 0 ? ` ${failed.slice(0, 2).join(' | ')}` : ''}`);
     }
@@ -118,5 +123,5 @@ for (const [reported, file] of Object.entries(report.files)) {
   }
 }
 rmSync(scratch, { recursive: true, force: true });
-console.log(survivors === 0 ? 'every mutant applied fails a test' : `${survivors} mutant(s) fail no test`);
+console.log(survivors === 0 ? 'every mutant applied fails a test' : `${survivors} mutant(s) fail no test, or did not load (INVALID)`);
 process.exit(survivors === 0 ? 0 : 1);

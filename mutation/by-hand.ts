@@ -81,11 +81,12 @@ function runTests(): Promise<string[] | 'timeout' | 'invalid'> {
       if (signal === 'SIGKILL') return resolve('timeout');
       if (!existsSync(out)) return resolve([`(no report, exit ${code})`]);
       const result = JSON.parse(readFileSync(out, 'utf8')) as {
-        numFailedTestSuites?: number;
-        testResults: { assertionResults: { title: string; status: string }[] }[];
+        testResults: { status: string; assertionResults: { title: string; status: string }[] }[];
       };
       const failed = result.testResults.flatMap((f) => f.assertionResults.filter((t) => t.status === 'failed').map((t) => t.title));
-      resolve(result.numFailedTestSuites ? 'invalid' : failed);
+      // A file that failed with no test run in it did not load (the mutated source does not parse or import).
+      const unloaded = result.testResults.some((f) => f.status === 'failed' && f.assertionResults.length === 0);
+      resolve(failed.length === 0 && unloaded ? 'invalid' : failed);
     });
   });
 }

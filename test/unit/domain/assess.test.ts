@@ -8,6 +8,25 @@ const run = (snapshot: Parameters<typeof assessRaw>[0], now = NOW) => assessRaw(
 
 describe('assess: one realistic fixture per row of the decision table', () => {
   const cases = decisionTableCases();
+  // What a human reads in Slack and the audit record: the fact each row was decided on, in its reasons.
+  const READING = 'no argoVersion in the config: strategiesProcessed means';
+  it.each([
+    ['row 4: offloaded nodes, not hydrated', ['node status is offloaded']],
+    ['row 5: mixed strategies, not being deleted', ['all pending artifacts are OnWorkflowDeletion and the Workflow is not being deleted']],
+    ['row 6: GC pod running (example c)', ['GC pod nightly-report-5jz7c-artgc-wfdel-2166136261 still Running']],
+    ['row 6: GC pod finished, not yet recouped', ['GC pod nightly-report-5jz7c-artgc-wfdel-2166136261 finished, not yet recouped by the controller']],
+    ['row 6: re-armed 3m ago', ['re-arm #1 at 2026-08-20T11:57:00Z (annotation argo-finalizer-remediator/rearm)']],
+    ['row 6: deletion 2m ago, OnWorkflowDeletion not started', ['strategy OnWorkflowDeletion due but not yet started', READING]],
+    ['row 9: unrecouped GC pod whose task succeeded', ['task results show every pending artifact deleted, but no GC pod was recouped']],
+    ['row 14: task without a GC pod (processed)', ['exists, but no GC pod was ever created or recouped for it', READING]],
+    ['row 15: processed, no pod and no task', ['marked processed, but no GC pod or task exists for it', READING]],
+    ['row 16: due strategy never processed', ['strategy OnWorkflowDeletion due but never started', READING]],
+  ] as const)('%s says why in its reasons', (title, said) => {
+    const c = cases.find((x) => x.title === title)!;
+    const reasons = run(c.snapshot, c.now).reasons;
+    for (const text of said) expect(reasons.some((r) => r.includes(text)), `${text} in ${JSON.stringify(reasons)}`).toBe(true);
+  });
+
   it.each(cases.map((c) => [c.title, c] as const))('%s', (_title, c) => {
     const a = run(c.snapshot, c.now);
     expect(Assessment.parse(a)).toEqual(a);

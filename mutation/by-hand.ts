@@ -35,7 +35,7 @@ if (!reportPath?.endsWith('.json') || !existsSync(reportPath)) {
 const wantStatic = args.includes('--static');
 const idsAt = args.indexOf('--ids');
 const ids = idsAt >= 0 ? new Set(args[idsAt + 1]?.split(',')) : undefined;
-const tests = args.filter((a, i) => !a.startsWith('--') && i !== idsAt + 1);
+const tests = args.filter((a, i) => !a.startsWith('--') && (idsAt < 0 || i !== idsAt + 1));
 if (tests.length === 0) {
   console.error('name the test files to run on each mutant');
   process.exit(2);

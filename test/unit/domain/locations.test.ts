@@ -316,6 +316,16 @@ describe('credentials never appear', () => {
   });
 });
 
+describe('what a location names, field by field', () => {
+  it('has no endpoint when none is written (an AWS default), and no empty field where one would be', () => {
+    expect(storageOf(driverLocation({ s3: { bucket: 'b', key: 'k' } })!)).toStrictEqual({ driver: 's3', bucket: 'b', key: 'k' });
+  });
+
+  it('reads a number, a list or an empty text where a name belongs as no name at all', () => {
+    expect(storageOf(driverLocation({ s3: { endpoint: 9000, bucket: '', region: ['eu-west-1'], key: 'k' } })!)).toStrictEqual({ driver: 's3', key: 'k' });
+  });
+});
+
 describe('display URLs', () => {
   it.each([
     [{ driver: 's3', bucket: 'b', key: '/k/a' }, 's3://b/k/a'],

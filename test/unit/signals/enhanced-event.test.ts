@@ -25,6 +25,13 @@ describe('kubernetes-event-exporter EnhancedEvent', () => {
     });
   });
 
+  it('reads a clusterName of spaces, or a padded <no value>, as blank too: the default cluster, not a cluster named "  "', () => {
+    for (const clusterName of ['   ', ' <no value> ']) {
+      const { signals } = normalize({ ...fixture('exporter-workflow-succeeded.json'), clusterName }, ctx);
+      expect(signals.map((s) => s.cluster)).toEqual(['fallback-cluster']);
+    }
+  });
+
   it('falls back to the default cluster when clusterName is blank', () => {
     const { signals } = normalize(fixture('exporter-workflow-succeeded.json'), ctx);
     expect(signals).toEqual([

@@ -10,7 +10,9 @@ describe('SignalRejected', () => {
     expect(err.permanent).toBe(true);
     const located = rejection(() => rejectedWithin('SQS record "m1" body', () => rejectedWithin('EventBridge detail', () => { throw err; })));
     expect(located.reason).toBe('SQS record "m1" body: EventBridge detail: first; second; third');
-    expect(() => rejectedWithin('x', () => { throw new TypeError('bug'); })).toThrow(TypeError);
+    // Anything else is not a rejection: it propagates as it was thrown, to be retried.
+    const bug = new TypeError('bug');
+    expect(() => rejectedWithin('x', () => { throw bug; })).toThrow(bug);
   });
 });
 
@@ -18,6 +20,7 @@ describe('quote', () => {
   it('JSON-quotes, bounds, and escapes what would break or hide a log line', () => {
     expect(quote('etl-7xk2p')).toBe('"etl-7xk2p"');
     expect(quote('a'.repeat(100))).toBe(`"${'a'.repeat(80)}…"`);
+    expect(quote('a'.repeat(80))).toBe(`"${'a'.repeat(80)}"`);
     expect(quote('a\nb\u001b[31mc')).toBe('"a\\nb\\u001b[31mc"');
     expect(quote('x\u009by\u202ez\u2028w')).toBe('"x\\u009by\\u202ez\\u2028w"');
     expect(quote(42)).toBe('"42"');

@@ -75,6 +75,8 @@ describe('SQS event and records', () => {
   it('labels a record without messageId by its index, and says so for an empty batch', () => {
     const { messageId: _id, ...anonymous } = record('x', 'nope');
     expect(rejection(() => normalize({ Records: [anonymous] }, ctx)).reason).toBe('SQS record #0 body is not JSON');
+    // A lone record without messageId is just "SQS record".
+    expect(rejection(() => normalize(anonymous, ctx)).reason).toBe('SQS record body is not JSON');
     expect(normalize({ Records: [] }, ctx)).toEqual({ signals: [], ignored: [{ reason: 'SQS event has no records' }] });
     expect(rejection(() => normalize({ Records: 'all' }, ctx)).reason).toMatch(/^SQS event: Records: /);
   });

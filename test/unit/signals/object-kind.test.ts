@@ -43,7 +43,7 @@ describe('classifyObject', () => {
     expect(crd).toEqual({ workflow: false, ignored: 'involvedObject is example.com/Pod, not a Workflow' });
     // A Pod named without apiVersion is a core Pod too; an object of another kind with the same labels is no GC pod;
     // the Workflow's name is bounded in the note as Kubernetes bounds names.
-    expect(classifyObject('involvedObject', { kind: 'Pod', labels })).toHaveProperty('ignored', expect.stringContaining('artifact-GC pod of Workflow "etl-7xk2p"'));
+    expect(classifyObject('involvedObject', { apiVersion: undefined, kind: 'Pod', labels })).toHaveProperty('ignored', expect.stringContaining('artifact-GC pod of Workflow "etl-7xk2p"'));
     expect(classifyObject('involvedObject', { apiVersion: 'v1', kind: 'ConfigMap', labels })).toEqual({ workflow: false, ignored: 'involvedObject is core/ConfigMap, not a Workflow' });
     const long = classifyObject('involvedObject', { apiVersion: 'v1', kind: 'Pod', labels: { ...labels, 'workflows.argoproj.io/workflow': 'w'.repeat(300) } });
     expect(long).toHaveProperty('ignored', expect.stringContaining(`Workflow "${'w'.repeat(253)}":`));
